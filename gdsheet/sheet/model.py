@@ -1,0 +1,99 @@
+"""Plain data of a workbook: sheets and their cells, formulas, defined names, tables, calculation settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gdsheet.errors import ExcelError
+from gdsheet.formula.ast import Node
+from gdsheet.refs import Area
+
+CellKey = tuple[int, int]  # (row, col), 1-based
+
+
+@dataclass(slots=True)
+class Formula:
+    """A cell's formula. `ast` is None when the text does not parse; `error` then holds the #NAME? value whose
+    detail is the parser's message. `array` is the range of a legacy (Ctrl+Shift+Enter) array formula, held by its
+    top-left cell; `dynamic` marks a dynamic-array formula that spills from its cell."""
+
+    text: str  # as written, starting with '='
+    ast: Node | None
+    error: ExcelError | None = None
+    array: Area | None = None
+    dynamic: bool = False
+
+
+@dataclass(slots=True)
+class DefinedName:
+    """A defined name: `formula` is its definition without '=' ('Sheet1!$A$1', '0.5', '{1,2}', 'OFFSET(...)');
+    `scope` is a sheet name for sheet-scoped names (Excel's Solver keeps its model in such hidden names)."""
+
+    name: str
+    formula: str
+    scope: str | None = None
+    hidden: bool = False
+    comment: str | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    """An Excel Table (ListObject): its whole range including header and totals rows."""
+
+    name: str
+    sheet: str
+    area: Area
+    columns: list[str]
+    header_rows: int = 1
+    totals_rows: int = 0
+    style: str | None = None  # table style name, e.g. 'TableStyleMedium2'
+    display_name: str | None = None
+
+    @property
+    def data_area(self) -> Area:
+        a = self.area
+        return Area(self.sheet, a.r1 + self.header_rows, a.c1, a.r2 - self.totals_rows, a.c2)
+
+    def column_index(self, name: str) -> int | None:
+        """0-based position of a column by its (case-insensitive) name."""
+        low = name.strip().lower()
+        for i, c in enumerate(self.columns):
+            if c.lower() == low:
+                return i
+        return None
+
+
+@dataclass(slots=True)
+class CalcSettings:
+    """Excel's calcPr: iterative calculation for circular references, and its limits."""
+
+    iterate: bool = False
+    iterate_count: int = 100
+    iterate_delta: float = 0.001
+    full_calc_on_load: bool = False
+
+
+@dataclass(slots=True)
+class Sheet:
+    """One worksheet. `cells` holds every value shown: constants and the results of formulas (spilled cells too);
+    `formulas` holds the formulas by cell. Both are plain dicts keyed by (row, col): ~100 bytes a numeric cell."""
+
+    name: str
+    cells: dict[CellKey, object] = field(default_factory=dict)
+    formulas: dict[CellKey, Formula] = field(default_factory=dict)
+    number_formats: dict[CellKey, str] = field(default_factory=dict)
+    col_widths: dict[int, float] = field(default_factory=dict)  # in Excel's character units
+    row_heights: dict[int, float] = field(default_factory=dict)  # in points
+    spills: dict[CellKey, Area] = field(default_factory=dict)  # anchor -> range its result occupies
+    spilled_from: dict[CellKey, CellKey] = field(default_factory=dict)  # spilled cell -> its anchor
+    hidden: bool = False
+
+    def value(self, row: int, col: int):
+        return self.cells.get((row, col))
+
+    @property
+    def used_bounds(self) -> tuple[int, int]:
+        """(max_row, max_col) over cells with a value or formula; (0, 0) for an empty sheet."""
+        keys = self.cells.keys() | self.formulas.keys()
+        if not keys:
+            return 0, 0
+        return max(r for r, _ in keys), max(c for _, c in keys)

@@ -1,0 +1,194 @@
+"""Excel's value model and its coercions, shared by the evaluator and every function.
+
+A value is one of: float (numbers; ints are accepted and treated alike), bool, str, None (an empty cell),
+ExcelError, a 2-D numpy object array (an array value), or an Area / MultiArea (a reference, before it is read).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdsheet import errors as E
+from gdsheet.errors import ExcelError
+from gdsheet.refs import Area
+
+
+@dataclass(frozen=True, slots=True)
+class MultiArea:
+    """A union reference, (A1:B2,D4): several areas."""
+
+    areas: tuple[Area, ...]
+
+
+Reference = (Area, MultiArea)
+
+
+def is_reference(v) -> bool:
+    return isinstance(v, (Area, MultiArea))
+
+
+def is_array(v) -> bool:
+    return isinstance(v, np.ndarray)
+
+
+def is_number(v) -> bool:
+    """A number proper (booleans are not numbers in Excel's range functions)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def array2d(rows) -> np.ndarray:
+    """A 2-D object array from nested lists (or a scalar -> 1x1)."""
+    if isinstance(rows, np.ndarray):
+        return rows if rows.ndim == 2 else rows.reshape(1, -1) if rows.ndim == 1 else rows.reshape(1, 1)
+    if not isinstance(rows, list):
+        out = np.empty((1, 1), dtype=object)
+        out[0, 0] = rows
+        return out
+    height, width = len(rows), max((len(r) for r in rows), default=0)
+    out = np.empty((height, width), dtype=object)
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            out[i, j] = v
+    return out
+
+
+# ---- number <-> text ----------------------------------------------------------------------------------------
+
+_NUMBER_TEXT = re.compile(r"^\s*([+-]?)\s*(\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?\s*(%?)\s*$")
+
+
+def parse_number_text(text: str) -> float | None:
+    """Excel's reading of text as a number: '3', ' 1.5e3 ', '50%', '1,234' -> float; otherwise None.
+
+    Dates and times in text ('2024-01-31', '12:30') are handled by the date functions' own parser.
+    """
+    t = text.replace(",", "") if re.fullmatch(r"\s*[+-]?\d{1,3}(,\d{3})+(\.\d*)?\s*", text) else text
+    m = _NUMBER_TEXT.match(t)
+    if not m:
+        from gdsheet.functions.datetime_parse import parse_date_text  # dates are numbers too: "2024-01-31"+0
+        return parse_date_text(text)
+    sign, digits, exp, pct = m.groups()
+    v = float(digits) * (10.0 ** int(exp) if exp else 1.0)
+    if pct:
+        v /= 100.0
+    return -v if sign == "-" else v
+
+
+def format_number(v: float) -> str:
+    """A number as Excel's General format writes it into text: 15 significant digits, no trailing zeros."""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if v == 0:
+        return "0"
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    a = abs(v)
+    if 1e-9 <= a < 1e15:
+        s = f"{v:.15g}"
+        if "e" in s:  # .15g chose exponent form for small numbers; Excel writes them out
+            s = f"{v:.{15 + max(0, -int(math.floor(math.log10(a))))}f}".rstrip("0").rstrip(".")
+        return s
+    mant, exp = f"{v:.14E}".split("E")
+    mant = mant.rstrip("0").rstrip(".")
+    return f"{mant}E{'+' if int(exp) >= 0 else '-'}{abs(int(exp)):02d}"
+
+
+# ---- coercions (scalars only; errors are returned, not raised) -----------------------------------------------
+
+def to_number(v):
+    """Scalar -> float, as arithmetic does: blank 0, TRUE 1, numeric text parsed, other text #VALUE!."""
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, (int, float)):
+        return float(v)
+    if v is None:
+        return 0.0
+    if isinstance(v, str):
+        n = parse_number_text(v)
+        return E.VALUE.because(f"text {v!r} is not a number") if n is None else n
+    if isinstance(v, ExcelError):
+        return v
+    return E.VALUE
+
+
+def to_text(v):
+    """Scalar -> str, as '&' does: numbers in General format, TRUE/FALSE, blank ''."""
+    if isinstance(v, str):
+        return v
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return format_number(float(v))
+    if isinstance(v, ExcelError):
+        return v
+    return E.VALUE
+
+
+def to_bool(v):
+    """Scalar -> bool, as IF/AND do: numbers nonzero, 'TRUE'/'FALSE' text, blank FALSE; other text #VALUE!."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return v != 0
+    if v is None:
+        return False
+    if isinstance(v, str):
+        u = v.strip().upper()
+        if u in ("TRUE", "FALSE"):
+            return u == "TRUE"
+        return E.VALUE.because(f"text {v!r} is not TRUE or FALSE")
+    if isinstance(v, ExcelError):
+        return v
+    return E.VALUE
+
+
+def round15(x: float) -> float:
+    """x rounded to 15 significant digits: Excel compares numbers at that precision (0.1+0.2=0.3 is TRUE)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return float(f"{x:.15g}")
+
+
+_TYPE_RANK = {float: 0, int: 0, str: 1, bool: 2}
+
+
+def compare(a, b) -> int | ExcelError:
+    """Excel's ordering of two scalars: numbers < text < booleans; text case-insensitive; blank as 0 / '' / FALSE."""
+    if isinstance(a, ExcelError):
+        return a
+    if isinstance(b, ExcelError):
+        return b
+    if a is None:
+        a = "" if isinstance(b, str) else False if isinstance(b, bool) else 0.0
+    if b is None:
+        b = "" if isinstance(a, str) else False if isinstance(a, bool) else 0.0
+    ra, rb = _TYPE_RANK[type(a)], _TYPE_RANK[type(b)]
+    if ra != rb:
+        return -1 if ra < rb else 1
+    if ra == 0:
+        a, b = round15(float(a)), round15(float(b))
+    elif ra == 1:
+        a, b = a.lower(), b.lower()
+    return (a > b) - (a < b)
+
+
+def first_error(*values):
+    """The first ExcelError among values (left to right), else None."""
+    for v in values:
+        if isinstance(v, ExcelError):
+            return v
+    return None
+
+
+def is_finite_number(x: float) -> bool:
+    return math.isfinite(x)
+
+
+def numeric_result(x: float):
+    """A float result, or #NUM! when it overflowed or left the domain (inf / nan)."""
+    return x if math.isfinite(x) else E.NUM
