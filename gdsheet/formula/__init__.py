@@ -1,0 +1,44 @@
+"""Formula text -> tokens -> syntax tree, and back; no torch, no Qt."""
+from __future__ import annotations
+
+import re
+
+from gdsheet.formula import ast
+from gdsheet.formula.parser import parse
+from gdsheet.formula.unparse import FUTURE_FUNCTIONS, unparse
+from gdsheet.refs import col_index
+
+# Text outside strings, quoted sheet names and brackets whose cell references are rewritten relative to the host:
+# two cells whose formulas give the same key have the same relative tree (Excel's R1C1 form), so a column filled
+# with one formula is parsed once and every cell shares one tree object.
+_KEY_TOKENS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'|\[(?:[^\[\]]|\[[^\]]*\])*\]'
+                         r"|(?<![\w.$\]\[])(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![\w(\[.!])")
+_CACHE: dict[str, ast.Node] = {}
+_CACHE_LIMIT = 200_000
+
+
+def relative_key(text: str, row: int, col: int) -> str:
+    def sub(m: re.Match) -> str:
+        if m.group(2) is None:
+            return m.group(0)
+        ca, letters, ra, digits = m.groups()
+        c = col_index(letters) if ca else col_index(letters) - col
+        r = int(digits) if ra else int(digits) - row
+        return f"\x00{'$' if ca else ''}{c}\x01{'$' if ra else ''}{r}\x02"
+
+    return _KEY_TOKENS.sub(sub, text)
+
+
+def parse_cached(text: str, row: int = 1, col: int = 1) -> ast.Node:
+    """parse() with a cache on the formula's relative form: equal relative formulas share one tree."""
+    key = relative_key(text, row, col)
+    node = _CACHE.get(key)
+    if node is None:
+        node = parse(text, row, col)
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[key] = node
+    return node
+
+
+__all__ = ["ast", "parse", "parse_cached", "unparse", "relative_key", "FUTURE_FUNCTIONS"]

@@ -1,0 +1,125 @@
+"""Syntax tree -> formula text (with '='), for display, for files (with the _xlfn. prefixes) and for R1C1 keys."""
+from __future__ import annotations
+
+import re
+
+from gdsheet.formula import ast as A
+from gdsheet.formula.parser import BINARY, PERCENT_BP, PREFIX_BP
+from gdsheet.refs import MAX_COL, MAX_ROW, col_letter, quote_sheet
+
+# Functions Excel added after 2007: a file must spell them _xlfn.NAME or older Excel reads them as unknown names.
+FUTURE_FUNCTIONS = frozenset("""
+AGGREGATE ARABIC BASE BETA.DIST BINOM.DIST BITAND BITLSHIFT BITOR BITRSHIFT BITXOR CEILING.MATH CEILING.PRECISE
+CHISQ.DIST CHISQ.INV CHOOSECOLS CHOOSEROWS COMBINA CONCAT CONFIDENCE.NORM CONFIDENCE.T COT COTH COVARIANCE.P
+COVARIANCE.S CSC CSCH DAYS DECIMAL DROP ERF.PRECISE ERFC.PRECISE EXPAND EXPON.DIST F.DIST FILTER FLOOR.MATH
+FLOOR.PRECISE FORECAST.LINEAR GAMMA GAMMA.DIST GAMMA.INV GAMMALN.PRECISE GAUSS HSTACK IFNA IFS ISFORMULA ISOWEEKNUM
+LAMBDA LET LOGNORM.DIST LOGNORM.INV MAXIFS MINIFS MODE.MULT MODE.SNGL MUNIT NETWORKDAYS.INTL NORM.DIST NORM.INV
+NORM.S.DIST NORM.S.INV NUMBERVALUE PERCENTILE.EXC PERCENTILE.INC PERCENTRANK.EXC PERCENTRANK.INC PERMUTATIONA PHI
+POISSON.DIST QUARTILE.EXC QUARTILE.INC RANDARRAY RANK.AVG RANK.EQ SEC SECH SEQUENCE SHEET SHEETS SKEW.P SORT SORTBY
+STDEV.P STDEV.S SWITCH T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T TAKE TEXTAFTER TEXTBEFORE TEXTJOIN TEXTSPLIT TOCOL
+TOROW UNICHAR UNICODE UNIQUE VAR.P VAR.S VSTACK WEIBULL.DIST WORKDAY.INTL WRAPCOLS WRAPROWS XLOOKUP XMATCH XOR
+""".split())
+
+
+def unparse(node: A.Node, row: int = 1, col: int = 1, for_file: bool = False) -> str:
+    """The formula text of `node` written in cell (row, col), starting with '='."""
+    return "=" + _Writer(row, col, for_file).write(node, 0)
+
+
+class _Writer:
+    def __init__(self, row: int, col: int, for_file: bool):
+        self.row, self.col, self.for_file = row, col, for_file
+
+    def write(self, n: A.Node, min_bp: int, in_args: bool = False) -> str:
+        if isinstance(n, A.Number):
+            return format_literal_number(n.value)
+        if isinstance(n, A.Text):
+            return '"' + n.value.replace('"', '""') + '"'
+        if isinstance(n, A.Bool):
+            return "TRUE" if n.value else "FALSE"
+        if isinstance(n, A.ErrorLit):
+            return n.code
+        if isinstance(n, A.Missing):
+            return ""
+        if isinstance(n, A.ArrayLit):
+            return "{" + ";".join(",".join(self.write(v, 0) for v in r) for r in n.rows) + "}"
+        if isinstance(n, A.CellRef):
+            return self.sheet(n.sheet) + self.cell(n.row, n.col, n.row_abs, n.col_abs)
+        if isinstance(n, A.AreaRef):
+            return self.sheet(n.sheet) + self.area(n)
+        if isinstance(n, A.Name):
+            prefix = "_xlpm." if self.for_file and n.name.startswith("_xlpm.") else ""
+            return (self.sheet(n.sheet) if n.sheet else "") + prefix + n.name
+        if isinstance(n, A.StructRef):
+            return structured_text(n)
+        if isinstance(n, A.SpillRef):
+            return self.write(n.target, 100) + "#"
+        if isinstance(n, A.Call):
+            name = f"_xlfn.{n.name}" if self.for_file and n.name in FUTURE_FUNCTIONS else n.name
+            return name + "(" + ",".join(self.write(a, 0, in_args=True) for a in n.args) + ")"
+        if isinstance(n, A.Unary):
+            if n.op == "%":
+                text, bp = self.write(n.operand, PERCENT_BP) + "%", PERCENT_BP
+            else:
+                text, bp = n.op + self.write(n.operand, PREFIX_BP), PREFIX_BP
+            return f"({text})" if bp < min_bp else text
+        if isinstance(n, A.Binary):
+            bp = BINARY[n.op]
+            # left-associative: the right operand needs parentheses at equal binding power
+            text = self.write(n.left, bp) + n.op + self.write(n.right, bp + 1)
+            needs = bp < min_bp or (n.op == "," and in_args) or (min_bp == 100)
+            return f"({text})" if needs else text
+        raise TypeError(f"cannot write {n!r}")
+
+    def sheet(self, name: str | None) -> str:
+        return "" if name is None else quote_sheet(name) + "!"
+
+    def cell(self, r: int, c: int, ra: bool, ca: bool) -> str:
+        row = r if ra else r + self.row
+        col = c if ca else c + self.col
+        if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
+            return "#REF!"
+        return f"{'$' if ca else ''}{col_letter(col)}{'$' if ra else ''}{row}"
+
+    def area(self, n: A.AreaRef) -> str:
+        if n.r1 is None:
+            c1, c2 = (n.c1 if n.c1_abs else n.c1 + self.col), (n.c2 if n.c2_abs else n.c2 + self.col)
+            if not (1 <= c1 <= MAX_COL and 1 <= c2 <= MAX_COL):
+                return "#REF!"
+            return f"{'$' if n.c1_abs else ''}{col_letter(c1)}:{'$' if n.c2_abs else ''}{col_letter(c2)}"
+        if n.c1 is None:
+            r1, r2 = (n.r1 if n.r1_abs else n.r1 + self.row), (n.r2 if n.r2_abs else n.r2 + self.row)
+            if not (1 <= r1 <= MAX_ROW and 1 <= r2 <= MAX_ROW):
+                return "#REF!"
+            return f"{'$' if n.r1_abs else ''}{r1}:{'$' if n.r2_abs else ''}{r2}"
+        a, b = self.cell(n.r1, n.c1, n.r1_abs, n.c1_abs), self.cell(n.r2, n.c2, n.r2_abs, n.c2_abs)
+        return "#REF!" if "#REF!" in (a, b) else f"{a}:{b}"
+
+
+def format_literal_number(v: float) -> str:
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    text = repr(v).upper()
+    return text.replace("E+", "E+").replace("E-0", "E-").replace("E+0", "E+")
+
+
+def _escape(col: str) -> str:
+    return re.sub(r"([\[\]#'@])", r"'\1", col)
+
+
+def structured_text(n: A.StructRef) -> str:
+    table = n.table or ""
+    cols = [c for c in (n.col1, n.col2) if c is not None]
+    simple = lambda c: re.fullmatch(r"[\w.]+", c) is not None  # noqa: E731 - tiny predicate
+    if n.table is None and n.items == ("#This Row",) and len(cols) == 1:
+        return f"[@{cols[0]}]" if simple(cols[0]) else f"[@[{_escape(cols[0])}]]"
+    if not n.items and not cols:
+        return f"{table}[]"
+    if not n.items and len(cols) == 1:
+        return f"{table}[{_escape(cols[0])}]"
+    if len(n.items) == 1 and not cols:
+        return f"{table}[{n.items[0]}]"
+    parts = [f"[{i}]" for i in n.items]
+    if cols:
+        parts.append(":".join(f"[{_escape(c)}]" for c in cols))
+    return f"{table}[{','.join(parts)}]"

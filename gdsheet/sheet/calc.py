@@ -1,0 +1,392 @@
+"""Recalculation: a topological order over the formulas that need it, spills, circular references, iteration."""
+from __future__ import annotations
+
+import random
+import sys
+from collections import deque
+from graphlib import CycleError, TopologicalSorter
+
+import numpy as np
+
+from gdsheet import errors as E
+from gdsheet.errors import ExcelError, FormulaSyntaxError
+from gdsheet.formula import parse_cached
+from gdsheet.refs import Area
+from gdsheet.sheet.evaluate import Context, evaluate, to_value
+from gdsheet.sheet.formulas import make_formula
+from gdsheet.sheet.graph import CellId, Graph, Precedents, find_precedents
+from gdsheet.sheet.rename import rename_sheet_everywhere
+
+# a chain of formulas read out of order is computed by recursion; leave room for long ones
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
+
+
+class Engine:
+    """Keeps every formula value of a workbook current. Owned by the Workbook; reached through its methods."""
+
+    def __init__(self, wb) -> None:
+        self.wb = wb
+        self.rng = random.Random()
+        self.graph: Graph | None = None
+        self._names: dict = {}
+        self._dirty: set[CellId] = set()
+        self._busy: set[CellId] = set()
+        self._changed: set[CellId] = set()
+        self._cycles: set[CellId] = set()
+
+    # ---- the graph ------------------------------------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Forget the dependency graph (names, tables or sheets changed); it is rebuilt when next needed."""
+        self.graph = None
+        self._names.clear()
+
+    def ensure_graph(self) -> Graph:
+        if self.graph is None:
+            g = Graph()
+            for sheet in self.wb.sheets:
+                for (r, c), f in sheet.formulas.items():
+                    if f.ast is not None:
+                        g.add((sheet.name, r, c), find_precedents(f.ast, sheet.name, r, c, self))
+                    else:
+                        g.add((sheet.name, r, c), _NO_PRECEDENTS)
+            self.graph = g
+        return self.graph
+
+    def name_tree(self, dn):
+        key = (dn.scope, dn.name.upper(), dn.formula)
+        tree = self._names.get(key)
+        if tree is None:
+            try:
+                tree = parse_cached("=" + dn.formula, 1, 1)
+            except FormulaSyntaxError as exc:
+                tree = E.NAME.because(f"the name {dn.name} cannot be read: {exc}")
+            self._names[key] = tree
+        return tree
+
+    # ---- reading values during a calculation ---------------------------------------------------------------
+
+    def cell_value(self, sheet: str, row: int, col: int):
+        cid = (sheet, row, col)
+        if self._dirty:
+            if cid in self._dirty:
+                self._pull(cid)
+            else:
+                sh = self.wb.sheet(sheet)
+                anchor = sh.spilled_from.get((row, col))
+                if anchor is not None and (sheet, *anchor) in self._dirty:
+                    self._pull((sheet, *anchor))
+        return self.wb.sheet(sheet).cells.get((row, col))
+
+    def read_area(self, area: Area) -> np.ndarray:
+        sh = self.wb.sheet(area.sheet)
+        max_r, max_c = sh.used_bounds if area.rows * area.cols > 100_000 else (area.r2, area.c2)
+        r2, c2 = min(area.r2, max(max_r, area.r1)), min(area.c2, max(max_c, area.c1))
+        if self._dirty:
+            for c in range(area.c1, c2 + 1):
+                for r in range(area.r1, r2 + 1):
+                    self.cell_value(sh.name, r, c)
+        cells = sh.cells
+        out = np.empty((r2 - area.r1 + 1, c2 - area.c1 + 1), dtype=object)
+        for i, r in enumerate(range(area.r1, r2 + 1)):
+            out[i] = [cells.get((r, c)) for c in range(area.c1, c2 + 1)]
+        return out
+
+    def spill_area(self, cell: Area):
+        sh = self.wb.sheet(cell.sheet)
+        self.cell_value(sh.name, cell.r1, cell.c1)
+        spill = sh.spills.get((cell.r1, cell.c1))
+        if spill is None:
+            f = sh.formulas.get((cell.r1, cell.c1))
+            return cell if f is not None else E.REF.because(f"{cell.a1(False)} does not spill")
+        return spill
+
+    def _pull(self, cid: CellId) -> None:
+        if cid in self._busy:  # the cell reads itself: its last value stands in until the cycle is resolved
+            self._cycles.add(cid)
+            return
+        self._compute(cid)
+
+    # ---- computing one cell ---------------------------------------------------------------------------------
+
+    def _compute(self, cid: CellId) -> None:
+        sheet_name, r, c = cid
+        sh = self.wb.sheet(sheet_name)
+        f = sh.formulas.get((r, c))
+        self._dirty.discard(cid)
+        if f is None:
+            return
+        if f.ast is None:
+            self._store(sh, cid, f.error)
+            return
+        self._busy.add(cid)
+        try:
+            ctx = Context(self, sh.name, r, c, array=f.array is not None or f.dynamic)
+            value = evaluate(f.ast, ctx)
+            if f.dynamic:
+                self._spill(sh, cid, _as_array_result(value, ctx))
+            elif f.array is not None:
+                self._fill_array(sh, f.array, _as_array_result(value, ctx))
+            else:
+                value = to_value(value, ctx)
+                if isinstance(value, np.ndarray):
+                    value = value[0, 0] if value.size else E.VALUE
+                self._store(sh, cid, _result(value))
+        finally:
+            self._busy.discard(cid)
+
+    def _store(self, sh, cid: CellId, value) -> None:
+        key = (cid[1], cid[2])
+        old = sh.cells.get(key, _ABSENT)
+        if old is _ABSENT or type(old) is not type(value) or old != value:
+            self._changed.add(cid)
+        if value is None:
+            sh.cells.pop(key, None)
+        else:
+            sh.cells[key] = value
+
+    def _fill_array(self, sh, area: Area, value) -> None:
+        if not isinstance(value, np.ndarray):
+            value = np.array([[value]], dtype=object)
+        h, w = value.shape
+        for i, r in enumerate(range(area.r1, area.r2 + 1)):
+            for j, c in enumerate(range(area.c1, area.c2 + 1)):
+                ii, jj = (0 if h == 1 else i), (0 if w == 1 else j)
+                v = value[ii, jj] if ii < h and jj < w else E.NA
+                self._store(sh, (sh.name, r, c), _result(v))
+
+    def _spill(self, sh, cid: CellId, value) -> None:
+        anchor = (cid[1], cid[2])
+        self._clear_spill(sh, anchor)
+        if not isinstance(value, np.ndarray) or value.shape == (1, 1):
+            self._store(sh, cid, _result(value[0, 0] if isinstance(value, np.ndarray) else value))
+            return
+        h, w = value.shape
+        if h == 0 or w == 0:
+            self._store(sh, cid, E.CALC.because("the result is an empty array"))
+            return
+        area = Area(sh.name, anchor[0], anchor[1], anchor[0] + h - 1, anchor[1] + w - 1)
+        for r, c in area.cells():
+            if (r, c) == anchor:
+                continue
+            if (r, c) in sh.formulas or (r, c) in sh.spilled_from or sh.cells.get((r, c)) is not None:
+                self._store(sh, cid, E.SPILL.because(f"the result needs {area.a1(False)}, which is not empty"))
+                return
+        sh.spills[anchor] = area
+        for i, r in enumerate(range(area.r1, area.r2 + 1)):
+            for j, c in enumerate(range(area.c1, area.c2 + 1)):
+                if (r, c) != anchor:
+                    sh.spilled_from[(r, c)] = anchor
+                self._store(sh, (sh.name, r, c), _result(value[i, j]))
+
+    def _clear_spill(self, sh, anchor) -> None:
+        old = sh.spills.pop(anchor, None)
+        if old is None:
+            return
+        for r, c in old.cells():
+            if (r, c) != anchor and sh.spilled_from.get((r, c)) == anchor:
+                del sh.spilled_from[(r, c)]
+                self._store(sh, (sh.name, r, c), None)
+
+    # ---- recalculation --------------------------------------------------------------------------------------
+
+    def recalculate_all(self) -> set[CellId]:
+        g = self.ensure_graph()
+        return self._run(set(g.precedents))
+
+    def recalculate_volatile(self) -> set[CellId]:
+        g = self.ensure_graph()
+        return self._run(self._with_dependents(set(g.volatile)))
+
+    def _run(self, dirty: set[CellId]) -> set[CellId]:
+        self._changed = set()
+        self._cycles = set()
+        self._dirty = set(dirty)
+        for cid in self._order(dirty):
+            if cid in self._dirty:
+                self._compute(cid)
+        if self._cycles:
+            self._resolve_cycles()
+        self._dirty = set()
+        changed, self._changed = self._changed, set()
+        return changed
+
+    def _order(self, cells: set[CellId]) -> list[CellId]:
+        g = self.graph
+        spills = [(sh.name, a, (sh.name, *anchor)) for sh in self.wb.sheets for anchor, a in sh.spills.items()]
+        graph = {}
+        for cid in cells:
+            preds = [p for p in g.formula_precedents(cid) if p in cells]
+            if spills:
+                prec = g.precedents.get(cid)
+                for sheet, area, anchor in spills:
+                    if anchor in cells and anchor != cid and any(_overlaps(a, area) for a in prec.areas):
+                        preds.append(anchor)
+            graph[cid] = preds
+        order: list[CellId] = []
+        while graph:
+            try:
+                order.extend(TopologicalSorter(graph).static_order())
+                break
+            except CycleError as exc:
+                # cells on a cycle are left for last; reading each other marks the cycle (see _resolve_cycles)
+                cycle = set(exc.args[1])
+                for cid in cycle:
+                    graph.pop(cid, None)
+                for cid in graph:
+                    graph[cid] = [p for p in graph[cid] if p not in cycle]
+                order.extend(sorted(cycle))
+        return order
+
+    def _resolve_cycles(self) -> None:
+        """Cells found reading themselves: with iterative calculation on, iterate them up to Excel's limits;
+        otherwise each becomes #REF! naming the cycle."""
+        cycle = set(self._cycles)
+        members = ", ".join(f"{s}!{Area(s, r, c, r, c).a1(False)}" for s, r, c in sorted(cycle)[:6])
+        if not self.wb.calc.iterate:
+            err = E.REF.because(f"circular reference through {members}")
+            for cid in cycle | self._with_dependents(cycle):
+                self._store(self.wb.sheet(cid[0]), cid, err)
+            return
+        group = self._with_dependents(cycle)
+        for _ in range(max(1, self.wb.calc.iterate_count) - 1):
+            before = {cid: self.wb.sheet(cid[0]).cells.get(cid[1:]) for cid in group}
+            self._dirty = set(group)
+            for cid in sorted(group):
+                if cid in self._dirty:
+                    self._compute(cid)
+            delta = max((abs(_num(self.wb.sheet(cid[0]).cells.get(cid[1:])) - _num(before[cid]))
+                         for cid in group), default=0.0)
+            if delta < self.wb.calc.iterate_delta:
+                break
+
+    def _with_dependents(self, cells: set[CellId]) -> set[CellId]:
+        return set(cells) | self.dependents_of_many(cells)
+
+    # ---- edits ----------------------------------------------------------------------------------------------
+
+    def set_constants(self, updates) -> set[CellId]:
+        g = self.ensure_graph()
+        sources: set[CellId] = set()
+        self._changed = set()
+        for sheet_name, r, c, value in updates:
+            sh = self.wb.sheet(sheet_name)
+            cid = (sh.name, r, c)
+            self._drop_formula(sh, cid)
+            anchor = sh.spilled_from.get((r, c))
+            if anchor is not None:
+                sources.add((sh.name, *anchor))  # a value typed into a spill blocks it: #SPILL!
+            self._store(sh, cid, value)
+            sources.add(cid)
+        changed = self._changed
+        dirty = self.dependents_of_many(sources) | g.volatile
+        dirty |= {s for s in sources if s in g.precedents}
+        return changed | self._run(self._with_dependents(dirty))
+
+    def set_formula(self, sheet_name: str, r: int, c: int, text: str, array, dynamic: bool) -> set[CellId]:
+        g = self.ensure_graph()
+        sh = self.wb.sheet(sheet_name)
+        cid = (sh.name, r, c)
+        self._changed = set()
+        self._drop_formula(sh, cid)
+        f = make_formula(text, r, c, array, dynamic)
+        sh.formulas[(r, c)] = f
+        g.add(cid, find_precedents(f.ast, sh.name, r, c, self) if f.ast is not None else _NO_PRECEDENTS)
+        changed = self._changed
+        anchor = sh.spilled_from.get((r, c))
+        dirty = {cid} | ({(sh.name, *anchor)} if anchor else set())
+        return changed | self._run(self._with_dependents(dirty | g.volatile))
+
+    def _drop_formula(self, sh, cid: CellId) -> None:
+        key = cid[1:]
+        if sh.formulas.pop(key, None) is not None:
+            self.graph.remove(cid)
+            self._clear_spill(sh, key)
+
+    # ---- questions ------------------------------------------------------------------------------------------
+
+    def dependents_of_many(self, cells: set[CellId]) -> set[CellId]:
+        g = self.ensure_graph()
+        out: set[CellId] = set()
+        queue = deque(cells)
+        seen = set(cells)
+        while queue:
+            cid = queue.popleft()
+            readers = g.readers(cid)
+            sh = self.wb.sheet(cid[0])
+            spill = sh.spills.get(cid[1:])
+            if spill is not None:
+                readers |= g.readers_of_area(spill)
+            for rd in readers:
+                if rd not in out:
+                    out.add(rd)
+                    if rd not in seen:
+                        seen.add(rd)
+                        queue.append(rd)
+        return out
+
+    def dependents(self, cid: CellId, transitive: bool) -> set[CellId]:
+        if transitive:
+            return self.dependents_of_many({cid})
+        return self.ensure_graph().readers(cid)
+
+    def precedents(self, cid: CellId, transitive: bool) -> set[CellId]:
+        g = self.ensure_graph()
+        out: set[CellId] = set()
+        queue = deque([cid])
+        while queue:
+            prec = g.precedents.get(queue.popleft())
+            if prec is None:
+                continue
+            cells = set(prec.cells)
+            for a in prec.areas:
+                sh = self.wb.sheet(a.sheet)
+                max_r, max_c = sh.used_bounds if a.size > 100_000 else (a.r2, a.c2)
+                cells.update((a.sheet, r, c) for r in range(a.r1, min(a.r2, max_r) + 1)
+                             for c in range(a.c1, min(a.c2, max_c) + 1))
+            for p in cells - out:
+                out.add(p)
+                if transitive and p in g.precedents:
+                    queue.append(p)
+        return out
+
+    def evaluate_text(self, text: str, sheet: str, row: int, col: int):
+        f = make_formula(text, row, col, dynamic=True)
+        if f.ast is None:
+            return f.error
+        ctx = Context(self, sheet, row, col, array=True)
+        value = _as_array_result(evaluate(f.ast, ctx), ctx)
+        if isinstance(value, np.ndarray):
+            out = value.copy()
+            for idx, v in np.ndenumerate(out):
+                out[idx] = _result(v)
+            return out
+        return _result(value)
+
+    def rename_sheet(self, old: str, new: str) -> None:
+        rename_sheet_everywhere(self.wb, old, new)
+        self.invalidate()
+
+
+_ABSENT = object()
+_NO_PRECEDENTS = Precedents((), (), False)
+
+
+def _as_array_result(value, ctx: Context):
+    """What an array or dynamic formula yields: a multi-cell reference is read whole."""
+    if isinstance(value, Area) and not value.is_cell:
+        return ctx.read(value)
+    return to_value(value, ctx)
+
+
+def _result(v):
+    """A formula's shown value: a reference's empty cell shows 0, as in Excel."""
+    return 0.0 if v is None else v
+
+
+def _num(v) -> float:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+
+
+def _overlaps(a: Area, b: Area) -> bool:
+    return a.sheet == b.sheet and a.r1 <= b.r2 and b.r1 <= a.r2 and a.c1 <= b.c2 and b.c1 <= a.c2

@@ -1,0 +1,19 @@
+"""Making a cell's Formula from its text: parsed once per relative form, a parse failure kept as #NAME? with its reason."""
+from __future__ import annotations
+
+from gdsheet import errors as E
+from gdsheet.errors import FormulaSyntaxError
+from gdsheet.formula import parse_cached
+from gdsheet.refs import Area
+from gdsheet.sheet.model import Formula
+
+
+def make_formula(text: str, row: int, col: int, array: Area | None = None, dynamic: bool = False) -> Formula:
+    """The Formula for `text` written in (row, col). For a dynamic formula, `array` is the spill range it last
+    occupied (as a file records it); for a legacy array formula it is the range the formula fills."""
+    if not text.startswith("="):
+        text = "=" + text
+    try:
+        return Formula(text, parse_cached(text, row, col), None, array, dynamic)
+    except FormulaSyntaxError as exc:
+        return Formula(text, None, E.NAME.because(f"the formula cannot be read: {exc}"), array, dynamic)

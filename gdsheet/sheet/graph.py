@@ -1,0 +1,209 @@
+"""The dependency graph: which cells each formula reads, and which formulas read each cell.
+
+Precedents are found statically from the tree (references, names, structured references); a formula that calls a
+volatile function (RAND, NOW, OFFSET, INDIRECT...) is recalculated every time instead. Areas are indexed in
+buckets of BLOCK rows per column, so "who reads this cell" is a few dict lookups, not a scan of every range.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass
+
+from gdsheet.errors import ExcelError
+from gdsheet.formula import ast as A
+from gdsheet.functions import FUNCTIONS
+from gdsheet.refs import MAX_COL, MAX_ROW, Area
+
+CellId = tuple[str, int, int]
+BLOCK = 256
+_DYNAMIC_REFERENCE_FUNCTIONS = {"OFFSET", "INDIRECT"}
+
+
+@dataclass(slots=True)
+class Precedents:
+    cells: tuple[CellId, ...]
+    areas: tuple[Area, ...]
+    volatile: bool
+
+
+class Graph:
+    def __init__(self) -> None:
+        self.precedents: dict[CellId, Precedents] = {}
+        # most cells have one reader: store it bare and make a set only for the second (saves ~200 bytes a cell)
+        self.cell_readers: dict[CellId, CellId | set[CellId]] = {}
+        self.area_readers: dict[Area, set[CellId]] = defaultdict(set)
+        self.buckets: dict[tuple[str, int, int], set[Area]] = defaultdict(set)
+        self.volatile: set[CellId] = set()
+        self.formula_rows: dict[tuple[str, int], list[int]] = defaultdict(list)  # (sheet, col) -> sorted rows
+
+    def add(self, cid: CellId, prec: Precedents) -> None:
+        self.remove(cid)
+        self.precedents[cid] = prec
+        for c in prec.cells:
+            have = self.cell_readers.get(c)
+            if have is None:
+                self.cell_readers[c] = cid
+            elif type(have) is set:
+                have.add(cid)
+            elif have != cid:
+                self.cell_readers[c] = {have, cid}
+        for a in prec.areas:
+            readers = self.area_readers[a]
+            if not readers:
+                for key in _bucket_keys(a):
+                    self.buckets[key].add(a)
+            readers.add(cid)
+        if prec.volatile:
+            self.volatile.add(cid)
+        rows = self.formula_rows[(cid[0], cid[2])]
+        i = bisect.bisect_left(rows, cid[1])
+        if i == len(rows) or rows[i] != cid[1]:
+            rows.insert(i, cid[1])
+
+    def remove(self, cid: CellId) -> None:
+        prec = self.precedents.pop(cid, None)
+        if prec is None:
+            return
+        for c in prec.cells:
+            have = self.cell_readers.get(c)
+            if have == cid:
+                del self.cell_readers[c]
+            elif type(have) is set:
+                have.discard(cid)
+        for a in prec.areas:
+            readers = self.area_readers.get(a)
+            if readers is not None:
+                readers.discard(cid)
+                if not readers:
+                    del self.area_readers[a]
+                    for key in _bucket_keys(a):
+                        self.buckets[key].discard(a)
+        self.volatile.discard(cid)
+        rows = self.formula_rows.get((cid[0], cid[2]))
+        if rows:
+            i = bisect.bisect_left(rows, cid[1])
+            if i < len(rows) and rows[i] == cid[1]:
+                rows.pop(i)
+
+    def readers(self, cid: CellId) -> set[CellId]:
+        """Formula cells that read cid directly."""
+        sheet, r, c = cid
+        have = self.cell_readers.get(cid)
+        out = set() if have is None else set(have) if type(have) is set else {have}
+        for a in self.buckets.get((sheet, c, r // BLOCK), ()):
+            if a.r1 <= r <= a.r2:
+                out |= self.area_readers[a]
+        return out
+
+    def readers_of_area(self, area: Area) -> set[CellId]:
+        """Formula cells that read any cell of an area (for a spill range)."""
+        out: set[CellId] = set()
+        for r, c in area.cells():
+            out |= self.readers((area.sheet, r, c))
+        return out
+
+    def formulas_in(self, area: Area) -> list[CellId]:
+        """Formula cells inside an area."""
+        out = []
+        for c in range(area.c1, min(area.c2, MAX_COL) + 1):
+            rows = self.formula_rows.get((area.sheet, c))
+            if not rows:
+                continue
+            lo, hi = bisect.bisect_left(rows, area.r1), bisect.bisect_right(rows, area.r2)
+            out.extend((area.sheet, r, c) for r in rows[lo:hi])
+        return out
+
+    def formula_precedents(self, cid: CellId) -> list[CellId]:
+        """Formula cells that cid reads directly (through its cells and areas)."""
+        prec = self.precedents.get(cid)
+        if prec is None:
+            return []
+        out = [c for c in prec.cells if c in self.precedents]
+        for a in prec.areas:
+            out.extend(self.formulas_in(a))
+        return out
+
+
+def _bucket_keys(a: Area):
+    if a.sheet is None:
+        return
+    for c in range(a.c1, a.c2 + 1):
+        for b in range(a.r1 // BLOCK, a.r2 // BLOCK + 1):
+            yield a.sheet, c, b
+
+
+def find_precedents(node: A.Node, sheet: str, row: int, col: int, engine) -> Precedents:
+    """The references a formula makes when written in (sheet, row, col)."""
+    cells: list[CellId] = []
+    areas: list[Area] = []
+    volatile = False
+    seen_names: set = set()
+
+    def sheet_of(name):
+        if name is None:
+            return sheet
+        try:
+            return engine.wb.sheet(name).name
+        except KeyError:
+            return None
+
+    def walk(n, host_sheet):
+        nonlocal volatile
+        t = type(n)
+        if t is A.CellRef:
+            s = sheet_of(n.sheet) if n.sheet else host_sheet
+            r = n.row if n.row_abs else n.row + row
+            c = n.col if n.col_abs else n.col + col
+            if s and 1 <= r <= MAX_ROW and 1 <= c <= MAX_COL:
+                cells.append((s, r, c))
+        elif t is A.AreaRef:
+            s = sheet_of(n.sheet) if n.sheet else host_sheet
+            r1, r2 = (1, MAX_ROW) if n.r1 is None else ((n.r1 if n.r1_abs else n.r1 + row),
+                                                         (n.r2 if n.r2_abs else n.r2 + row))
+            c1, c2 = (1, MAX_COL) if n.c1 is None else ((n.c1 if n.c1_abs else n.c1 + col),
+                                                        (n.c2 if n.c2_abs else n.c2 + col))
+            r1, r2, c1, c2 = min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
+            if s and r1 >= 1 and c1 >= 1 and r2 <= MAX_ROW and c2 <= MAX_COL:
+                areas.append(Area(s, r1, c1, r2, c2))
+        elif t is A.Binary:
+            walk(n.left, host_sheet)
+            walk(n.right, host_sheet)
+        elif t is A.Unary:
+            walk(n.operand, host_sheet)
+        elif t is A.SpillRef:
+            walk(n.target, host_sheet)
+            volatile = True  # the spill range is known only after its anchor is computed
+        elif t is A.Call:
+            spec = FUNCTIONS.get(n.name)
+            if n.name in _DYNAMIC_REFERENCE_FUNCTIONS or (spec is not None and spec.volatile):
+                volatile = True
+            for a in n.args:
+                walk(a, host_sheet)
+        elif t is A.ArrayLit:
+            pass
+        elif t is A.Name:
+            dn = engine.wb.get_name(n.name, n.sheet or host_sheet)
+            key = (dn.scope, dn.name.upper()) if dn else None
+            if dn is not None and key not in seen_names:
+                seen_names.add(key)
+                tree = engine.name_tree(dn)
+                if not isinstance(tree, ExcelError):
+                    walk(tree, dn.scope or host_sheet)
+            elif dn is None:
+                table = engine.wb.tables.get(n.name.upper())
+                if table is not None:
+                    areas.append(table.data_area)
+        elif t is A.StructRef:
+            table = engine.wb.table_at(sheet, row, col) if n.table is None else engine.wb.tables.get(n.table.upper())
+            if table is not None:
+                # a table's own area covers every structured reference into it (#This Row reads less; the
+                # over-approximation only costs an extra recalculation)
+                if "#This Row" in n.items:
+                    a = table.area
+                    areas.append(Area(table.sheet, row, a.c1, row, a.c2))
+                else:
+                    areas.append(table.area)
+
+    walk(node, sheet)
+    return Precedents(tuple(cells), tuple(areas), volatile)
