@@ -33,6 +33,7 @@ class Engine:
         self._busy: set[CellId] = set()
         self._changed: set[CellId] = set()
         self._cycles: set[CellId] = set()
+        self._blocked: dict[CellId, Area] = {}  # #SPILL! anchors -> the range they need, retried when it empties
 
     # ---- the graph ------------------------------------------------------------------------------------------
 
@@ -68,21 +69,23 @@ class Engine:
 
     def cell_value(self, sheet: str, row: int, col: int):
         cid = (sheet, row, col)
-        if self._dirty:
-            if cid in self._dirty:
-                self._pull(cid)
+        if self._busy or self._dirty:
+            if cid in self._busy:  # the cell reads itself: its last value stands in until the cycle is resolved
+                self._cycles.add(cid)
+            elif cid in self._dirty:
+                self._compute(cid)
             else:
                 sh = self.wb.sheet(sheet)
                 anchor = sh.spilled_from.get((row, col))
                 if anchor is not None and (sheet, *anchor) in self._dirty:
-                    self._pull((sheet, *anchor))
+                    self._compute((sheet, *anchor))
         return self.wb.sheet(sheet).cells.get((row, col))
 
     def read_area(self, area: Area) -> np.ndarray:
         sh = self.wb.sheet(area.sheet)
         max_r, max_c = sh.used_bounds if area.rows * area.cols > 100_000 else (area.r2, area.c2)
         r2, c2 = min(area.r2, max(max_r, area.r1)), min(area.c2, max(max_c, area.c1))
-        if self._dirty:
+        if self._dirty or self._busy:
             for c in range(area.c1, c2 + 1):
                 for r in range(area.r1, r2 + 1):
                     self.cell_value(sh.name, r, c)
@@ -100,12 +103,6 @@ class Engine:
             f = sh.formulas.get((cell.r1, cell.c1))
             return cell if f is not None else E.REF.because(f"{cell.a1(False)} does not spill")
         return spill
-
-    def _pull(self, cid: CellId) -> None:
-        if cid in self._busy:  # the cell reads itself: its last value stands in until the cycle is resolved
-            self._cycles.add(cid)
-            return
-        self._compute(cid)
 
     # ---- computing one cell ---------------------------------------------------------------------------------
 
@@ -170,8 +167,10 @@ class Engine:
             if (r, c) == anchor:
                 continue
             if (r, c) in sh.formulas or (r, c) in sh.spilled_from or sh.cells.get((r, c)) is not None:
+                self._blocked[cid] = area
                 self._store(sh, cid, E.SPILL.because(f"the result needs {area.a1(False)}, which is not empty"))
                 return
+        self._blocked.pop(cid, None)
         sh.spills[anchor] = area
         for i, r in enumerate(range(area.r1, area.r2 + 1)):
             for j, c in enumerate(range(area.c1, area.c2 + 1)):
@@ -273,11 +272,12 @@ class Engine:
             sh = self.wb.sheet(sheet_name)
             cid = (sh.name, r, c)
             self._drop_formula(sh, cid)
-            anchor = sh.spilled_from.get((r, c))
+            anchor = sh.spilled_from.pop((r, c), None)
             if anchor is not None:
                 sources.add((sh.name, *anchor))  # a value typed into a spill blocks it: #SPILL!
             self._store(sh, cid, value)
             sources.add(cid)
+            sources.update(a for a, need in self._blocked.items() if need.sheet == sh.name and (r, c) in need)
         changed = self._changed
         dirty = self.dependents_of_many(sources) | g.volatile
         dirty |= {s for s in sources if s in g.precedents}
@@ -301,6 +301,7 @@ class Engine:
         key = cid[1:]
         if sh.formulas.pop(key, None) is not None:
             self.graph.remove(cid)
+            self._blocked.pop(cid, None)
             self._clear_spill(sh, key)
 
     # ---- questions ------------------------------------------------------------------------------------------

@@ -1,0 +1,54 @@
+"""Excel conformance: recalculating Excel-saved workbooks from scratch gives the values Excel saved in them.
+
+Uses ../shared/tools/excel_conformance.py (its reading of Excel's cached values and its comparison) in-process, one
+test per workbook; skipped when ../shared is absent (a user's clone). The whole-corpus score through the real
+`gdsheet calc` command is the slow test at the end.
+"""
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus" / "excel"
+TOOL = SHARED / "tools" / "excel_conformance.py"
+BOOKS = sorted(CORPUS.rglob("*.xlsx")) if CORPUS.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not TOOL.exists(), reason="../shared (the Excel corpus) is not present")
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("excel_conformance", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=[f"{b.parent.name}/{b.name}" for b in BOOKS])
+def test_workbook_matches_excel(book):
+    from gdsheet.cli import formula_values
+    from gdsheet.io import load_workbook
+
+    tool = _tool()
+    want = tool.expected_values(book)
+    wb = load_workbook(book)
+    wb.engine.rng.seed(0)
+    wb.recalculate()
+    got = formula_values(wb)
+    bad = {ref: (f, v, got.get(ref, "<missing>")) for ref, (f, v) in want.items()
+           if not tool.same(v, got.get(ref, "<missing>"))}
+    score = 1 - len(bad) / max(1, len(want))
+    detail = "\n".join(f"{ref}: {f}  Excel={v!r} gdsheet={g!r}" for ref, (f, v, g) in list(bad.items())[:15])
+    assert score >= 0.99, f"{len(bad)} of {len(want)} cells differ from Excel:\n{detail}"
+
+
+@pytest.mark.slow
+def test_corpus_score_through_the_cli():
+    gdsheet = Path(sys.executable).with_name("gdsheet")
+    cmd = [sys.executable, str(TOOL), "--cmd", f"{gdsheet} calc {{book}} --json {{out}}", str(CORPUS)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1200).stdout
+    last = out.strip().splitlines()[-1]
+    pct = float(last.split("%")[0].split()[-1])
+    assert pct >= 99.0, out[-3000:]
