@@ -108,3 +108,11 @@ def elementwise(name: str, kernel: Callable, *params: str, category: str = "Math
     excel(name, *params, category=category, syntax=syntax, summary=summary, min_args=min_args,
           max_args=max_args, kernel=kernel, aliases=aliases)(impl)
     return impl
+
+
+def catalog() -> list[FunctionSpec]:
+    """Every registered function once (aliases folded), by category then name: Help -> Functions and the README."""
+    from gdsheet import functions  # noqa: F401 - importing the package fills the table
+
+    unique = {id(spec): spec for spec in FUNCTIONS.values()}
+    return sorted(unique.values(), key=lambda s: (s.category, s.name))

@@ -51,6 +51,9 @@ class Workbook:
         """The sheet by name (case-insensitive), or the active sheet for None."""
         if name is None:
             return self.sheets[self.active]
+        for s in self.sheets:  # exact names first: the engine asks millions of times during a recalculation
+            if s.name is name or s.name == name:
+                return s
         low = name.lower()
         for s in self.sheets:
             if s.name.lower() == low:
