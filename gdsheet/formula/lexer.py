@@ -57,7 +57,7 @@ def tokenize(text: str) -> list[Token]:
             i = m.end()
             continue
         if ch == "#":
-            err = next((e for e in ERROR_LITERALS if text.upper().startswith(e, i)), None)
+            err = next((e for e in ERROR_LITERALS if text[i:i + len(e)].upper() == e), None)
             if err:
                 out.append(Token("error", err, i, space))
                 i += len(err)

@@ -14,7 +14,7 @@ from gdsheet.formula import parse_cached
 from gdsheet.refs import Area
 from gdsheet.sheet.evaluate import Context, evaluate, to_value
 from gdsheet.sheet.formulas import make_formula
-from gdsheet.sheet.graph import CellId, Graph, Precedents, find_precedents
+from gdsheet.sheet.graph import CellId, Graph, Precedents, find_precedents, strongly_connected
 from gdsheet.sheet.rename import rename_sheet_everywhere
 
 # a chain of formulas read out of order is computed by recursion; leave room for long ones
@@ -222,20 +222,11 @@ class Engine:
                     if anchor in cells and anchor != cid and any(_overlaps(a, area) for a in prec.areas):
                         preds.append(anchor)
             graph[cid] = preds
-        order: list[CellId] = []
-        while graph:
-            try:
-                order.extend(TopologicalSorter(graph).static_order())
-                break
-            except CycleError as exc:
-                # cells on a cycle are left for last; reading each other marks the cycle (see _resolve_cycles)
-                cycle = set(exc.args[1])
-                for cid in cycle:
-                    graph.pop(cid, None)
-                for cid in graph:
-                    graph[cid] = [p for p in graph[cid] if p not in cycle]
-                order.extend(sorted(cycle))
-        return order
+        try:
+            return list(TopologicalSorter(graph).static_order())
+        except CycleError:
+            # cells on cycles come out as components, in dependency order; reading each other marks the cycle
+            return [cid for component in strongly_connected(graph) for cid in sorted(component)]
 
     def _resolve_cycles(self) -> None:
         """Cells found reading themselves: with iterative calculation on, iterate them up to Excel's limits;

@@ -195,15 +195,60 @@ def find_precedents(node: A.Node, sheet: str, row: int, col: int, engine) -> Pre
                 if table is not None:
                     areas.append(table.data_area)
         elif t is A.StructRef:
-            table = engine.wb.table_at(sheet, row, col) if n.table is None else engine.wb.tables.get(n.table.upper())
-            if table is not None:
-                # a table's own area covers every structured reference into it (#This Row reads less; the
-                # over-approximation only costs an extra recalculation)
-                if "#This Row" in n.items:
-                    a = table.area
-                    areas.append(Area(table.sheet, row, a.c1, row, a.c2))
-                else:
-                    areas.append(table.area)
+            from gdsheet.sheet.structured import structured_area
+
+            area = structured_area(n, engine.wb, sheet, row, col)
+            if area is not None:
+                areas.append(area)
 
     walk(node, sheet)
     return Precedents(tuple(cells), tuple(areas), volatile)
+
+
+def strongly_connected(graph: dict[CellId, list[CellId]]) -> list[list[CellId]]:
+    """Tarjan's strongly connected components, iteratively; each component comes after every component it points
+    to, so with edges pointing at precedents the result is an evaluation order (cycles as components)."""
+    index: dict[CellId, int] = {}
+    low: dict[CellId, int] = {}
+    on_stack: set[CellId] = set()
+    stack: list[CellId] = []
+    out: list[list[CellId]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(graph.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                out.append(component)
+    return out

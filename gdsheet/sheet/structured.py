@@ -8,9 +8,18 @@ from gdsheet.refs import Area
 
 def resolve_structured(n: A.StructRef, ctx):
     """The Area a structured reference means when evaluated in ctx's host cell, or an error."""
-    wb = ctx.engine.wb
+    return _resolve(n, ctx.engine.wb, ctx.sheet, ctx.row, ctx.col)
+
+
+def structured_area(n: A.StructRef, wb, sheet: str, row: int, col: int) -> Area | None:
+    """The area a structured reference reads from a host cell, or None when it does not resolve (dependency graph)."""
+    area = _resolve(n, wb, sheet, row, col)
+    return area if isinstance(area, Area) else None
+
+
+def _resolve(n: A.StructRef, wb, sheet: str, row: int, col: int):
     if n.table is None:
-        table = wb.table_at(ctx.sheet, ctx.row, ctx.col)
+        table = wb.table_at(sheet, row, col)
         if table is None:
             return E.REF.because("[@...] is used outside a table")
     else:
@@ -31,9 +40,9 @@ def resolve_structured(n: A.StructRef, ctx):
     data_r1, data_r2 = a.r1 + table.header_rows, a.r2 - table.totals_rows
     items = set(n.items) or {"#Data"}
     if "#This Row" in items:
-        if not data_r1 <= ctx.row <= data_r2:
+        if not data_r1 <= row <= data_r2:
             return E.VALUE.because(f"{table.name}[#This Row] is used outside the table's data rows")
-        r1 = r2 = ctx.row
+        r1 = r2 = row
     elif "#All" in items:
         r1, r2 = a.r1, a.r2
     else:
