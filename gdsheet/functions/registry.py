@@ -10,7 +10,7 @@ grid shows is what the solver minimises.
 Parameter kinds (one string per parameter; the last one repeats for variadic functions):
 
   num     scalar -> float (blank 0, TRUE 1, numeric text parsed, other text #VALUE!); errors propagate
-  int     as num, then truncated toward zero
+  int     as num, then truncated toward zero (still a float: int() it where a Python int is needed)
   text    scalar -> str (numbers in General format); errors propagate
   bool    scalar -> bool; errors propagate
   scalar  scalar as it is (None for blank); errors propagate
