@@ -33,7 +33,8 @@ class Engine:
         self._busy: set[CellId] = set()
         self._changed: set[CellId] = set()
         self._cycles: set[CellId] = set()
-        self._blocked: dict[CellId, Area] = {}  # #SPILL! anchors -> the range they need, retried when it empties
+        self._blocked: dict[CellId, Area] = {}
+        self._sheets: dict = {}  # #SPILL! anchors -> the range they need, retried when it empties
 
     # ---- the graph ------------------------------------------------------------------------------------------
 
@@ -41,6 +42,14 @@ class Engine:
         """Forget the dependency graph (names, tables or sheets changed); it is rebuilt when next needed."""
         self.graph = None
         self._names.clear()
+        self._sheets = {}
+
+    def sheet(self, name: str):
+        """The sheet by its exact name, cached (asked for millions of times in a recalculation)."""
+        sh = self._sheets.get(name)
+        if sh is None:
+            sh = self._sheets[name] = self.wb.sheet(name)
+        return sh
 
     def ensure_graph(self) -> Graph:
         if self.graph is None:
@@ -69,30 +78,36 @@ class Engine:
 
     def cell_value(self, sheet: str, row: int, col: int):
         cid = (sheet, row, col)
+        sh = self.sheet(sheet)
         if self._busy or self._dirty:
             if cid in self._busy:  # the cell reads itself: its last value stands in until the cycle is resolved
                 self._cycles.add(cid)
             elif cid in self._dirty:
                 self._compute(cid)
             else:
-                sh = self.wb.sheet(sheet)
                 anchor = sh.spilled_from.get((row, col))
                 if anchor is not None and (sheet, *anchor) in self._dirty:
                     self._compute((sheet, *anchor))
-        return self.wb.sheet(sheet).cells.get((row, col))
+        return sh.cells.get((row, col))
 
     def read_area(self, area: Area) -> np.ndarray:
-        sh = self.wb.sheet(area.sheet)
+        sh = self.sheet(area.sheet)
         max_r, max_c = sh.used_bounds if area.rows * area.cols > 100_000 else (area.r2, area.c2)
         r2, c2 = min(area.r2, max(max_r, area.r1)), min(area.c2, max(max_c, area.c1))
         if self._dirty or self._busy:
-            for c in range(area.c1, c2 + 1):
-                for r in range(area.r1, r2 + 1):
-                    self.cell_value(sh.name, r, c)
+            # bring the formulas (and spills) inside the area up to date first; constants need nothing
+            clipped = Area(sh.name, area.r1, area.c1, r2, c2)
+            for cid in self.ensure_graph().formulas_in(clipped):
+                if cid in self._dirty or cid in self._busy:
+                    self.cell_value(*cid)
+            for anchor, spill in list(sh.spills.items()):
+                if (sh.name, *anchor) in self._dirty and _overlaps(spill, clipped):
+                    self._compute((sh.name, *anchor))
         cells = sh.cells
         out = np.empty((r2 - area.r1 + 1, c2 - area.c1 + 1), dtype=object)
+        cols = range(area.c1, c2 + 1)
         for i, r in enumerate(range(area.r1, r2 + 1)):
-            out[i] = [cells.get((r, c)) for c in range(area.c1, c2 + 1)]
+            out[i] = [cells.get((r, c)) for c in cols]
         return out
 
     def spill_area(self, cell: Area):
@@ -108,7 +123,7 @@ class Engine:
 
     def _compute(self, cid: CellId) -> None:
         sheet_name, r, c = cid
-        sh = self.wb.sheet(sheet_name)
+        sh = self.sheet(sheet_name)
         f = sh.formulas.get((r, c))
         self._dirty.discard(cid)
         if f is None:

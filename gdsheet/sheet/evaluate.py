@@ -45,6 +45,16 @@ class Context:
             return np.concatenate(parts).reshape(1, -1) if parts else np.empty((0, 0), dtype=object)
         return self.engine.read_area(ref)
 
+    def value(self, v):
+        """A (lazily evaluated) argument read as the evaluator reads a scalar argument: one cell's value; several
+        cells as an array in array formulas, the implicitly intersected cell in legacy ones."""
+        return to_value(v, self)
+
+    @staticmethod
+    def lift(fn, args):
+        """fn applied element by element over the array arguments, broadcast as Excel does."""
+        return lift(fn, args)
+
     def value_at(self, sheet: str, row: int, col: int):
         return self.engine.cell_value(sheet, row, col)
 
