@@ -23,22 +23,31 @@ def parse_radix(value, radix: int, bits: int):
         return 0
     text = format_number(float(value)) if is_number(value) else value
     if text == "":
-        return E.VALUE.because("the number is empty text")
+        return 0  # Excel (BASES.xlsx in the corpus): BIN2DEC("") is 0
     if len(text) > 10 or set(text.upper()) - set(_DIGITS[:radix]):
         return E.NUM.because(f"{text!r} is not a base-{radix} number of at most 10 digits")
     n = int(text, radix)
     return n - (1 << bits) if len(text) == 10 and n >= 1 << (bits - 1) else n
 
 
+def check_places(places):
+    """places as an int (or _ABSENT), or the error Excel gives for it."""
+    if places is _ABSENT:
+        return places
+    places = toolpak_numbers(places)
+    if isinstance(places, E.ExcelError):
+        return places
+    places = int(places[0])
+    if not 1 <= places <= 10:
+        return E.NUM.because("places must be between 1 and 10")
+    return places
+
+
 def format_radix(n: int, radix: int, bits: int, places=_ABSENT):
     """n in base `radix`; negatives as 10 digits of two's complement (valid places ignored); out of range is #NUM!."""
-    if places is not _ABSENT:
-        places = toolpak_numbers(places)
-        if isinstance(places, E.ExcelError):
-            return places
-        places = int(places[0])
-        if not 1 <= places <= 10:
-            return E.NUM.because("places must be between 1 and 10")
+    places = check_places(places)
+    if isinstance(places, E.ExcelError):
+        return places
     if not -(1 << (bits - 1)) <= n < 1 << (bits - 1):
         return E.NUM.because("the number is out of range for 10 digits of this base")
     negative = n < 0
@@ -79,7 +88,10 @@ def _register(src: str, dst: str) -> None:
 
     def convert(value, places=_ABSENT):
         # Excel quirk: a negative result is 10 digits of two's complement and ignores places; decimals truncate;
-        # TRUE/FALSE are refused.
+        # TRUE/FALSE are refused; places is checked before the number (DEC2BIN("E",0) is #NUM!, not #VALUE!).
+        checked = check_places(places)
+        if isinstance(checked, E.ExcelError):
+            return checked
         n = _decimal(value) if src == "DEC" else parse_radix(value, radix, bits)
         return n if isinstance(n, E.ExcelError) else format_radix(n, to_radix, to_bits, places)
 

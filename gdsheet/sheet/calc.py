@@ -34,7 +34,9 @@ class Engine:
         self._changed: set[CellId] = set()
         self._cycles: set[CellId] = set()
         self._blocked: dict[CellId, Area] = {}
-        self._sheets: dict = {}  # #SPILL! anchors -> the range they need, retried when it empties
+        self._sheets: dict = {}
+        self.circular: set[CellId] = set()  # cells on or after a circular reference (Excel shows them as 0)
+        self.circular_note = ""  # #SPILL! anchors -> the range they need, retried when it empties
 
     # ---- the graph ------------------------------------------------------------------------------------------
 
@@ -213,6 +215,7 @@ class Engine:
         return self._run(self._with_dependents(set(g.volatile)))
 
     def _run(self, dirty: set[CellId]) -> set[CellId]:
+        self.circular -= dirty
         self._changed = set()
         self._cycles = set()
         self._dirty = set(dirty)
@@ -221,6 +224,11 @@ class Engine:
                 self._compute(cid)
         if self._cycles:
             self._resolve_cycles()
+        elif self.circular and not self.wb.calc.iterate:
+            after = self.dependents_of_many(self.circular) & dirty  # newly computed cells behind an old cycle
+            self.circular |= after
+            for cid in after:
+                self._store(self.sheet(cid[0]), cid, 0.0)
         self._dirty = set()
         changed, self._changed = self._changed, set()
         return changed
@@ -244,14 +252,17 @@ class Engine:
             return [cid for component in strongly_connected(graph) for cid in sorted(component)]
 
     def _resolve_cycles(self) -> None:
-        """Cells found reading themselves: with iterative calculation on, iterate them up to Excel's limits;
-        otherwise each becomes #REF! naming the cycle."""
+        """Cells found reading themselves. With iterative calculation on, iterate them up to Excel's limits.
+        Otherwise do what Excel does: the cells on the cycle and every cell that depends on them show 0 and are
+        not calculated; `circular` names them so the app and the CLI can say so."""
         cycle = set(self._cycles)
-        members = ", ".join(f"{s}!{Area(s, r, c, r, c).a1(False)}" for s, r, c in sorted(cycle)[:6])
         if not self.wb.calc.iterate:
-            err = E.REF.because(f"circular reference through {members}")
-            for cid in cycle | self._with_dependents(cycle):
-                self._store(self.wb.sheet(cid[0]), cid, err)
+            members = ", ".join(f"{s}!{Area(s, r, c, r, c).a1(False)}" for s, r, c in sorted(cycle)[:6])
+            self.circular_note = f"circular reference through {members}"
+            affected = cycle | self._with_dependents(cycle)
+            self.circular |= affected
+            for cid in affected:
+                self._store(self.sheet(cid[0]), cid, 0.0)
             return
         group = self._with_dependents(cycle)
         for _ in range(max(1, self.wb.calc.iterate_count) - 1):

@@ -30,7 +30,7 @@ def check(wb: Workbook, formula: str, expected) -> None:
 BASES = [
     ("=BIN2DEC(1100100)", 100.0), ("=BIN2DEC(1111111111)", -1.0), ("=BIN2DEC(\"0000000001\")", 1.0),
     ("=BIN2DEC(12)", "#NUM!"), ("=BIN2DEC(-1)", "#NUM!"), ("=BIN2DEC(1.5)", "#NUM!"), ("=BIN2DEC(TRUE)", "#VALUE!"),
-    ("=BIN2DEC(\"10101010101\")", "#NUM!"), ("=BIN2DEC(\"\")", "#VALUE!"),
+    ("=BIN2DEC(\"10101010101\")", "#NUM!"), ("=BIN2DEC(\"\")", 0.0),
     ("=BIN2HEX(11111011,4)", "00FB"), ("=BIN2HEX(1110)", "E"), ("=BIN2HEX(1111111111)", "FFFFFFFFFF"),
     ("=BIN2OCT(1001,3)", "011"), ("=BIN2OCT(1100100)", "144"), ("=BIN2OCT(1111111111)", "7777777777"),
     ("=DEC2BIN(9,4)", "1001"), ("=DEC2BIN(-100)", "1110011100"), ("=DEC2BIN(512)", "#NUM!"),

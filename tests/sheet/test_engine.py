@@ -79,13 +79,25 @@ def test_legacy_array_formula_fills_its_range(wb):
     assert [wb.get("Sheet1", r, 1) for r in range(1, 5)] == [2.0, 4.0, 6.0, E.NA]
 
 
-def test_circular_references_become_errors_naming_the_cycle(wb):
+def test_circular_references_show_zero_and_are_named(wb):
+    # Excel (iteration off) leaves the cells of a cycle and everything after it at 0 and warns; so do we
+    wb.set_value("Sheet1", 2, 1, 5.0)
     wb.set_formula("Sheet1", 1, 1, "=B1+1")
-    wb.set_formula("Sheet1", 1, 2, "=A1+1")
+    wb.set_formula("Sheet1", 1, 2, "=A1+A2")
     wb.set_formula("Sheet1", 1, 3, "=A1*2")
-    for c in (1, 2, 3):
-        v = wb.get("Sheet1", 1, c)
-        assert v == E.REF and "circular" in v.detail
+    assert [wb.get("Sheet1", 1, c) for c in (1, 2, 3)] == [0.0, 0.0, 0.0]
+    assert {("Sheet1", 1, 1), ("Sheet1", 1, 2), ("Sheet1", 1, 3)} <= wb.engine.circular
+    assert "circular reference" in wb.engine.circular_note and "Sheet1!A1" in wb.engine.circular_note
+    wb.set_formula("Sheet1", 1, 2, "=A2")  # breaking the cycle recalculates and clears the flag
+    assert [wb.get("Sheet1", 1, c) for c in (1, 2, 3)] == [6.0, 5.0, 12.0]
+    assert not wb.engine.circular
+
+
+def test_a_cycle_not_taken_by_if_is_no_cycle(wb):
+    wb.set_value("Sheet1", 1, 1, False)
+    wb.set_formula("Sheet1", 1, 2, "=C1")
+    wb.set_formula("Sheet1", 1, 3, "=IF(A1,B1,1)")
+    assert wb.get("Sheet1", 1, 2) == 1.0 and not wb.engine.circular
 
 
 def test_iterative_calculation_is_honoured(wb):
