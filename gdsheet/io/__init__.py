@@ -1,0 +1,24 @@
+"""Workbooks in and out of files: .xlsx (read and write) and CSV (import)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from gdsheet.io.csv_import import import_csv
+from gdsheet.io.xlsx_read import read_xlsx
+from gdsheet.io.xlsx_write import write_xlsx
+from gdsheet.sheet.workbook import Workbook
+
+
+def load_workbook(path: str | Path) -> Workbook:
+    """Open an .xlsx file. Formula cells show the values Excel saved until the workbook is recalculated; what
+    could not be kept is listed in `wb.load_warnings`. Raises WorkbookReadError naming the file and the part."""
+    return read_xlsx(path)
+
+
+def save_workbook(wb: Workbook, path: str | Path) -> None:
+    """Save as .xlsx, atomically. Raises WorkbookWriteError, leaving any existing file untouched."""
+    write_xlsx(wb, path)
+    wb.path = str(path)
+
+
+__all__ = ["load_workbook", "save_workbook", "import_csv"]

@@ -58,12 +58,24 @@ class Engine:
             g = Graph()
             for sheet in self.wb.sheets:
                 for (r, c), f in sheet.formulas.items():
+                    if f.array is not None:
+                        self._claim(sheet, (r, c), f.array)
                     if f.ast is not None:
                         g.add((sheet.name, r, c), find_precedents(f.ast, sheet.name, r, c, self))
                     else:
                         g.add((sheet.name, r, c), _NO_PRECEDENTS)
             self.graph = g
         return self.graph
+
+    def _claim(self, sh, anchor, area: Area) -> None:
+        """Record that the cells of an array formula's range (or a dynamic formula's last spill, as a file keeps
+        it) come from its anchor, so readers of those cells are ordered after it."""
+        if anchor in sh.spills:
+            return
+        sh.spills[anchor] = Area(sh.name, area.r1, area.c1, area.r2, area.c2)
+        for cell in area.cells():
+            if cell != anchor and cell not in sh.formulas:
+                sh.spilled_from.setdefault(cell, anchor)
 
     def name_tree(self, dn):
         key = (dn.scope, dn.name.upper(), dn.formula)
@@ -308,6 +320,8 @@ class Engine:
         self._drop_formula(sh, cid)
         f = make_formula(text, r, c, array, dynamic)
         sh.formulas[(r, c)] = f
+        if array is not None and not dynamic:
+            self._claim(sh, (r, c), array)
         g.add(cid, find_precedents(f.ast, sh.name, r, c, self) if f.ast is not None else _NO_PRECEDENTS)
         changed = self._changed
         anchor = sh.spilled_from.get((r, c))

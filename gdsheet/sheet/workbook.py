@@ -23,6 +23,7 @@ class Workbook:
         self.calc = CalcSettings()
         self.active: int = 0
         self.path: str | None = None
+        self.load_warnings: list[str] = []  # what a reader could not keep (charts, pivots...), for the user
         from gdsheet.sheet.calc import Engine  # the engine needs the model, not the other way round
 
         self.engine = Engine(self)

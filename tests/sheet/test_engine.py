@@ -155,3 +155,16 @@ def test_reference_operators(wb):
 def test_empty_reference_shows_zero(wb):
     wb.set_formula("Sheet1", 1, 1, "=B7")
     assert wb.get("Sheet1", 1, 1) == 0.0
+
+
+def test_cells_of_a_legacy_array_formula_are_read_after_it(wb):
+    for r in (1, 2, 3):
+        wb.set_value("Sheet1", r, 1, float(r))
+        wb.set_formula("Sheet1", r, 2, f"=A{r}*1")
+    wb.set_formula("Sheet1", 1, 3, "=B1:B3*10", array=Area("Sheet1", 1, 3, 3, 3))
+    for r in (1, 2, 3):
+        wb.set_formula("Sheet1", r, 4, f"=C{r}+0")
+    wb.recalculate()
+    assert [wb.get("Sheet1", r, 4) for r in (1, 2, 3)] == [10.0, 20.0, 30.0]
+    wb.set_value("Sheet1", 3, 1, 4.0)
+    assert wb.get("Sheet1", 3, 4) == 40.0

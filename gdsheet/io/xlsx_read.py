@@ -1,0 +1,224 @@
+"""Read an .xlsx file into a Workbook: openpyxl for the workbook parts, one fast XML pass per worksheet.
+
+Only the parts gdsheet keeps are parsed (workbook, shared strings, number formats, dynamic-array metadata, sheets,
+tables), so a broken chart, drawing or pivot cache cannot stop a load; what is not kept is listed in
+`wb.load_warnings`. A damaged optional part (styles, metadata, a table) is dropped with a warning; a damaged
+required part raises WorkbookReadError naming the file and the part.
+"""
+from __future__ import annotations
+
+import posixpath
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from pathlib import Path
+
+from openpyxl.packaging.relationship import get_dependents, get_rels_path
+from openpyxl.reader.strings import read_string_table
+from openpyxl.reader.workbook import WorkbookParser
+from openpyxl.styles.numbers import BUILTIN_FORMATS
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from openpyxl.worksheet.table import Table as XlTable
+from openpyxl.xml.functions import fromstring
+
+from gdsheet.errors import GdsheetError, WorkbookReadError
+from gdsheet.io.safety import open_archive
+from gdsheet.io.xlsx_sheet import read_sheet_xml
+from gdsheet.refs import parse_area
+from gdsheet.sheet.model import CalcSettings, DefinedName, Table
+from gdsheet.sheet.workbook import Workbook
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XDA = "{http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray}"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_SPREADSHEET_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main", "ms-excel.sheet.macroEnabled",
+                      "ms-excel.template.macroEnabled")
+# Parts gdsheet does not keep, by the folder they live in; saving drops them, so the user is told on load.
+_NOT_KEPT = {"charts": "charts", "drawings": "drawings and images", "pivotTables": "pivot tables",
+             "comments": "comments", "vbaProject.bin": "macros", "externalLinks": "links to other workbooks"}
+_READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, ET.ParseError, zipfile.BadZipFile,
+                zlib.error, EOFError, OSError)
+
+
+def read_xlsx(path: str | Path) -> Workbook:
+    """The workbook in `path`, with cached values of formula cells kept until the next recalculation."""
+    name = Path(path).name
+    with open_archive(path) as archive:
+        wb = _Reader(archive, name).read()
+    wb.path = str(path)
+    wb.engine.invalidate()
+    return wb
+
+
+class _Reader:
+    def __init__(self, archive: zipfile.ZipFile, name: str):
+        self.archive = archive
+        self.name = name
+        self.files = set(archive.namelist())
+        self.warnings: list[str] = []
+
+    def step(self, what: str, fn, *args):
+        """Run one reading step; a failure becomes a WorkbookReadError naming the file and the part."""
+        try:
+            return fn(*args)
+        except GdsheetError:
+            raise
+        except _READ_ERRORS as e:
+            raise WorkbookReadError(f"could not read {what} from {self.name}: {e}") from e
+
+    def optional(self, what: str, fallback, fn, *args):
+        """Run a step whose failure only loses something: warn and go on with `fallback`."""
+        try:
+            return fn(*args)
+        except _READ_ERRORS as e:
+            self.warnings.append(f"{what} could not be read and was dropped ({e})")
+            return fallback
+
+    def read(self) -> Workbook:
+        wb_part = self.step("the package relationships", self.workbook_part)
+        parser = WorkbookParser(self.archive, wb_part, keep_links=False)
+        self.step(f"the workbook ({wb_part})", parser.parse)
+        rels = self.step("the workbook relationships", lambda: {r.Type.rsplit("/", 1)[-1]: r.target
+                                                                  for r in parser.rels.values()})
+        strings = []
+        if rels.get("sharedStrings") in self.files:
+            strings = self.step(f"the shared strings ({rels['sharedStrings']})", self.strings, rels["sharedStrings"])
+        formats = []
+        if rels.get("styles") in self.files:
+            formats = self.optional(f"number formats ({rels['styles']})", [], self.number_formats, rels["styles"])
+        dynamic = set()
+        if rels.get("sheetMetadata") in self.files:
+            dynamic = self.optional("dynamic-array metadata; spilled formulas are read as array formulas",
+                                    set(), self.dynamic_cms, rels["sheetMetadata"])
+
+        wb = Workbook()
+        index_of: dict[int, str] = {}  # position among all sheets (charts too) -> worksheet name
+        for pos, child in enumerate(parser.sheets):
+            rel = parser.rels.get(child.id)
+            if rel is None or rel.target not in self.files:
+                self.warnings.append(f"sheet {child.name} has no content in the file and was skipped")
+                continue
+            if not rel.Type.endswith("/worksheet"):
+                self.warnings.append(f"{rel.Type.rsplit('/', 1)[-1]} {child.name} is not kept")
+                continue
+            try:
+                sheet = wb.add_sheet(child.name)
+            except GdsheetError as e:
+                raise WorkbookReadError(f"could not read sheet {child.name!r} from {self.name}: {e}") from e
+            sheet.hidden = child.state in ("hidden", "veryHidden")
+            self.step(f"sheet {child.name} ({rel.target})", self.sheet, wb, sheet, rel.target, strings, formats,
+                      dynamic)
+            index_of[pos] = sheet.name
+        if not wb.sheets:
+            raise WorkbookReadError(f"{self.name} holds no worksheet")
+        self.step("the defined names", self.names, wb, parser, index_of)
+        views = parser.wb.views
+        active = views[0].activeTab if views and views[0].activeTab is not None else 0
+        wb.active = list(index_of).index(active) if active in index_of else 0
+        wb.calc = self.step("the calculation settings", self.calc_settings, wb_part)
+        if parser.wb.epoch == CALENDAR_MAC_1904:
+            self.warnings.append("the workbook uses the 1904 date system; date serial numbers are kept as stored")
+        self.note_parts_not_kept()
+        wb.load_warnings = self.warnings
+        return wb
+
+    def workbook_part(self) -> str:
+        rels = get_dependents(self.archive, "_rels/.rels")
+        main = [r.target for r in rels if r.Type.endswith("/officeDocument")]
+        if not main or main[0] not in self.files:
+            raise WorkbookReadError(f"{self.name} is not an xlsx workbook (no workbook part)")
+        types = fromstring(self.archive.read("[Content_Types].xml"))
+        for override in types:
+            if override.get("PartName", "").lstrip("/") == main[0]:
+                if not any(t in override.get("ContentType", "") for t in _SPREADSHEET_TYPES):
+                    raise WorkbookReadError(f"{self.name} is an Office file but not a workbook "
+                                            f"({override.get('ContentType')})")
+        return main[0]
+
+    def calc_settings(self, wb_part: str) -> CalcSettings:
+        """Excel's calcPr, read directly: openpyxl fills absent attributes with its own defaults
+        (fullCalcOnLoad on), which would hide what the file says."""
+        calc = ET.fromstring(self.archive.read(wb_part)).find(f"{_NS}calcPr")
+        if calc is None:
+            return CalcSettings()
+        default = CalcSettings()
+        return CalcSettings(calc.get("iterate") in ("1", "true"), int(calc.get("iterateCount", default.iterate_count)),
+                            float(calc.get("iterateDelta", default.iterate_delta)),
+                            calc.get("fullCalcOnLoad") in ("1", "true"))
+
+    def strings(self, part: str) -> list:
+        with self.archive.open(part) as fh:
+            return read_string_table(fh)
+
+    def number_formats(self, part: str) -> list[str | None]:
+        """Format code by style index (cellXfs position); None for General."""
+        root = ET.fromstring(self.archive.read(part))
+        custom = {int(f.get("numFmtId")): f.get("formatCode")
+                  for f in root.iterfind(f"{_NS}numFmts/{_NS}numFmt")}
+        out = []
+        for xf in root.iterfind(f"{_NS}cellXfs/{_NS}xf"):
+            fid = int(xf.get("numFmtId", "0"))
+            code = custom.get(fid, BUILTIN_FORMATS.get(fid))
+            out.append(None if code in (None, "General") else code)
+        return out
+
+    def dynamic_cms(self, part: str) -> set[str]:
+        """The cell-metadata indices (`cm` values, 1-based) that mark dynamic-array formulas (XLDAPR fDynamic)."""
+        root = ET.fromstring(self.archive.read(part))
+        types = [t.get("name") for t in root.iterfind(f"{_NS}metadataTypes/{_NS}metadataType")]
+        dynamic_blocks = set()
+        for future in root.iterfind(f"{_NS}futureMetadata"):
+            if future.get("name") == "XLDAPR":
+                for i, bk in enumerate(future.iterfind(f"{_NS}bk")):
+                    props = bk.find(f".//{_XDA}dynamicArrayProperties")
+                    if props is not None and props.get("fDynamic") in ("1", "true"):
+                        dynamic_blocks.add(i)
+        out = set()
+        for i, bk in enumerate(root.iterfind(f"{_NS}cellMetadata/{_NS}bk"), start=1):
+            rc = bk.find(f"{_NS}rc")
+            if rc is None:
+                continue
+            t, v = int(rc.get("t")), int(rc.get("v"))
+            if 0 < t <= len(types) and types[t - 1] == "XLDAPR" and v in dynamic_blocks:
+                out.add(str(i))
+        return out
+
+    def sheet(self, wb: Workbook, sheet, part: str, strings: list, formats: list, dynamic: set) -> None:
+        with self.archive.open(part) as fh:
+            extras = read_sheet_xml(fh, sheet, strings, formats, dynamic)
+        self.warnings.extend(extras.warnings)
+        if not extras.table_rids:
+            return
+        rels_path = get_rels_path(part)
+        targets = {r.Id: r.target for r in get_dependents(self.archive, rels_path)} if rels_path in self.files else {}
+        for rid in extras.table_rids:
+            target = targets.get(rid)
+            table = self.optional(f"table {target or rid} on sheet {sheet.name}", None, self.table, target, sheet.name)
+            if table is not None:
+                wb.tables[table.name.upper()] = table
+
+    def table(self, part: str, sheet_name: str) -> Table:
+        t = XlTable.from_tree(fromstring(self.archive.read(part)))
+        area = parse_area(t.ref, sheet_name)
+        style = t.tableStyleInfo.name if t.tableStyleInfo is not None else None
+        header = 1 if t.headerRowCount is None else int(t.headerRowCount)
+        return Table(t.displayName or t.name, sheet_name, area, [c.name for c in t.tableColumns], header,
+                     int(t.totalsRowCount or 0), style, t.displayName)
+
+    def names(self, wb: Workbook, parser: WorkbookParser, index_of: dict[int, str]) -> None:
+        for dn in parser.defined_names.definedName:
+            scope = None
+            if dn.localSheetId is not None:
+                scope = index_of.get(int(dn.localSheetId))
+                if scope is None:
+                    self.warnings.append(f"name {dn.name} belongs to a sheet that is not kept; dropped")
+                    continue
+            text = dn.attr_text or ""
+            wb.names[(scope, dn.name.upper())] = DefinedName(dn.name, text.lstrip("="), scope, bool(dn.hidden),
+                                                             dn.comment)
+
+    def note_parts_not_kept(self) -> None:
+        found = sorted({label for f in self.files for key, label in _NOT_KEPT.items()
+                        if key in posixpath.dirname(f).split("/") or posixpath.basename(f) == key})
+        if found:
+            self.warnings.append(f"{self.name} has {', '.join(found)}, which gdsheet does not keep: saving drops them")

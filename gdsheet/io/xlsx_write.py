@@ -1,0 +1,161 @@
+"""Write a Workbook to .xlsx with openpyxl, atomically: a temporary file in the same folder, fsync, then replace."""
+from __future__ import annotations
+
+import os
+import secrets
+from itertools import groupby
+from pathlib import Path
+
+import openpyxl
+from openpyxl.workbook.defined_name import DefinedName as XlName
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.dimensions import ColumnDimension
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.table import Table as XlTable
+from openpyxl.worksheet.table import TableColumn, TableStyleInfo
+
+from gdsheet.errors import ExcelError, WorkbookWriteError
+from gdsheet.formula.unparse import unparse
+from gdsheet.refs import Area, col_letter
+from gdsheet.sheet.model import Formula, Sheet
+from gdsheet.sheet.workbook import Workbook
+
+
+def write_xlsx(wb: Workbook, path: str | Path) -> None:
+    """Save `wb` to `path`. On any failure the file at `path`, if any, is left as it was.
+
+    Formula cells are written without cached values (openpyxl cannot write both), so the file asks Excel and
+    LibreOffice to recalculate on open (calcPr fullCalcOnLoad). A spilled dynamic-array formula is written as an
+    array formula over its spill range, which every Excel version reads.
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".xlsm", ".xltm", ".xltx"):
+        # openpyxl can only label the package an .xlsx without a macro project; Excel rejects a mismatched name
+        raise WorkbookWriteError(f"could not save {path.name}: gdsheet writes .xlsx files only (macros and "
+                                 "templates are not kept); choose a name ending in .xlsx")
+    try:
+        book = to_openpyxl(wb)
+    except WorkbookWriteError:
+        raise
+    except (ValueError, TypeError, KeyError) as e:
+        raise WorkbookWriteError(f"could not save {path.name}: {e}") from e
+    atomic_save(book, path)
+
+
+def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
+    """An openpyxl workbook holding everything gdsheet keeps: cells, formulas, formats, names, tables, settings."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in wb.sheets:
+        ws = book.create_sheet(sheet.name)
+        ws.sheet_state = "hidden" if sheet.hidden else "visible"
+        _write_cells(ws, sheet)
+        _write_dimensions(ws, sheet)
+    for (scope, _), dn in wb.names.items():
+        xl = XlName(dn.name, attr_text=dn.formula, hidden=dn.hidden or None, comment=dn.comment)
+        if scope is None:
+            book.defined_names[dn.name] = xl
+        elif wb.has_sheet(scope):
+            book[wb.sheet(scope).name].defined_names[dn.name] = xl
+    for table in wb.tables.values():
+        book[wb.sheet(table.sheet).name].add_table(_table(table))
+    c = wb.calc
+    book.calculation = CalcProperties(fullCalcOnLoad=True, iterate=c.iterate or None, iterateCount=c.iterate_count,
+                                      iterateDelta=c.iterate_delta)
+    book.active = min(wb.active, len(wb.sheets) - 1)
+    return book
+
+
+def _write_cells(ws, sheet: Sheet) -> None:
+    covered: set[tuple[int, int]] = set(sheet.spilled_from)  # cells an array or spill fills, not written as values
+    for (row, col), f in sheet.formulas.items():
+        if f.array is not None and not f.dynamic:
+            covered.update(f.array.cells())
+        covered.discard((row, col))
+    formats = sheet.number_formats
+    for key, value in sheet.cells.items():
+        if key in covered or key in sheet.formulas or value is None:
+            continue
+        cell = ws.cell(key[0], key[1])
+        _set_constant(cell, value)
+        if key in formats:
+            cell.number_format = formats[key]
+    for (row, col), f in sheet.formulas.items():
+        cell = ws.cell(row, col)
+        cell.value = _formula_value(f, row, col, sheet.spills.get((row, col)))
+        if (row, col) in formats:
+            cell.number_format = formats[(row, col)]
+    for key, code in formats.items():  # formats on empty cells (a column prepared for input)
+        if key not in sheet.cells and key not in sheet.formulas:
+            ws.cell(key[0], key[1]).number_format = code
+
+
+def _set_constant(cell, value) -> None:
+    # Set the type explicitly: openpyxl would read text starting with '=' as a formula and '#N/A' as an error.
+    if isinstance(value, ExcelError):
+        cell._value, cell.data_type = value.code, "e"
+    elif isinstance(value, str):
+        cell.value = value  # validates characters XML cannot hold
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
+def _formula_value(f: Formula, row: int, col: int, spill: Area | None):
+    text = unparse(f.ast, row, col, for_file=True) if f.ast is not None else f.text
+    if f.dynamic:
+        # An array formula keeps dynamic semantics (no implicit intersection) in every Excel, even over one cell.
+        area = spill or Area(None, row, col, row, col)
+        return ArrayFormula(area.a1(with_sheet=False), text)
+    if f.array is not None:
+        return ArrayFormula(f.array.a1(with_sheet=False), text)
+    return text
+
+
+def _write_dimensions(ws, sheet: Sheet) -> None:
+    cols = sorted(sheet.col_widths.items())
+    # Consecutive columns of equal width become one <col min max> element, as Excel writes them.
+    for _, run in groupby(enumerate(cols), key=lambda p: (p[1][0] - p[0], p[1][1])):
+        run = [c for _, c in run]
+        lo, hi, width = run[0][0], run[-1][0], run[0][1]
+        ws.column_dimensions[col_letter(lo)] = ColumnDimension(ws, index=col_letter(lo), min=lo, max=hi,
+                                                               width=width, customWidth=True)
+    for row, height in sheet.row_heights.items():
+        ws.row_dimensions[row].height = height
+
+
+def _table(table) -> XlTable:
+    xl = XlTable(displayName=table.name, ref=table.area.a1(with_sheet=False),
+                 headerRowCount=table.header_rows, totalsRowCount=table.totals_rows or None)
+    xl.tableColumns = [TableColumn(id=i + 1, name=name) for i, name in enumerate(table.columns)]
+    if table.style:
+        xl.tableStyleInfo = TableStyleInfo(name=table.style, showRowStripes=True)
+    return xl
+
+
+def atomic_save(book: openpyxl.Workbook, path: Path) -> None:
+    """Write to a temporary sibling of `path`, fsync it, then rename it over `path`."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as fh:  # created with the usual umask, unlike mkstemp's 0600
+            book.save(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, Exception):
+            raise WorkbookWriteError(f"could not save {path.name}: {e}") from e
+        raise
+    try:  # make the rename itself durable; not possible on every platform or filesystem
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
