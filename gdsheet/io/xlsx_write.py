@@ -1,6 +1,7 @@
 """Write a Workbook to .xlsx with openpyxl, atomically: a temporary file in the same folder, fsync, then replace."""
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from itertools import groupby
@@ -16,6 +17,7 @@ from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
 from gdsheet.errors import ExcelError, WorkbookWriteError
 from gdsheet.formula.unparse import unparse
+from gdsheet.io.dynamic_arrays import dynamic_anchors, mark_dynamic
 from gdsheet.refs import Area, col_letter
 from gdsheet.sheet.model import Formula, Sheet
 from gdsheet.sheet.workbook import Workbook
@@ -25,8 +27,9 @@ def write_xlsx(wb: Workbook, path: str | Path) -> None:
     """Save `wb` to `path`. On any failure the file at `path`, if any, is left as it was.
 
     Formula cells are written without cached values (openpyxl cannot write both), so the file asks Excel and
-    LibreOffice to recalculate on open (calcPr fullCalcOnLoad). A spilled dynamic-array formula is written as an
-    array formula over its spill range, which every Excel version reads.
+    LibreOffice to recalculate on open (calcPr fullCalcOnLoad). A dynamic-array formula is written as an array
+    formula over its spill range whose cell carries Excel's dynamic-array metadata (cm="1", xl/metadata.xml), so
+    Excel 365 reopens it as a spill; older readers see a legacy array formula over the same range.
     """
     path = Path(path)
     if path.suffix.lower() in (".xlsm", ".xltm", ".xltx"):
@@ -39,7 +42,7 @@ def write_xlsx(wb: Workbook, path: str | Path) -> None:
         raise
     except (ValueError, TypeError, KeyError) as e:
         raise WorkbookWriteError(f"could not save {path.name}: {e}") from e
-    atomic_save(book, path)
+    atomic_save(book, path, dynamic_anchors(wb))
 
 
 def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
@@ -104,7 +107,8 @@ def _set_constant(cell, value) -> None:
 def _formula_value(f: Formula, row: int, col: int, spill: Area | None):
     text = unparse(f.ast, row, col, for_file=True) if f.ast is not None else f.text
     if f.dynamic:
-        # An array formula keeps dynamic semantics (no implicit intersection) in every Excel, even over one cell.
+        # Excel stores a dynamic formula as an array formula over its spill range (one cell before it spills);
+        # mark_dynamic adds the cm metadata that tells it apart from a legacy one.
         area = spill or Area(None, row, col, row, col)
         return ArrayFormula(area.a1(with_sheet=False), text)
     if f.array is not None:
@@ -133,12 +137,18 @@ def _table(table) -> XlTable:
     return xl
 
 
-def atomic_save(book: openpyxl.Workbook, path: Path) -> None:
-    """Write to a temporary sibling of `path`, fsync it, then rename it over `path`."""
+def atomic_save(book: openpyxl.Workbook, path: Path, dynamic: dict[str, set[str]] | None = None) -> None:
+    """Write to a temporary sibling of `path`, fsync it, then rename it over `path`. `dynamic` maps sheet names
+    to the cells whose array formulas are dynamic arrays (see `dynamic_anchors`)."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as fh:  # created with the usual umask, unlike mkstemp's 0600
-            book.save(fh)
+            if dynamic:  # openpyxl cannot write cm: rewrite its package on the way to the temporary file
+                buffer = io.BytesIO()
+                book.save(buffer)
+                mark_dynamic(buffer, fh, dynamic)
+            else:
+                book.save(fh)
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():

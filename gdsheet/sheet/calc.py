@@ -35,6 +35,9 @@ class Engine:
         self._cycles: set[CellId] = set()
         self._blocked: dict[CellId, Area] = {}
         self._sheets: dict = {}
+        self._reads: dict[Area, np.ndarray] = {}
+        self._respilled: set[CellId] = set()
+        self._last_spill: Area | None = None  # anchors whose spill range changed in this pass  # areas read in this pass whose formulas are all computed
         self.circular: set[CellId] = set()  # cells on or after a circular reference (Excel shows them as 0)
         self.circular_note = ""  # #SPILL! anchors -> the range they need, retried when it empties
 
@@ -105,15 +108,20 @@ class Engine:
         return sh.cells.get((row, col))
 
     def read_area(self, area: Area) -> np.ndarray:
+        cached = self._reads.get(area)
+        if cached is not None:
+            return cached.copy()
         sh = self.sheet(area.sheet)
         max_r, max_c = sh.used_bounds if area.rows * area.cols > 100_000 else (area.r2, area.c2)
         r2, c2 = min(area.r2, max(max_r, area.r1)), min(area.c2, max(max_c, area.c1))
+        final = True  # every formula inside is computed: the values cannot change again in this pass
         if self._dirty or self._busy:
             # bring the formulas (and spills) inside the area up to date first; constants need nothing
             clipped = Area(sh.name, area.r1, area.c1, r2, c2)
             for cid in self.ensure_graph().formulas_in(clipped):
                 if cid in self._dirty or cid in self._busy:
                     self.cell_value(*cid)
+                    final = final and cid not in self._busy
             for anchor, spill in list(sh.spills.items()):
                 if (sh.name, *anchor) in self._dirty and _overlaps(spill, clipped):
                     self._compute((sh.name, *anchor))
@@ -122,6 +130,9 @@ class Engine:
         cols = range(area.c1, c2 + 1)
         for i, r in enumerate(range(area.r1, r2 + 1)):
             out[i] = [cells.get((r, c)) for c in cols]
+        if final and self._dirty and out.size >= 16:
+            # the same range read by every row (MAX(Table1[Age]), $B$1:$K$1) is read once per pass
+            self._reads[area] = out.copy()
         return out
 
     def spill_area(self, cell: Area):
@@ -170,6 +181,7 @@ class Engine:
             sh.cells.pop(key, None)
         else:
             sh.cells[key] = value
+            sh.grow(*key)
 
     def _fill_array(self, sh, area: Area, value) -> None:
         if not isinstance(value, np.ndarray):
@@ -183,6 +195,7 @@ class Engine:
 
     def _spill(self, sh, cid: CellId, value) -> None:
         anchor = (cid[1], cid[2])
+        self._last_spill = sh.spills.get(anchor)
         self._clear_spill(sh, anchor)
         if not isinstance(value, np.ndarray) or value.shape == (1, 1):
             self._store(sh, cid, _result(value[0, 0] if isinstance(value, np.ndarray) else value))
@@ -200,7 +213,10 @@ class Engine:
                 self._store(sh, cid, E.SPILL.because(f"the result needs {area.a1(False)}, which is not empty"))
                 return
         self._blocked.pop(cid, None)
+        if self._last_spill != area:
+            self._respilled.add(cid)
         sh.spills[anchor] = area
+        self._reads = {}
         for i, r in enumerate(range(area.r1, area.r2 + 1)):
             for j, c in enumerate(range(area.c1, area.c2 + 1)):
                 if (r, c) != anchor:
@@ -227,6 +243,7 @@ class Engine:
         return self._run(self._with_dependents(set(g.volatile)))
 
     def _run(self, dirty: set[CellId]) -> set[CellId]:
+        self._reads = {}
         self.circular -= dirty
         self._changed = set()
         self._cycles = set()
@@ -234,6 +251,15 @@ class Engine:
         for cid in self._order(dirty):
             if cid in self._dirty:
                 self._compute(cid)
+        for _ in range(4):  # a spill that appeared or changed size: its readers may have read too early
+            respilled, self._respilled = self._respilled, set()
+            if not respilled:
+                break
+            again = self.dependents_of_many(respilled)
+            self._dirty = set(again)
+            for cid in self._order(again):
+                if cid in self._dirty:
+                    self._compute(cid)
         if self._cycles:
             self._resolve_cycles()
         elif self.circular and not self.wb.calc.iterate:
@@ -242,6 +268,7 @@ class Engine:
             for cid in after:
                 self._store(self.sheet(cid[0]), cid, 0.0)
         self._dirty = set()
+        self._reads = {}
         changed, self._changed = self._changed, set()
         return changed
 
@@ -268,6 +295,7 @@ class Engine:
         Otherwise do what Excel does: the cells on the cycle and every cell that depends on them show 0 and are
         not calculated; `circular` names them so the app and the CLI can say so."""
         cycle = set(self._cycles)
+        self._reads = {}
         if not self.wb.calc.iterate:
             members = ", ".join(f"{s}!{Area(s, r, c, r, c).a1(False)}" for s, r, c in sorted(cycle)[:6])
             self.circular_note = f"circular reference through {members}"
@@ -320,6 +348,7 @@ class Engine:
         self._drop_formula(sh, cid)
         f = make_formula(text, r, c, array, dynamic)
         sh.formulas[(r, c)] = f
+        sh.grow(r, c)
         if array is not None and not dynamic:
             self._claim(sh, (r, c), array)
         g.add(cid, find_precedents(f.ast, sh.name, r, c, self) if f.ast is not None else _NO_PRECEDENTS)

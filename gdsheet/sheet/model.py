@@ -86,14 +86,23 @@ class Sheet:
     spills: dict[CellKey, Area] = field(default_factory=dict)  # anchor -> range its result occupies
     spilled_from: dict[CellKey, CellKey] = field(default_factory=dict)  # spilled cell -> its anchor
     hidden: bool = False
+    _bounds: tuple[int, int] | None = field(default=None, repr=False, compare=False)
 
     def value(self, row: int, col: int):
         return self.cells.get((row, col))
 
     @property
     def used_bounds(self) -> tuple[int, int]:
-        """(max_row, max_col) over cells with a value or formula; (0, 0) for an empty sheet."""
-        keys = self.cells.keys() | self.formulas.keys()
-        if not keys:
-            return 0, 0
-        return max(r for r, _ in keys), max(c for _, c in keys)
+        """(max_row, max_col) over cells with a value or formula; (0, 0) for an empty sheet. Cached: code that
+        adds cells outside the engine calls `grow` (or `forget_bounds`); a bound too large only costs reads."""
+        if self._bounds is None:
+            keys = self.cells.keys() | self.formulas.keys()
+            self._bounds = (max(r for r, _ in keys), max(c for _, c in keys)) if keys else (0, 0)
+        return self._bounds
+
+    def grow(self, row: int, col: int) -> None:
+        if self._bounds is not None and (row > self._bounds[0] or col > self._bounds[1]):
+            self._bounds = (max(row, self._bounds[0]), max(col, self._bounds[1]))
+
+    def forget_bounds(self) -> None:
+        self._bounds = None

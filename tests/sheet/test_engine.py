@@ -168,3 +168,13 @@ def test_cells_of_a_legacy_array_formula_are_read_after_it(wb):
     assert [wb.get("Sheet1", r, 4) for r in (1, 2, 3)] == [10.0, 20.0, 30.0]
     wb.set_value("Sheet1", 3, 1, 4.0)
     assert wb.get("Sheet1", 3, 4) == 40.0
+
+
+def test_readers_of_a_new_spill_are_recalculated(wb):
+    for r in (1, 2, 3):
+        wb.set_value("Sheet1", r, 1, float(r))
+        wb.set_formula("Sheet1", r, 3, f"=B{r}*2")  # reads cells that a spill will fill
+    wb.set_formula("Sheet1", 1, 2, "=A1:A3*10", dynamic=True)
+    assert [wb.get("Sheet1", r, 3) for r in (1, 2, 3)] == [20.0, 40.0, 60.0]
+    wb.recalculate()
+    assert [wb.get("Sheet1", r, 3) for r in (1, 2, 3)] == [20.0, 40.0, 60.0]

@@ -1,0 +1,379 @@
+"""One block's syntax tree -> LVal: operators, literals, references, names, LET, and calls through the one table.
+
+What does not depend on the variables is computed once, here: by torch where a lowering exists, else by the
+engine itself, cell by cell (text, lookups, dates...), so a dependent formula may use anything Excel has as long as
+the variables do not flow through it. A function that the variables do flow through needs a lowering (see
+tensor_functions.py) or a kernel in the table; otherwise CompileError names the cell and the function.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+import torch
+
+from gdsheet.compile.cone import Block, Region
+from gdsheet.compile.lval import CompileError, LVal, broadcast_shape, combine, const, dyn, without_ref
+from gdsheet.compile.regions import excel_numbers, resolve_areas
+from gdsheet.compile.walk import REF_OPS, REF_TYPES, each_name_or_tree, is_ref_tree, walk_refs
+from gdsheet.errors import ExcelError
+from gdsheet.formula import ast as A
+from gdsheet.functions import FUNCTIONS
+from gdsheet.functions.registry import SCALAR_KINDS
+from gdsheet.refs import Area
+from gdsheet.sheet.evaluate import Context, evaluate, to_value
+
+ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "^": torch.pow}
+COMPARE = {"=": torch.eq, "<>": torch.ne, "<": torch.lt, ">": torch.gt, "<=": torch.le, ">=": torch.ge}
+LOWERINGS: dict = {}  # Excel name -> lower(lw, args) -> LVal; filled by tensor_functions
+
+
+class Lowerer:
+    """Lowers the formula of one block; `builder` supplies the workbook, loader, dtype and scratch slots."""
+
+    def __init__(self, builder, block: Block) -> None:
+        self.bld = builder
+        self.wb = builder.wb
+        self.block = block
+        self.n, self.r0, self.col = block.n, block.r0, block.col
+        self.sheet = block.sheet
+        f = block.formula
+        self.array = f.dynamic or f.array is not None
+        self.locals: dict[str, LVal] = {}
+        self.guards: list = []  # (getter, negate, shape) of IF conditions around the current branch
+
+    # ---- helpers ------------------------------------------------------------------------------------------
+
+    def tensor(self, a, dtype=None) -> torch.Tensor:
+        return self.bld.loader.tensor(a, dtype)
+
+    def number(self, x: float) -> LVal:
+        return const(self.tensor(np.full((1, 1, 1), x)), (1, 1, 1), scalar=float(x))
+
+    def num(self, v: LVal) -> LVal:
+        """Booleans as 1/0 (TRUE+1 is 2); numbers and coerced text as they are."""
+        if v.kind != "bool":
+            return v
+        dt = self.bld.dtype
+        return combine(lambda t: t.to(dt), [v], v.shape)
+
+    def truth(self, v: LVal) -> LVal:
+        if v.kind == "bool":
+            return v
+        if v.kind == "text":
+            raise CompileError("text used as a condition")
+        return combine(lambda t: t != 0, [v], v.shape, "bool")
+
+    def arg(self, node: A.Node, kind: str) -> LVal:
+        """An argument as a parameter of `kind` receives it (the engine's rules: 'values' in array mode, a
+        multi-cell reference in a scalar place of a legacy formula meets the host row or column)."""
+        if type(node) is A.Missing:
+            return self.number(0.0)
+        if kind == "values" and not self.array:
+            self.array = True
+            try:
+                v = self.lower(node)
+            finally:
+                self.array = False
+        else:
+            v = self.lower(node)
+        if kind in SCALAR_KINDS:
+            v = self.scalar(v)
+        return v
+
+    def scalar(self, v: LVal) -> LVal:
+        if v.ref and v.cells > 1 and not self.array:
+            return self.intersect(v)
+        return v
+
+    def intersect(self, v: LVal) -> LVal:
+        """Legacy implicit intersection: a column range meets the host row, a row range the host column; where
+        there is no such cell the value is #VALUE! (NaN)."""
+        reg = v.region
+        if reg is None:
+            raise CompileError("an array where one value is expected")
+        if reg.w == 1:
+            last = self.r0 + self.n - 1 if not reg.varying else self.r0
+            if reg.r <= self.r0 and last <= reg.r + reg.h - 1:
+                return self.load(Region(reg.sheet, self.r0, reg.c, 1, 1, self.n > 1))
+            if reg.varying or last < reg.r or self.r0 > reg.r + reg.h - 1:
+                return self.number(float("nan"))
+            raise CompileError("a range meets some rows of the block and not others")
+        if reg.h == 1 and reg.c <= self.col < reg.c + reg.w:
+            return self.load(Region(reg.sheet, reg.r, self.col, 1, 1, reg.varying))
+        return self.number(float("nan"))
+
+    def load(self, reg: Region) -> LVal:
+        v = self.bld.loader.load(reg, self.n)
+        if v.dep and self.guards:
+            v = self.guard(v)
+        return v
+
+    def guard(self, v: LVal) -> LVal:
+        """The 'double where': inside an IF branch a dependent input keeps its gradient only where the branch
+        is taken, so a branch undefined elsewhere (SQRT of a negative) cannot poison the gradient with NaN."""
+        f = v.get3()
+        shape = v.shape
+        for g, neg, gshape in self.guards:
+            f = _guarded(f, g, neg)
+            shape = broadcast_shape(shape, gshape)
+        return dyn(f, shape, v.kind, ref=v.ref, mask=v.mask if shape == v.shape else None, region=v.region)
+
+    def scratch(self) -> int:
+        return self.bld.scratch()
+
+    # ---- dispatch -----------------------------------------------------------------------------------------
+
+    def lower(self, node: A.Node) -> LVal:
+        try:
+            return self._lower(node)
+        except CompileError:
+            if type(node) in (A.Call, A.Binary, A.Unary) and not self.depends(node):
+                return self.fold(node)
+            raise
+
+    def _lower(self, node: A.Node) -> LVal:
+        t = type(node)
+        if t is A.Number:
+            return self.number(node.value)
+        if t in REF_TYPES or (t is A.Binary and node.op in REF_OPS):
+            return self.ref(node, self.sheet)
+        if t is A.Binary:
+            return self.binary(node)
+        if t is A.Call:
+            return self.call(node)
+        if t is A.Unary:
+            return self.unary(node)
+        if t is A.Name:
+            return self.name(node)
+        if t is A.Bool:
+            return const(self.tensor(np.full((1, 1, 1), node.value), torch.bool), (1, 1, 1), "bool")
+        if t is A.Text:
+            return self.constant_values(np.array([[[node.value]]], dtype=object), ref=False)
+        if t is A.ErrorLit:
+            return self.number(float("nan"))
+        if t is A.Missing:
+            return self.number(0.0)
+        if t is A.ArrayLit:
+            obj = np.array([[evaluate(v, None) for v in row] for row in node.rows], dtype=object)
+            return self.constant_values(obj[None], ref=True)
+        raise CompileError(f"cannot compile {type(node).__name__}")
+
+    def constant_values(self, obj: np.ndarray, ref: bool) -> LVal:
+        """A constant from Excel values (B, h, w): numbers (text coerced), which are numbers, and its kind."""
+        flat = obj.ravel().tolist()
+        nums, mask = excel_numbers(flat)
+        if flat and all(isinstance(x, bool) for x in flat):
+            return const(self.tensor(np.array(flat, dtype=bool).reshape(obj.shape), torch.bool), obj.shape, "bool")
+        kind = "text" if any(isinstance(x, str) for x in flat) else "num"
+        m = None if mask is None or not ref else self.tensor(mask.reshape(obj.shape), torch.bool)
+        return const(self.tensor(nums.reshape(obj.shape)), obj.shape, kind, ref=ref, mask=m)
+
+    def ref(self, node: A.Node, sheet: str) -> LVal:
+        res = resolve_areas(self.wb, node, sheet, self.r0, self.col, self.n, self.array)
+        if isinstance(res, ExcelError):
+            return self.number(float("nan"))
+        if not isinstance(res, list):
+            return self.constant_values(np.array([[[res]]], dtype=object), ref=False)
+        if len(res) != 1:
+            raise CompileError("a union of ranges")
+        return self.load(res[0])
+
+    def name(self, node: A.Name) -> LVal:
+        key = node.name.upper()
+        if node.sheet is None and key in self.locals:
+            return self.locals[key]
+        dn = self.wb.get_name(node.name, node.sheet or self.sheet)
+        tree = self.wb.engine.name_tree(dn) if dn is not None else None
+        if tree is None or isinstance(tree, ExcelError) or is_ref_tree(tree):
+            return self.ref(node, self.sheet)
+        saved, self.sheet = self.sheet, dn.scope or self.sheet
+        try:
+            return self.lower(tree)
+        finally:
+            self.sheet = saved
+
+    def unary(self, node: A.Unary) -> LVal:
+        if node.op == "@":
+            v = self.lower(node.operand)
+            if v.ref and v.cells > 1:
+                return self.intersect(v)
+            return v if v.cells == 1 else self.first(v)
+        v = self.scalar(self.lower(node.operand))
+        if node.op == "+":
+            return v
+        v = self.num(without_ref(v))
+        f = operator.neg if node.op == "-" else (lambda t: t / 100.0)
+        return combine(f, [v], v.shape)
+
+    def first(self, v: LVal) -> LVal:
+        g = v.get3()
+        if not v.dep:
+            return const(v.const3()[:, :1, :1], (v.B, 1, 1), v.kind)
+        return dyn(lambda env: g(env)[:, :1, :1], (v.B, 1, 1), v.kind)
+
+    def binary(self, node: A.Binary) -> LVal:
+        op = node.op
+        a = without_ref(self.scalar(self.lower(node.left)))
+        b = without_ref(self.scalar(self.lower(node.right)))
+        shape = broadcast_shape(a.shape, b.shape, where=f" at '{op}'")
+        if op in ARITH:  # constant text is already its number ("3"+x is 3+x), or NaN (#VALUE!)
+            return combine(ARITH[op], [self.num(a), self.num(b)], shape)
+        if op in COMPARE:
+            if a.kind != b.kind and not (a.kind != "text" and b.kind != "text" and not (a.dep or b.dep)):
+                raise CompileError(f"a comparison '{op}' of a {a.kind} with a {b.kind}")
+            if a.kind == "text":
+                raise CompileError("a comparison of text")
+            return combine(COMPARE[op], [a, b], shape, "bool")
+        raise CompileError(f"the operator '{op}' (text)")
+
+    def call(self, node: A.Call) -> LVal:
+        name = node.name
+        if name == "LET":
+            return self.let(node)
+        spec = FUNCTIONS.get(name)
+        lowering = LOWERINGS.get(name)
+        if lowering is not None or (spec is not None and spec.kernel is not None):
+            nargs = len(node.args)
+            if spec is not None and (nargs < spec.min_args or (spec.max_args is not None and nargs > spec.max_args)):
+                return self.number(float("nan"))  # #VALUE!, as the engine gives
+            if lowering is not None:
+                return lowering(self, node.args)
+            return self.kernel(spec, node.args)
+        if spec is None:
+            return self.number(float("nan"))  # #NAME?, as the engine shows it
+        if not self.depends(node):
+            return self.fold(node)
+        areas = self.fold_reference(node)
+        if areas is not None:
+            return areas
+        raise CompileError(f"the function {name} has no differentiable form and the variables flow through it")
+
+    def kernel(self, spec, args) -> LVal:
+        """A smooth numeric function from the table: its kernel applied to tensors, broadcast per element."""
+        vals = [self.num(without_ref(self.arg(a, spec.kind_of(i)))) for i, a in enumerate(args)]
+        vals = [v if v.scalar is None else const(v.const, v.shape) for v in vals]
+        shape = broadcast_shape(*[v.shape for v in vals], where=f" in {spec.name}")
+        k = spec.kernel
+        return combine(lambda *ts: k(torch, *ts), vals, shape)
+
+    def let(self, node: A.Call) -> LVal:
+        args = node.args
+        if len(args) < 3 or len(args) % 2 == 0 or not all(isinstance(a, A.Name) for a in args[:-1:2]):
+            return self.number(float("nan"))
+        saved = dict(self.locals)
+        sets = []
+        try:
+            for i in range(0, len(args) - 1, 2):
+                v = self.lower(args[i + 1])
+                if v.dep:  # computed once per pass, then read from a scratch slot at each use
+                    k, g = self.scratch(), v.getter()
+                    sets.append((k, g))
+                    v = dyn(lambda env, k=k: env[k], v.shape, v.kind, raw_shape=v.raw_shape, ref=v.ref,
+                            mask=v.mask, region=v.region)
+                self.locals[args[i].name.upper()] = v
+            body = self.lower(args[-1])
+        finally:
+            self.locals = saved
+        if not body.dep or not sets:
+            return body
+        bg = body.getter()
+
+        def fn(env):
+            for k, g in sets:
+                env[k] = g(env)
+            return bg(env)
+
+        return dyn(fn, body.shape, body.kind, raw_shape=body.raw_shape)
+
+    # ---- what the variables reach, and the engine's values for the rest ------------------------------------
+
+    def depends(self, node: A.Node) -> bool:
+        """Whether a subtree reads a variable or a dependent block (statically)."""
+        found = []
+
+        def on_ref(ref, sheet):
+            if found:
+                return
+            res = resolve_areas(self.wb, ref, sheet, self.r0, self.col, self.n, self.array)
+            if isinstance(res, list):
+                for reg in res:
+                    blocks, reads_vars = self.bld.cone.sources(reg, self.n)
+                    if reads_vars or any(self.bld.cone.blocks[b].dep for b in blocks):
+                        found.append(True)
+                        return
+
+        def visit(n):
+            if isinstance(n, A.Name) and n.sheet is None and n.name.upper() in self.locals:
+                if self.locals[n.name.upper()].dep:
+                    found.append(True)
+                return
+            walk_refs(self.wb, n, self.sheet, on_ref)
+
+        each_name_or_tree(node, visit)
+        return bool(found)
+
+    def _contexts(self):
+        engine = self.wb.engine
+        return [Context(engine, self.sheet, r, self.col, self.array) for r in range(self.r0, self.r0 + self.n)]
+
+    def fold(self, node: A.Node) -> LVal:
+        """The engine's value of a subtree that does not depend on the variables, in every host cell."""
+        if self.locals:
+            raise CompileError("a LET name inside a part the compiler hands to the engine")
+        values = []
+        for ctx in self._contexts():
+            v = to_value(evaluate(node, ctx), ctx)
+            values.append(v if isinstance(v, np.ndarray) else np.array([[v]], dtype=object))
+        shapes = {v.shape for v in values}
+        if len(shapes) != 1:
+            raise CompileError("arrays of different sizes in different rows")
+        obj = np.stack(values)
+        if len(values) > 1 and all(_same(values[0], v) for v in values[1:]):
+            obj = obj[:1]
+        return self.constant_values(obj, ref=False)
+
+    def fold_reference(self, node: A.Call) -> LVal | None:
+        """A function that returns a reference (INDEX, OFFSET...) whose position does not depend on the
+        variables: the engine finds the area in each host cell, and the areas are read like any reference (a
+        slice when they move with the rows, else a gather from the box around them)."""
+        if self.locals:
+            return None
+        contexts = self._contexts()
+        ends = [evaluate(node, c) for c in (contexts[0], contexts[-1])]
+        if not all(isinstance(e, Area) for e in ends):
+            return None
+        a, b = ends
+        if self.n == 1 or a == b:
+            return self.load(Region(a.sheet, a.r1, a.c1, a.rows, a.cols, False))
+        if (a.sheet, a.c1, a.c2, a.rows) == (b.sheet, b.c1, b.c2, b.rows) and b.r1 - a.r1 == self.n - 1:
+            return self.load(Region(a.sheet, a.r1, a.c1, a.rows, a.cols, True))
+        areas = [evaluate(node, c) for c in contexts]
+        if not all(isinstance(x, Area) and (x.sheet, x.rows, x.cols) == (a.sheet, a.rows, a.cols) for x in areas):
+            return None
+        r1, c1 = min(x.r1 for x in areas), min(x.c1 for x in areas)
+        box = Region(a.sheet, r1, c1, max(x.r2 for x in areas) - r1 + 1, max(x.c2 for x in areas) - c1 + 1, False)
+        whole = self.load(box)
+        rr, cc = np.meshgrid(np.arange(a.rows), np.arange(a.cols), indexing="ij")
+        idx = np.stack([(x.r1 - r1 + rr) * box.w + (x.c1 - c1 + cc) for x in areas])
+        ti = self.tensor(idx, torch.long)
+        shape = (self.n, a.rows, a.cols)
+        g = whole.get_as((box.h * box.w,))
+        if not whole.dep:
+            return const(g(None)[ti], shape)
+        return dyn(lambda env: g(env)[ti], shape)
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and all(type(x) is type(y) and x == y for x, y in zip(a.flat, b.flat))
+
+
+def _guarded(f, g, neg: bool):
+    if neg:
+        def fn(env):
+            t = f(env)
+            return torch.where(g(env), t.detach(), t)
+    else:
+        def fn(env):
+            t = f(env)
+            return torch.where(g(env), t, t.detach())
+    return fn

@@ -1,0 +1,204 @@
+"""compile_program: the blocks feeding the outputs lowered, ahead of time, into a flat list of tensor steps."""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import torch
+
+from gdsheet.compile import logic, tensor_functions  # noqa: F401  (they fill the lowering table)
+from gdsheet.compile.cone import Block, Cone, cell_label
+from gdsheet.compile.gradients import blockers as find_blockers
+from gdsheet.compile.lower import Lowerer
+from gdsheet.compile.lval import CompileError, LVal
+from gdsheet.compile.regions import Loader
+from gdsheet.compile.walk import block_regions
+from gdsheet.errors import ExcelError
+from gdsheet.formula import ast as A
+from gdsheet.values import to_number
+
+CellId = tuple[str, int, int]
+BATCHABLE = {"AVERAGE": "mean", "SUM": "sum", "SUMSQ": "sumsq"}
+
+
+class Program:
+    """Variables in, output cells out, as one torch computation (see compile_program)."""
+
+    def __init__(self, builder: "_Builder", outputs: list[CellId], variables: list[CellId]) -> None:
+        self.outputs, self.variables = outputs, variables
+        self.dtype, self.device = builder.dtype, builder.device
+        self.x0 = builder.x0
+        self._steps = builder.steps
+        self._size = builder.size
+        self._outs = builder.out_getters
+        self._batched = builder.batched
+        self.batch_rows: int | None = builder.batch_rows
+        self._blocks = [b for b in builder.blocks if b.dep]
+        self._blockers = builder.blocker_sentences
+
+    def forward(self, x: torch.Tensor, rows: torch.Tensor | None = None) -> list[torch.Tensor]:
+        """One 0-d tensor per output cell. With `rows` (0-based row indexes, on the program's device) and a
+        batchable outputs[0], the first output is the mean over those rows only (a sum: scaled up to all rows,
+        so both are unbiased estimates). The per-row formulas are still computed for every row."""
+        env = [None] * self._size
+        env[0] = x
+        for slot, fn in self._steps:
+            env[slot] = fn(env)
+        if rows is not None and self._batched is not None:
+            return [self._batched(env, rows)] + [g(env) for g in self._outs[1:]]
+        return [g(env) for g in self._outs]
+
+    def blockers(self) -> list[str]:
+        return list(self._blockers)
+
+    def cells(self, x: torch.Tensor) -> dict[CellId, float]:
+        """The values of the compiled formula cells at x."""
+        env = [None] * self._size
+        env[0] = x
+        with torch.no_grad():
+            for slot, fn in self._steps:
+                env[slot] = fn(env)
+        out: dict[CellId, float] = {}
+        for b in self._blocks:
+            vals = env[b.slot].reshape(b.shape).tolist()
+            if b.area is None:
+                for i in range(b.n):
+                    out[(b.sheet, b.r0 + i, b.col)] = vals[i][0][0]
+            else:
+                for i, r in enumerate(range(b.area.r1, b.area.r2 + 1)):
+                    for j, c in enumerate(range(b.area.c1, b.area.c2 + 1)):
+                        out[(b.sheet, r, c)] = vals[0][i][j]
+        return out
+
+
+def compile_program(wb, outputs: Sequence[CellId], variables: Sequence[CellId], *, device="cpu",
+                    dtype: torch.dtype = torch.float64) -> Program:
+    """Compile the formulas that lead from `variables` to `outputs` into one torch program.
+
+    Formulas filled down a column become one operation over the column; what does not depend on the variables is
+    computed once, or read from the workbook's current values (so recalculate a freshly loaded workbook first).
+    Raises CompileError naming the cell and the construct when something cannot be compiled."""
+    tensor_functions.attach()
+    outputs = [(wb.sheet(s).name, r, c) for s, r, c in outputs]
+    variables = [(wb.sheet(s).name, r, c) for s, r, c in variables]
+    b = _Builder(wb, variables, torch.device(device), dtype)
+    b.build(outputs)
+    return Program(b, outputs, variables)
+
+
+class _Builder:
+    def __init__(self, wb, variables: list[CellId], device, dtype) -> None:
+        self.wb, self.variables, self.device, self.dtype = wb, variables, device, dtype
+        self.cone = Cone(wb, variables)
+        self.cone._resolve = lambda blk: block_regions(wb, blk)
+        self.loader = Loader(self.cone, dtype, device, len(variables))
+        self.size = 1
+        self.steps: list = []
+        self.out_getters: list = []
+        self.batched = None
+        self.batch_rows = None
+
+    def scratch(self) -> int:
+        self.size += 1
+        return self.size - 1
+
+    def build(self, outputs: list[CellId]) -> None:
+        self.x0 = torch.tensor([self._start(v) for v in self.variables], dtype=self.dtype, device=self.device)
+        self.blocks = self.cone.discover(outputs)
+        for blk in self.blocks:
+            for p in blk.preds:
+                self.cone.blocks[p].referenced = True
+        for blk in self.blocks:
+            if blk.dep:
+                blk.slot = self.scratch()
+                self.steps.append((blk.slot, self._lower_block(blk)))
+        self.out_getters = [self._output(cid) for cid in outputs]
+        if outputs:
+            self._batchable(outputs[0])
+            self.blocker_sentences = find_blockers(self.wb, self.cone, self.blocks, outputs[0], self.variables)
+        else:
+            self.blocker_sentences = []
+
+    def _start(self, cid: CellId) -> float:
+        s, r, c = cid
+        if (r, c) in self.wb.sheet(s).formulas:
+            raise CompileError(f"the variable cell {cell_label(cid)} holds a formula; variable cells must hold "
+                               "constants")
+        v = to_number(self.wb.get(s, r, c))
+        if isinstance(v, ExcelError):
+            raise CompileError(f"the variable cell {cell_label(cid)} holds {self.wb.get(s, r, c)!r}, not a number")
+        return v
+
+    def _lower_block(self, blk: Block):
+        lw = Lowerer(self, blk)
+        try:
+            v = lw.lower(blk.formula.ast)
+        except CompileError as exc:
+            raise CompileError(f"{blk.label()}: {exc}") from None
+        if v.kind == "text":
+            raise CompileError(f"{blk.label()}: its value is text, which depends on the variables")
+        blk.kind = v.kind
+        v = lw.num(v)
+        B, h, w = v.shape
+        want = blk.shape
+        if blk.area is None and (h, w) != (1, 1):
+            v = lw.first(v)  # a legacy formula shows the top-left value of an array
+        if blk.area is not None and not all(s in (1, t) for s, t in zip(v.shape, want)):
+            raise CompileError(f"{blk.label()}: its array is {h}x{w}, its range {want[1]}x{want[2]}")
+        plain = {want} if blk.area is not None else {want, (blk.n,)} | ({()} if blk.n == 1 else set())
+        if v.dep and v.shape == want and tuple(v.raw_shape) in plain:
+            blk.raw = tuple(v.raw_shape)  # kept as computed: readers know its layout, no view op
+            return v.getter()
+        blk.raw = want
+        g = v.get3() if v.dep else (lambda env, c=v.const3(): c)
+        if v.shape == want:
+            return g
+        return lambda env: g(env).expand(want)
+
+    def _output(self, cid: CellId):
+        s, r, c = cid
+        if cid in self.cone.var_index:
+            i = self.cone.var_index[cid]
+            return lambda env: env[0][i]
+        blk = self.cone.block_at(s, r, c)
+        if blk is not None and blk.dep:
+            slot = blk.slot
+            if blk.area is not None:
+                i, j = r - blk.area.r1, c - blk.area.c1
+                return lambda env: env[slot][0, i, j]
+            if blk.n == 1:
+                return (lambda env: env[slot]) if blk.raw == () else (lambda env: env[slot].reshape(()))
+            i = r - blk.r0
+            if blk.raw == (blk.n,):
+                return lambda env: env[slot][i]
+            return lambda env: env[slot][i, 0, 0]
+        v = to_number(self.wb.get(s, r, c))
+        t = torch.tensor(math.nan if isinstance(v, ExcelError) else v, dtype=self.dtype, device=self.device)
+        return lambda env: t
+
+    def _batchable(self, objective: CellId) -> None:
+        """An objective AVERAGE/SUM/SUMSQ(range) over a dependent column can be estimated from sampled rows."""
+        blk = self.cone.block_at(*objective)
+        if blk is None or not blk.dep or blk.area is not None:
+            return
+        node = blk.formula.ast
+        if not (isinstance(node, A.Call) and node.name in BATCHABLE and len(node.args) == 1):
+            return
+        lw = Lowerer(self, blk)
+        try:
+            v: LVal = lw.lower(node.args[0])
+        except CompileError:
+            return
+        if not (v.ref and v.dep and v.mask is None and v.B == 1 and v.shape[1] > 1):
+            return
+        g, m, op = v.get3(), v.shape[1], BATCHABLE[node.name]
+
+        def batched(env, rows):
+            t = g(env).index_select(1, rows)
+            if op == "mean":
+                return t.mean()
+            s = t.sum() if op == "sum" else (t * t).sum()
+            return s * (m / rows.numel())
+
+        self.batched, self.batch_rows = batched, m
+

@@ -1,0 +1,155 @@
+"""Undoable edits (QUndoCommand): cell contents, solver results, and sheets added, renamed or removed."""
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from gdsheet.gui.document import CellState, Document, capture, restore
+
+SOLVER_STEP_ID = 1001  # consecutive Step presses merge into one undoable change
+
+
+class SetCells(QUndoCommand):
+    """Replace the contents of some cells; undo puts the old contents back. `after` is (sheet, row, col, state)."""
+
+    def __init__(self, doc: Document, text: str, after: list[tuple[str, int, int, CellState]],
+                 merge_id: int = -1, before: list[tuple[str, int, int, CellState]] | None = None):
+        super().__init__(text)
+        self.doc = doc
+        self.after = after
+        # `before` given: what undo restores when the cells show something transient now (a run in progress)
+        self.before = before if before is not None else [(s, r, c, capture(doc.wb, s, r, c)) for s, r, c, _ in after]
+        self.merge_id = merge_id
+
+    def redo(self) -> None:
+        self.doc.notify(restore(self.doc.wb, self.after))
+
+    def undo(self) -> None:
+        self.doc.notify(restore(self.doc.wb, self.before))
+
+    def id(self) -> int:
+        return self.merge_id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetCells) or other.merge_id != self.merge_id or self.merge_id < 0:
+            return False
+        if [k[:3] for k in other.after] != [k[:3] for k in self.after]:
+            return False
+        self.after = other.after
+        return True
+
+
+def set_values_command(doc: Document, text: str, cells, values, merge_id: int = -1, before=None) -> SetCells:
+    """A SetCells that writes numbers into cells (solver results, random starts), keeping their formats;
+    `before`, when given, are the numbers undo puts back."""
+
+    def states(numbers):
+        return [(s, r, c, CellState(float(v), number_format=sheets[s].number_formats.get((r, c))))
+                for (s, r, c), v in zip(cells, numbers)]
+
+    sheets = {s: doc.wb.sheet(s) for s, _, _ in cells}
+    return SetCells(doc, text, states(values), merge_id, None if before is None else states(before))
+
+
+class SetSolverModel(QUndoCommand):
+    """Store a solver model on a sheet (Excel's hidden names); undo puts the previous one back."""
+
+    def __init__(self, doc: Document, sheet: str, model):
+        super().__init__("Set solver model")
+        from gdsheet.solver.model import read_model
+
+        self.doc, self.sheet, self.model = doc, sheet, model
+        self.previous = read_model(doc.wb, sheet)
+
+    def redo(self) -> None:
+        self._store(self.model)
+
+    def undo(self) -> None:
+        self._store(self.previous)
+
+    def _store(self, model) -> None:
+        from gdsheet.solver.model import write_model
+
+        wb = self.doc.wb
+        if model is None:
+            for scope, key in list(wb.names):
+                if scope is not None and scope.lower() == self.sheet.lower() and key.startswith(
+                        ("SOLVER_", "GDSHEET_")):
+                    wb.remove_name(key, scope)
+        else:
+            write_model(wb, self.sheet, model)
+
+
+class AddSheet(QUndoCommand):
+    def __init__(self, doc: Document, name: str | None = None, index: int | None = None):
+        super().__init__("Insert sheet")
+        self.doc, self.name, self.index = doc, name, index
+
+    def redo(self) -> None:
+        sheet = self.doc.wb.add_sheet(self.name, self.index)
+        self.name = sheet.name
+        self.doc.wb.active = self.doc.wb.sheets.index(sheet)
+        self.doc.sheets_changed.emit()
+
+    def undo(self) -> None:
+        self.doc.wb.remove_sheet(self.name)
+        self.doc.sheets_changed.emit()
+
+
+class RenameSheet(QUndoCommand):
+    def __init__(self, doc: Document, old: str, new: str):
+        super().__init__(f"Rename sheet {old} to {new}")
+        self.doc, self.old, self.new = doc, old, new
+
+    def redo(self) -> None:
+        self.doc.wb.rename_sheet(self.old, self.new)
+        self.doc.sheets_changed.emit()
+
+    def undo(self) -> None:
+        self.doc.wb.rename_sheet(self.new, self.old)
+        self.doc.sheets_changed.emit()
+
+
+class RemoveSheet(QUndoCommand):
+    """Delete a sheet; undo puts the same sheet object back with its names and tables, and recalculates."""
+
+    def __init__(self, doc: Document, name: str):
+        super().__init__(f"Delete sheet {name}")
+        self.doc = doc
+        wb = doc.wb
+        self.sheet = wb.sheet(name)
+        self.index = wb.sheets.index(self.sheet)
+        low = self.sheet.name.lower()
+        self.names = {k: v for k, v in wb.names.items() if k[0] is not None and k[0].lower() == low}
+        self.tables = {k: t for k, t in wb.tables.items() if t.sheet.lower() == low}
+
+    def redo(self) -> None:
+        self.doc.wb.remove_sheet(self.sheet.name)
+        self.doc.sheets_changed.emit()
+
+    def undo(self) -> None:
+        wb = self.doc.wb
+        wb.sheets.insert(self.index, self.sheet)
+        wb.names.update(self.names)
+        wb.tables.update(self.tables)
+        wb.active = self.index
+        wb.engine.invalidate()
+        wb.recalculate()
+        self.doc.sheets_changed.emit()
+
+
+class BuildSheet(QUndoCommand):
+    """A new sheet written by `build(wb) -> sheet name` (a report, an imported CSV); undo removes it."""
+
+    def __init__(self, doc: Document, text: str, build):
+        super().__init__(text)
+        self.doc, self.build, self.name = doc, build, None
+
+    def redo(self) -> None:
+        wb = self.doc.wb
+        self.name = self.build(wb)
+        wb.active = wb.sheets.index(wb.sheet(self.name))
+        self.doc.sheets_changed.emit()
+
+    def undo(self) -> None:
+        self.doc.wb.remove_sheet(self.name)
+        self.doc.sheets_changed.emit()

@@ -1,0 +1,188 @@
+"""The Qt table model over one sheet: values formatted for display, formulas for editing, roles as colours.
+
+Virtualised by construction: `data` looks up one cell in the sheet's dicts, so a million cells cost nothing until
+they scroll into view. The model never writes the workbook and never opens a dialog: an edit is reported through
+`edit_requested` and the window decides (pushing an undoable command, or refusing it while a solve runs).
+"""
+from __future__ import annotations
+
+from operator import itemgetter
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from gdsheet.errors import ExcelError
+from gdsheet.gui.document import DEPENDENT, OBJECTIVE, VARIABLE, Document
+from gdsheet.gui.numfmt import GENERAL_WIDTH, format_value
+from gdsheet.refs import MAX_COL, MAX_ROW, col_letter
+from gdsheet.values import format_number
+
+MIN_ROWS, MIN_COLS = 1000, 26
+SPARE_ROWS, SPARE_COLS = 200, 10  # blank room past the used range, as a spreadsheet always has
+
+ROLE_BACKGROUND = {VARIABLE: QColor("#fff4c2"), OBJECTIVE: QColor("#c9f0d0"), DEPENDENT: QColor("#eaf2fb")}
+ROLE_FOREGROUND = {VARIABLE: QColor("#7a4b00"), OBJECTIVE: QColor("#0b5d1e")}
+ERROR_FOREGROUND = QColor("#c0282d")
+ROLE_NAMES = {VARIABLE: "variable cell (the solver changes it)", OBJECTIVE: "objective cell (the solver's loss)",
+              DEPENDENT: "depends on the variable cells"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def edit_text(value) -> str:
+    """A constant as the user would type it back: numbers in full precision, text that reads as a number quoted."""
+    from gdsheet.sheet.workbook import parse_input
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, ExcelError):
+        return value.code
+    if isinstance(value, (int, float)):
+        return format_number(float(value))
+    if isinstance(value, str) and not isinstance(parse_input(value), str):
+        return "'" + value
+    return str(value)
+
+
+class SheetModel(QAbstractTableModel):
+    """One sheet of a Document as a table. `sheet_name` follows renames through `set_sheet`."""
+
+    edit_requested = Signal(int, int, str)  # row, col (1-based), text as typed
+
+    def __init__(self, doc: Document, sheet_name: str, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.sheet_name = sheet_name
+        self._rows, self._cols = self._wanted_size()
+        self.col_chars: dict[int, int] = {}  # 1-based column -> characters that fit (General shows what fits)
+        self._bold = QFont()
+        self._bold.setBold(True)
+        doc.cells_changed.connect(self.on_cells_changed)
+        doc.roles_changed.connect(self.refresh)
+
+    # ---- size -----------------------------------------------------------------------------------------------
+
+    def _wanted_size(self) -> tuple[int, int]:
+        sheet = self.doc.wb.sheet(self.sheet_name)
+        # max over the tuple keys and an itemgetter map run in C: a million cells in a few milliseconds
+        r = max(max(sheet.cells, default=(0, 0))[0], max(sheet.formulas, default=(0, 0))[0])
+        c = max(max(map(itemgetter(1), sheet.cells), default=0), max(map(itemgetter(1), sheet.formulas), default=0))
+        return min(max(MIN_ROWS, r + SPARE_ROWS), MAX_ROW), min(max(MIN_COLS, c + SPARE_COLS), MAX_COL)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._cols
+
+    def grow_to(self, rows: int, cols: int) -> None:
+        """Make room for a cell typed, pasted or jumped to past the end."""
+        rows, cols = min(rows, MAX_ROW), min(cols, MAX_COL)
+        if rows > self._rows:
+            self.beginInsertRows(QModelIndex(), self._rows, rows - 1)
+            self._rows = rows
+            self.endInsertRows()
+        if cols > self._cols:
+            self.beginInsertColumns(QModelIndex(), self._cols, cols - 1)
+            self._cols = cols
+            self.endInsertColumns()
+
+    # ---- data -----------------------------------------------------------------------------------------------
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        key = (index.row() + 1, index.column() + 1)
+        sheet = self.doc.wb.sheet(self.sheet_name)
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = sheet.cells.get(key)
+            if value is None:
+                return None
+            return format_value(value, sheet.number_formats.get(key), self.col_chars.get(key[1], GENERAL_WIDTH))
+        if role == Qt.ItemDataRole.EditRole:
+            f = sheet.formulas.get(key)
+            return f.text if f is not None else edit_text(sheet.cells.get(key))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            value = sheet.cells.get(key)
+            if isinstance(value, (bool, ExcelError)):
+                horizontal = Qt.AlignmentFlag.AlignHCenter
+            elif isinstance(value, (int, float)):
+                horizontal = Qt.AlignmentFlag.AlignRight
+            else:
+                horizontal = Qt.AlignmentFlag.AlignLeft
+            return horizontal | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if isinstance(sheet.cells.get(key), ExcelError):
+                return QBrush(ERROR_FOREGROUND)
+            color = ROLE_FOREGROUND.get(self.doc.roles.get((sheet.name, *key)))
+            return None if color is None else QBrush(color)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            color = ROLE_BACKGROUND.get(self.doc.roles.get((sheet.name, *key)))
+            return None if color is None else QBrush(color)
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if self.doc.roles.get((sheet.name, *key)) == OBJECTIVE else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(sheet, key)
+        return None
+
+    def _tooltip(self, sheet, key) -> str | None:
+        lines = []
+        value = sheet.cells.get(key)
+        if isinstance(value, ExcelError):
+            lines.append(f"{value.code} {value.detail}".strip())
+        f = sheet.formulas.get(key)
+        if f is not None and f.error is not None and f.error.detail and f.error.detail not in lines[0:1]:
+            lines.append(f.error.detail)
+        role = self.doc.roles.get((sheet.name, *key))
+        if role:
+            lines.append(ROLE_NAMES[role])
+        return "\n".join(lines) or None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col_letter(section + 1) if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        self.edit_requested.emit(index.row() + 1, index.column() + 1, str(value))
+        return False  # the window applies the edit (undoably) and the change comes back through cells_changed
+
+    # ---- change notification --------------------------------------------------------------------------------
+
+    def set_sheet(self, name: str) -> None:
+        self.beginResetModel()
+        self.sheet_name = name
+        self._rows, self._cols = self._wanted_size()
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Repaint everything (roles changed, a sheet was renamed)."""
+        if self._rows and self._cols:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, self._cols - 1))
+
+    def on_cells_changed(self, changed) -> None:
+        low = self.sheet_name.lower()
+        keys = [(r, c) for s, r, c in changed if s.lower() == low]
+        if not keys:
+            return
+        max_r, max_c = max(r for r, _ in keys), max(c for _, c in keys)
+        if max_r >= self._rows or max_c >= self._cols:
+            self.grow_to(max_r + SPARE_ROWS, max_c + SPARE_COLS)
+        if len(keys) <= 64:
+            for r, c in keys:
+                idx = self.index(r - 1, c - 1)
+                self.dataChanged.emit(idx, idx)
+            return
+        # one rectangle: the view repaints only what is visible of it anyway
+        r1, r2 = min(r for r, _ in keys), max(r for r, _ in keys)
+        c1, c2 = min(c for _, c in keys), max(c for _, c in keys)
+        self.dataChanged.emit(self.index(r1 - 1, c1 - 1), self.index(r2 - 1, c2 - 1))

@@ -1,0 +1,107 @@
+"""Runs a prepared solve in a QThread; throttles progress at the source to ~30 events a second.
+
+The worker iterates the solver's plain generator on its own snapshot (the compiled program) and never touches the
+workbook: it only emits immutable records, and the window writes values into the grid. Stop is a threading.Event
+because the worker's thread is busy in the loop and has no event loop to receive a message.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from gdsheet.errors import GdsheetError
+
+EVENTS_PER_SECOND = 30
+GRID_UPDATES_PER_SECOND = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """The latest progress record and every (iteration, loss) since the previous update, for the plot; a few
+    times a second also `cells`, the values of the compiled formula cells at the record's values."""
+
+    progress: object  # gdsheet.solver.run.Progress
+    iterations: np.ndarray
+    losses: np.ndarray
+    cells: dict | None = None
+
+
+def program_cells(solve, values) -> dict | None:
+    """The formula cells between the variables and the objective at `values`, computed by the solve's compiled
+    program (one forward pass), so the GUI thread need not recalculate them to show a run live."""
+    program = getattr(solve, "program", None)
+    if program is None:
+        return None
+    import torch
+
+    x0 = solve.problem.x0
+    return program.cells(torch.tensor(values, dtype=x0.dtype, device=x0.device))
+
+
+class SolveRunner(QObject):
+    """`start()` runs `solve.run(stop)` on a worker thread. Signals (past tense, queued to the GUI thread):
+    `stepped(Update)` at most EVENTS_PER_SECOND times a second, then `finished(Update)` with the final record
+    (done=True, the best values found) or `failed(message)`."""
+
+    stepped = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, solve, events_per_second: float = EVENTS_PER_SECOND,
+                 grid_updates_per_second: float = GRID_UPDATES_PER_SECOND):
+        super().__init__()
+        self.solve = solve
+        self.stop_event = threading.Event()
+        self.interval = 1.0 / events_per_second
+        self.grid_interval = 1.0 / grid_updates_per_second
+        self.thread = QThread()
+        self.thread.setObjectName("gdsheet-solve")
+        self.moveToThread(self.thread)
+        self.thread.started.connect(self._run)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Ask the loop to stop after its current iteration; `finished` follows with status 'stopped'."""
+        self.stop_event.set()
+
+    def wait(self, ms: int = 10_000) -> bool:
+        """Stop and join the worker thread (before the runner is dropped)."""
+        self.stop_event.set()
+        self.thread.quit()
+        return self.thread.wait(ms)
+
+    @Slot()
+    def _run(self) -> None:
+        iterations: list[float] = []
+        losses: list[float] = []
+        last_emit = last_cells = 0.0
+        final = None
+        try:
+            for progress in self.solve.run(self.stop_event):
+                if progress.done:
+                    final = progress
+                    break
+                iterations.append(progress.iteration)
+                losses.append(progress.loss)
+                now = time.perf_counter()
+                if now - last_emit >= self.interval:
+                    cells = None
+                    if now - last_cells >= self.grid_interval:
+                        cells, last_cells = program_cells(self.solve, progress.values), now
+                    self.stepped.emit(Update(progress, np.array(iterations), np.array(losses), cells))
+                    iterations, losses, last_emit = [], [], now
+            if final is None:
+                raise GdsheetError("the solver ended without a final result")
+            self.finished.emit(Update(final, np.array(iterations), np.array(losses)))
+        except GdsheetError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:  # a bug in a model or the solver must reach the user, not kill the thread silently
+            self.failed.emit(f"the solve failed: {type(exc).__name__}: {exc}")
+        finally:
+            self.thread.quit()

@@ -1,0 +1,253 @@
+"""The Solver dialog, with Excel's concepts: objective, Min/Max/Value Of, variable cells, constraints, options."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox,
+                               QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+
+from gdsheet.solver.model import Constraint, SolverModel, SolverOptions
+
+METHODS = [("adam", "Adam (adaptive steps)"), ("gd", "Gradient descent"), ("momentum", "Gradient descent with momentum"),
+           ("lbfgs", "L-BFGS (quasi-Newton)")]
+SCHEDULES = [("constant", "Constant"), ("step", "Step decay"), ("cosine", "Cosine"), ("onecycle", "One-cycle")]
+RELATIONS = ["<=", "=", ">=", "int", "bin", "dif"]
+
+TIPS = {
+    "objective": "The cell whose value the solver drives: usually the loss, a formula like =AVERAGE(errors)",
+    "variables": "The cells the solver may change (the model's parameters), e.g. $R$4:$AA$4; several areas are "
+                 "separated by commas",
+    "nonnegative": "Keep every variable cell that has no bound of its own at zero or above",
+    "method": "How each step is taken. Gradient descent moves against the gradient by the learning rate; momentum "
+              "keeps part of the previous step; Adam scales each variable's step by its recent gradients; L-BFGS "
+              "uses the curvature it has seen and needs no learning rate",
+    "lr": "The learning rate: how far each step moves against the gradient. Too small is slow; too large "
+          "overshoots and the loss grows instead of falling",
+    "momentum": "The share of the previous step carried into the next (0 = none, 0.9 is common). It speeds up "
+                "long valleys but near 1 the variables overshoot and bounce",
+    "iterations": "The most steps to take before stopping",
+    "time_limit": "The most seconds to run before stopping",
+    "tolerance": "Stop when the loss changes by less than this fraction over the last steps (Excel's "
+                 "Convergence)",
+    "batch_size": "Rows of the data used per step (0 = all). A small batch makes each step cheap and noisy: "
+                  "stochastic gradient descent, which can escape poor local minima",
+    "schedule": "How the learning rate changes during the run: constant, cut in steps, a cosine decay, or a "
+                "one-cycle warm-up then decay",
+    "multistart": "Run from this many random starting points and keep the best result (escapes local minima)",
+    "seed": "The seed of the random numbers (random starts, batches, Randomize): the same seed gives the same run",
+    "device": "Where the arithmetic runs: the CPU, or a GPU when torch sees one",
+}
+
+
+class ConstraintDialog(QDialog):
+    """Add or change one constraint: cell reference, relation, constraint."""
+
+    def __init__(self, parent=None, constraint: Constraint | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Change Constraint" if constraint else "Add Constraint")
+        self.lhs = QLineEdit(constraint.lhs if constraint else "")
+        self.rel = QComboBox()
+        self.rel.addItems(RELATIONS)
+        self.rel.setCurrentText(constraint.relation if constraint else "<=")
+        self.rhs = QLineEdit(constraint.rhs if constraint else "")
+        form = QFormLayout(self)
+        form.addRow("Cell Reference:", self.lhs)
+        form.addRow("Relation:", self.rel)
+        form.addRow("Constraint:", self.rhs)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def constraint(self) -> Constraint:
+        rel = self.rel.currentText()
+        rhs = self.rhs.text().strip() or {"int": "integer", "bin": "binary", "dif": "AllDifferent"}.get(rel, "0")
+        return Constraint(self.lhs.text().strip(), rel, rhs)
+
+
+class SolverDialog(QDialog):
+    """Emits `solve_requested(model)`, `step_requested(model)` and `randomize_requested(model)`; the window runs
+    them. The dialog stays open for Step, so a learner can press it again and again."""
+
+    solve_requested = Signal(object)
+    step_requested = Signal(object)
+    randomize_requested = Signal(object)
+
+    def __init__(self, model: SolverModel, devices: list[str], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Solver Parameters")
+        self.objective = QLineEdit(model.objective)
+        self.objective.setToolTip(TIPS["objective"])
+        self.sense_max, self.sense_min, self.sense_value = (QRadioButton("Max"), QRadioButton("Min"),
+                                                            QRadioButton("Value Of:"))
+        {"max": self.sense_max, "min": self.sense_min, "value": self.sense_value}[model.sense].setChecked(True)
+        self.target = QLineEdit(f"{model.target:g}")
+        self.variables = QLineEdit(", ".join(model.variables))
+        self.variables.setToolTip(TIPS["variables"])
+        self.constraints = QListWidget()
+        self._constraints = list(model.constraints)
+        self.nonnegative = QCheckBox("Make Unconstrained Variables Non-Negative")
+        self.nonnegative.setChecked(model.nonnegative)
+        self.nonnegative.setToolTip(TIPS["nonnegative"])
+        self._model = model
+
+        top = QGridLayout()
+        top.addWidget(QLabel("Set Objective:"), 0, 0)
+        top.addWidget(self.objective, 0, 1, 1, 4)
+        top.addWidget(QLabel("To:"), 1, 0)
+        top.addWidget(self.sense_max, 1, 1)
+        top.addWidget(self.sense_min, 1, 2)
+        top.addWidget(self.sense_value, 1, 3)
+        top.addWidget(self.target, 1, 4)
+        top.addWidget(QLabel("By Changing Variable Cells:"), 2, 0, 1, 5)
+        top.addWidget(self.variables, 3, 0, 1, 5)
+        top.addWidget(QLabel("Subject to the Constraints:"), 4, 0, 1, 5)
+        cons = QHBoxLayout()
+        cons.addWidget(self.constraints, 1)
+        side = QVBoxLayout()
+        for text, slot in (("Add", self._add), ("Change", self._change), ("Delete", self._delete)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            side.addWidget(b)
+        side.addStretch(1)
+        cons.addLayout(side)
+        top.addLayout(cons, 5, 0, 1, 5)
+        top.addWidget(self.nonnegative, 6, 0, 1, 5)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self._options_box(model.options, devices))
+        buttons = QHBoxLayout()
+        self.randomize_button = QPushButton("Randomize Variables")
+        self.randomize_button.setToolTip("Fill the variable cells with random values from the seed: a fresh, "
+                                         "reproducible starting point (the course's 'initialise randomly' step)")
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("Take exactly one iteration and show it in the grid and the plot")
+        self.solve_button = QPushButton("Solve")
+        self.solve_button.setDefault(True)
+        close = QPushButton("Close")
+        buttons.addWidget(self.randomize_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.step_button)
+        buttons.addWidget(self.solve_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.randomize_button.clicked.connect(lambda: self._emit(self.randomize_requested))
+        self.step_button.clicked.connect(lambda: self._emit(self.step_requested))
+        self.solve_button.clicked.connect(self._solve)
+        close.clicked.connect(self.reject)
+        self._refresh_constraints()
+        self._method_changed()
+
+    def _options_box(self, o: SolverOptions, devices: list[str]) -> QWidget:
+        box = QGroupBox("Solving Method and Options")
+        form = QFormLayout(box)
+        self.method = QComboBox()
+        for key, label in METHODS:
+            self.method.addItem(label, key)
+        self.method.setCurrentIndex([k for k, _ in METHODS].index(o.method))
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self.lr = _float_box(o.lr, 1e-9, 1e6, 6)
+        self.momentum = _float_box(o.momentum, 0.0, 0.999, 3)
+        self.iterations = _int_box(o.iterations, 1, 100_000_000)
+        self.time_limit = _float_box(o.time_limit, 0.1, 1e7, 1)
+        self.tolerance = _float_box(o.tolerance, 0.0, 1.0, 10)
+        self.batch_size = _int_box(o.batch_size or 0, 0, 100_000_000)
+        self.schedule = QComboBox()
+        for key, label in SCHEDULES:
+            self.schedule.addItem(label, key)
+        self.schedule.setCurrentIndex([k for k, _ in SCHEDULES].index(o.schedule))
+        self.multistart = _int_box(o.multistart or 1, 1, 10_000)
+        self.seed = _int_box(o.seed or 0, 0, 2**31 - 1)
+        self.device = QComboBox()
+        self.device.addItems(devices)
+        self.device.setCurrentText(o.device if o.device in devices else devices[0])
+        for label, widget, tip in (("Method:", self.method, "method"), ("Learning rate:", self.lr, "lr"),
+                                   ("Momentum:", self.momentum, "momentum"),
+                                   ("Max iterations:", self.iterations, "iterations"),
+                                   ("Max time (s):", self.time_limit, "time_limit"),
+                                   ("Convergence:", self.tolerance, "tolerance"),
+                                   ("Batch size:", self.batch_size, "batch_size"),
+                                   ("Schedule:", self.schedule, "schedule"),
+                                   ("Multistart:", self.multistart, "multistart"), ("Seed:", self.seed, "seed"),
+                                   ("Device:", self.device, "device")):
+            widget.setToolTip(TIPS[tip])
+            form.addRow(label, widget)
+        return box
+
+    def _method_changed(self) -> None:
+        method = self.method.currentData()
+        self.lr.setEnabled(method != "lbfgs")
+        self.momentum.setEnabled(method == "momentum")
+
+    def _refresh_constraints(self) -> None:
+        self.constraints.clear()
+        for c in self._constraints:
+            self.constraints.addItem(f"{c.lhs} {c.relation} {c.rhs}")
+
+    def _add(self) -> None:
+        dlg = ConstraintDialog(self)
+        if dlg.exec():
+            self._constraints.append(dlg.constraint())
+            self._refresh_constraints()
+
+    def _change(self) -> None:
+        row = self.constraints.currentRow()
+        if row < 0:
+            return
+        dlg = ConstraintDialog(self, self._constraints[row])
+        if dlg.exec():
+            self._constraints[row] = dlg.constraint()
+            self._refresh_constraints()
+
+    def _delete(self) -> None:
+        row = self.constraints.currentRow()
+        if row >= 0:
+            del self._constraints[row]
+            self._refresh_constraints()
+
+    def model(self) -> SolverModel:
+        """The model as the dialog shows it; raises ValueError with a message for a bad value."""
+        sense = "max" if self.sense_max.isChecked() else "min" if self.sense_min.isChecked() else "value"
+        target = float(self.target.text() or 0) if sense == "value" else self._model.target
+        options = replace(
+            self._model.options, method=self.method.currentData(), lr=self.lr.value(),
+            momentum=self.momentum.value(), iterations=self.iterations.value(),
+            time_limit=self.time_limit.value(), tolerance=self.tolerance.value(),
+            batch_size=self.batch_size.value() or None, schedule=self.schedule.currentData(),
+            multistart=self.multistart.value(), seed=self.seed.value(), device=self.device.currentText())
+        variables = [v.strip() for v in self.variables.text().split(",") if v.strip()]
+        return replace(self._model, objective=self.objective.text().strip(), sense=sense, target=target,
+                       variables=variables, constraints=list(self._constraints),
+                       nonnegative=self.nonnegative.isChecked(), options=options)
+
+    def _emit(self, signal) -> bool:
+        try:
+            model = self.model()
+        except ValueError as exc:
+            QMessageBox.warning(self, "Solver", f"The model cannot be used: {exc}")
+            return False
+        signal.emit(model)
+        return True
+
+    def _solve(self) -> None:
+        if self._emit(self.solve_requested):
+            self.accept()
+
+
+def _float_box(value: float, lo: float, hi: float, decimals: int) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setDecimals(decimals)
+    box.setRange(lo, hi)
+    box.setValue(value)
+    box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+    return box
+
+
+def _int_box(value: int, lo: int, hi: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setValue(value)
+    return box

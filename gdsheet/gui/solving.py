@@ -1,0 +1,313 @@
+"""The solve as the window drives it: the dialog, the worker run, Step, Randomize, and the results."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from gdsheet.errors import GdsheetError
+from gdsheet.gui.commands import SOLVER_STEP_ID, BuildSheet, SetSolverModel, set_values_command
+from gdsheet.gui.document import Document
+from gdsheet.gui.results_dialog import ResultsDialog
+from gdsheet.gui.solve_runner import SolveRunner, Update, program_cells
+from gdsheet.gui.solver_dialog import SolverDialog
+from gdsheet.refs import parse_area
+from gdsheet.sheet.workbook import CellId, Workbook
+from gdsheet.solver.model import SolverModel, guess_model, read_model
+from gdsheet.solver.reports import SolveSummary, answer_report, sensitivity_report
+
+HEADLINES = {"converged": "Solver converged: the objective stopped improving.",
+             "iteration limit": "Solver stopped at the iteration limit.",
+             "time limit": "Solver stopped at the time limit.", "stopped": "Solver was stopped.",
+             "diverged": "Solver stopped: the descent diverged."}
+
+
+def expand_refs(wb: Workbook, refs: list[str], sheet: str) -> list[CellId]:
+    """'$B$2:$C$3', 'Sheet2!A1' or a defined name -> cells, row by row; raises GdsheetError for anything else."""
+    cells: list[CellId] = []
+    for ref in refs:
+        text = ref.strip().lstrip("=")
+        dn = wb.get_name(text, sheet)
+        try:
+            area = parse_area(dn.formula if dn is not None else text, sheet)
+        except ValueError:
+            raise GdsheetError(f"{ref!r} is not a cell range") from None
+        name = wb.sheet(area.sheet).name
+        cells += [(name, r, c) for r, c in area.cells()]
+    return cells
+
+
+def model_cells(wb: Workbook, model: SolverModel, sheet: str) -> tuple[CellId | None, list[CellId]]:
+    """The objective cell and the variable cells a model names (None / [] where they cannot be read)."""
+    try:
+        objective = expand_refs(wb, [model.objective], sheet)[0] if model.objective else None
+    except GdsheetError:
+        objective = None
+    try:
+        variables = expand_refs(wb, model.variables, sheet)
+    except GdsheetError:
+        variables = []
+    return objective, variables
+
+
+def devices() -> list[str]:
+    import torch
+
+    return ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@dataclass
+class _Run:
+    """A run in progress (or a Step session): what it started from, for restore and reports."""
+
+    solve: object  # gdsheet.solver.run.Solve
+    model: SolverModel
+    sheet: str
+    objective: CellId
+    variables: list[CellId]
+    original: tuple[float, ...]
+    original_objective: float
+    locked: frozenset
+    last_values: tuple[float, ...] = ()
+
+
+class SolveController(QObject):
+    """Owns at most one run. Signals: `progressed(text)` for the status bar, `running_changed(bool)`."""
+
+    progressed = Signal(str)
+    running_changed = Signal(bool)
+    run_finished = Signal(object)  # the final Progress, after the results dialog closed
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.runner: SolveRunner | None = None
+        self.run: _Run | None = None
+        self.stepping: _Run | None = None
+        self.dialog: SolverDialog | None = None
+        self.ask_results = True  # tests and scripts answer the results dialog themselves
+
+    @property
+    def doc(self) -> Document:
+        return self.window.doc
+
+    @property
+    def running(self) -> bool:
+        return self.runner is not None
+
+    def locks(self, cell: CellId) -> bool:
+        """True when a running solve depends on this cell, so editing it must wait."""
+        return self.run is not None and self.runner is not None and cell in self.run.locked
+
+    # ---- the dialog -----------------------------------------------------------------------------------------
+
+    def initial_model(self, sheet: str, cell: CellId | None) -> SolverModel:
+        """The sheet's stored model; for a formula cell that is not its objective, a model guessed from it."""
+        wb = self.doc.wb
+        stored = read_model(wb, sheet)
+        if cell is not None and wb.formula(*cell) is not None:
+            objective, _ = model_cells(wb, stored, sheet) if stored else (None, [])
+            if objective != cell:
+                return guess_model(wb, cell)
+        return stored or SolverModel(objective="")
+
+    def open_dialog(self, cell: CellId | None = None) -> SolverDialog:
+        sheet = self.doc.wb.active_sheet.name
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = SolverDialog(self.initial_model(sheet, cell), devices(), self.window)
+        self.dialog.solve_requested.connect(self.solve)
+        self.dialog.step_requested.connect(self.step)
+        self.dialog.randomize_requested.connect(self.randomize)
+        self.dialog.show()
+        return self.dialog
+
+    # ---- preparing ------------------------------------------------------------------------------------------
+
+    def _prepare(self, model: SolverModel) -> _Run | None:
+        from gdsheet.solver.run import prepare
+
+        wb, sheet = self.doc.wb, self.doc.wb.active_sheet.name
+        if read_model(wb, sheet) != model:
+            self.doc.undo.push(SetSolverModel(self.doc, sheet, model))
+        try:
+            solve = prepare(wb, model)
+            objective, _ = model_cells(wb, model, sheet)
+            if objective is None:
+                raise GdsheetError(f"the objective {model.objective!r} is not a cell")
+        except (GdsheetError, ValueError) as exc:
+            QMessageBox.warning(self.window, "Solver", str(exc))
+            return None
+        variables = list(solve.variables)
+        self.doc.set_roles(objective, variables)
+        locked = frozenset(wb.precedents(*objective, transitive=True)) | {objective} | set(variables)
+        return _Run(solve, model, sheet, objective, variables, tuple(solve.start), _number(wb.get(*objective)),
+                    locked, tuple(solve.start))
+
+    # ---- Solve ----------------------------------------------------------------------------------------------
+
+    def solve(self, model: SolverModel) -> bool:
+        if self.running:
+            return False
+        self.stepping = None
+        run = self._prepare(model)
+        if run is None:
+            return False
+        self.run = run
+        self.window.loss_plot.reset(f"{model.options.method} on {model.objective}")
+        self.window.loss_plot.show()
+        self.runner = SolveRunner(run.solve)
+        self.runner.stepped.connect(self._stepped)
+        self.runner.finished.connect(self._finished)
+        self.runner.failed.connect(self._failed)
+        self.running_changed.emit(True)
+        self.runner.start()
+        return True
+
+    def stop(self) -> None:
+        if self.runner is not None:
+            self.runner.stop()
+
+    def shutdown(self) -> None:
+        """Abandon a run (the window is closing): stop it, join its thread, put the original values back."""
+        if self.runner is None:
+            return
+        for signal in (self.runner.stepped, self.runner.finished, self.runner.failed):
+            signal.disconnect()
+        run = self.run
+        self._end_run()
+        self._show_values(run.original)
+        self.run = None
+
+    def _show_values(self, values: tuple[float, ...]) -> None:
+        """Put values into the variable cells for display only (no undo entry): the run owns them meanwhile."""
+        run = self.run
+        changed = self.doc.wb.set_values([(*cell, float(v)) for cell, v in zip(run.variables, values)])
+        self.doc.notify(changed)
+
+    def _stepped(self, update: Update) -> None:
+        p = update.progress
+        self.window.loss_plot.append(update.iterations, update.losses)
+        self.progressed.emit(_status(p))
+        if update.cells is not None:
+            self._show_live(p.values, update.cells)
+
+    def _show_live(self, values: tuple[float, ...], cells: dict) -> None:
+        """Show the run's current point: the variables and the formula cells the worker computed, written straight
+        into the sheets' values (a recalculation here would stall the window). Display only: the end of the run
+        writes the final values through the engine, which recalculates every dependent properly."""
+        wb, shown = self.doc.wb, dict(cells)
+        shown.update(zip(self.run.variables, (float(v) for v in values)))  # after: a variable may be in cells
+        sheets = {}
+        for (s, r, c), v in shown.items():
+            sheet = sheets.get(s) or sheets.setdefault(s, wb.sheet(s))
+            sheet.cells[(r, c)] = v
+        self.doc.notify(set(shown))
+
+    def _end_run(self) -> None:
+        if self.runner is not None:
+            self.runner.wait()
+            self.runner.deleteLater()
+        self.runner = None
+        self.running_changed.emit(False)
+
+    def _failed(self, message: str) -> None:
+        run = self.run
+        self._end_run()
+        self._show_values(run.original)
+        self.run = None
+        self.progressed.emit(f"Solve failed: {message}")
+        QMessageBox.warning(self.window, "Solver", message)
+
+    def _finished(self, update: Update) -> None:
+        p, run = update.progress, self.run
+        self.window.loss_plot.append(update.iterations, update.losses)
+        self._end_run()
+        self.progressed.emit(_status(p))
+        headline = HEADLINES.get(p.status or "", "Solver finished.")
+        details = (p.message or "") + f"\n\nObjective {p.best_loss:.10g} after {p.iteration} iterations " \
+                                      f"({p.elapsed:.2f} s)."
+        choice = None
+        if self.ask_results:
+            self._show_live(p.values, program_cells(run.solve, p.values) or {})
+            dialog = ResultsDialog(headline, details, self.window)
+            dialog.exec()
+            choice = dialog.choice()
+        self.finish(p, keep=choice.keep if choice else True,
+                    answer=bool(choice and choice.answer_report),
+                    sensitivity=bool(choice and choice.sensitivity_report))
+
+    def finish(self, p, keep: bool, answer: bool = False, sensitivity: bool = False) -> None:
+        """Apply the end of a run: the solution kept or the originals restored, both undoable, and reports."""
+        run, self.run = self.run, None
+        wb, doc = self.doc.wb, self.doc
+        doc.undo.beginMacro("Solver solution")  # with its reports, one step; a restore is a step of its own
+        # the cells show the run's last point; undo must go back to where it started, and one recalculation
+        # (this push) replaces every value the run showed by the engine's own
+        doc.undo.push(set_values_command(doc, "Solver solution", run.variables, p.values, before=run.original))
+        summary = SolveSummary(run.sheet, run.objective, run.model.sense, tuple(run.variables), run.original,
+                               tuple(p.values), run.original_objective, _number(wb.get(*run.objective)),
+                               p.message or (p.status or ""), run.model.options.method, p.iteration, p.elapsed,
+                               tuple(run.model.constraints), run.model.options.precision)
+        if answer:
+            doc.undo.push(BuildSheet(doc, "Answer report", lambda wb: answer_report(wb, summary)))
+        if sensitivity:
+            gradient = tuple(run.solve.gradient(tuple(p.values)))
+            doc.undo.push(BuildSheet(doc, "Sensitivity report", lambda wb: sensitivity_report(wb, summary, gradient)))
+        doc.undo.endMacro()
+        if not keep:
+            doc.undo.push(set_values_command(doc, "Restore original values", run.variables, run.original))
+        self.run_finished.emit(p)
+
+    # ---- Step and Randomize ---------------------------------------------------------------------------------
+
+    def step(self, model: SolverModel) -> object | None:
+        """One iteration, shown in the grid and the plot; consecutive steps undo together."""
+        if self.running:
+            return None
+        wb = self.doc.wb
+        s = self.stepping
+        if s is not None:
+            current = tuple(float(wb.get(*c) or 0.0) for c in s.variables)
+        if s is None or s.model != model or current != s.last_values:
+            s = self.stepping = self._prepare(model)
+            if s is None:
+                return None
+            self.window.loss_plot.reset(f"{model.options.method} on {model.objective}, step by step")
+            self.window.loss_plot.show()
+        p = s.solve.step()
+        self.doc.undo.push(set_values_command(self.doc, "Solver step", s.variables, p.values, SOLVER_STEP_ID))
+        s.last_values = tuple(float(v) for v in p.values)
+        self.window.loss_plot.append(np.array([p.iteration]), np.array([p.loss]))
+        self.progressed.emit(_status(p) + (f" · gradient norm {p.grad_norm:.4g}" if p.grad_norm else ""))
+        if p.done and p.message:
+            self.progressed.emit(p.message)
+        return p
+
+    def randomize(self, model: SolverModel) -> None:
+        """Seeded random starting values in the variable cells: uniform in [-0.5, 0.5), or [0, 1) when they must
+        stay non-negative (the course's =RAND()-0.5, without the copy-paste-values step)."""
+        if self.running:
+            return
+        wb, sheet = self.doc.wb, self.doc.wb.active_sheet.name
+        try:
+            variables = expand_refs(wb, model.variables, sheet)
+        except GdsheetError as exc:
+            QMessageBox.warning(self.window, "Solver", str(exc))
+            return
+        rng = np.random.default_rng(model.options.seed)
+        values = rng.random(len(variables)) - (0.0 if model.nonnegative else 0.5)
+        self.doc.undo.push(set_values_command(self.doc, "Randomize variables", variables, values))
+        self.stepping = None
+
+
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float)) else float("nan")
+
+
+def _status(p) -> str:
+    rate = p.iteration / p.elapsed if p.elapsed > 0 else 0.0
+    return (f"Iteration {p.iteration:,} · loss {p.loss:.6g} · best {p.best_loss:.6g} · {rate:,.0f} it/s · "
+            f"{p.elapsed:.1f} s")

@@ -1,0 +1,453 @@
+"""The main window: grid, formula bar, sheet tabs, loss plot, status bar; cell edits become undoable commands."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (QApplication, QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox,
+                               QVBoxLayout, QWidget)
+
+from gdsheet.errors import GdsheetError
+from gdsheet.gui import actions, editing, settings
+from gdsheet.gui.commands import AddSheet, BuildSheet, RemoveSheet, RenameSheet, SetCells
+from gdsheet.gui.document import Document
+from gdsheet.gui.formula_bar import FormulaBar
+from gdsheet.gui.grid_model import SheetModel
+from gdsheet.gui.grid_view import GridView
+from gdsheet.gui.loss_plot import LossPlot
+from gdsheet.gui.sheet_tabs import SheetTabs
+from gdsheet.gui.solving import SolveController, model_cells
+from gdsheet.refs import Area, cell_name, parse_area
+from gdsheet.sheet.workbook import CellId, Workbook
+from gdsheet.values import format_number
+
+XLSX_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+
+
+def empty_workbook() -> Workbook:
+    wb = Workbook()
+    wb.add_sheet()
+    return wb
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, doc: Document | None = None):
+        super().__init__()
+        self.undo_group = QUndoGroup(self)
+        self.view = GridView()
+        self.formula_bar = FormulaBar()
+        self.tabs = SheetTabs()
+        self.loss_plot = LossPlot(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.loss_plot)
+        self.loss_plot.hide()
+        self.solver = SolveController(self)
+        self.clip: editing.Clip | None = None
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.formula_bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
+        self.stats = QLabel()
+        self.solve_status = QLabel()
+        self.statusBar().addPermanentWidget(self.solve_status)
+        self.statusBar().addPermanentWidget(self.stats)
+        self.acts = actions.build(self)
+        self.formula_bar.committed.connect(self._formula_committed)
+        self.formula_bar.cancelled.connect(self._formula_cancelled)
+        self.formula_bar.goto_requested.connect(self.goto)
+        self.tabs.selected.connect(self.show_sheet)
+        self.tabs.add_requested.connect(self.add_sheet)
+        self.tabs.rename_requested.connect(self.rename_sheet)
+        self.tabs.delete_requested.connect(self.delete_sheet)
+        self.view.clear_requested.connect(self.clear_selection)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.solver.progressed.connect(self.solve_status.setText)
+        self.solver.running_changed.connect(self._running_changed)
+        self.doc: Document | None = None
+        self.model: SheetModel | None = None
+        self.set_document(doc or Document(empty_workbook()))
+        geometry, state = settings.load_layout()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+            self.restoreState(state)
+        else:
+            self.resize(1280, 800)
+
+    def doc_undo_action(self, which: str):
+        if which == "undo":
+            a = self.undo_group.createUndoAction(self, "&Undo")
+            a.setShortcut(QKeySequence.StandardKey.Undo)
+        else:
+            a = self.undo_group.createRedoAction(self, "&Redo")
+            a.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.StandardKey.Redo])
+        return a
+
+    # ---- the document ---------------------------------------------------------------------------------------
+
+    def set_document(self, doc: Document) -> None:
+        old = self.doc
+        self.doc = doc
+        self.undo_group.addStack(doc.undo)
+        self.undo_group.setActiveStack(doc.undo)
+        doc.undo.cleanChanged.connect(self._update_title)
+        doc.cells_changed.connect(self._cells_changed)
+        doc.sheets_changed.connect(self._sheets_changed)
+        self.model = SheetModel(doc, doc.wb.active_sheet.name, self)
+        self.model.edit_requested.connect(self._edit_cell)
+        self.view.setModel(self.model)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.selectionModel().currentChanged.connect(self._selection_changed)
+        self.view.apply_sheet_layout()
+        self._refresh_tabs()
+        self._show_stored_roles()
+        self.view.go_to(1, 1)
+        self._update_title()
+        if old is not None:
+            self.undo_group.removeStack(old.undo)
+            old.deleteLater()
+
+    def _show_stored_roles(self) -> None:
+        from gdsheet.solver.model import read_model
+
+        wb = self.doc.wb
+        sheets = [wb.active_sheet.name] + [s.name for s in wb.sheets]
+        for name in sheets:
+            model = read_model(wb, name)
+            if model is not None:
+                self.doc.set_roles(*model_cells(wb, model, name))
+                return
+
+    def _update_title(self) -> None:
+        name = os.path.basename(self.doc.path) if self.doc.path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — gdsheet")
+        self.setWindowModified(not self.doc.undo.isClean())
+
+    def _refresh_tabs(self) -> None:
+        wb = self.doc.wb
+        self.tabs.set_sheets([s.name for s in wb.sheets], wb.active)
+
+    def _sheets_changed(self) -> None:
+        wb = self.doc.wb
+        self._refresh_tabs()
+        if self.model.sheet_name.lower() != wb.active_sheet.name.lower() or not wb.has_sheet(self.model.sheet_name):
+            self.show_sheet(wb.active)
+        else:
+            self.model.sheet_name = wb.active_sheet.name
+            self.model.refresh()
+
+    def show_sheet(self, index: int) -> None:
+        wb = self.doc.wb
+        wb.active = index
+        self.model.set_sheet(wb.sheets[index].name)
+        self.view.apply_sheet_layout()
+        self.tabs.set_sheets([s.name for s in wb.sheets], index)
+        self.view.go_to(1, 1)
+
+    def current_id(self) -> CellId:
+        return (self.model.sheet_name, *self.view.current_cell())
+
+    def selected_areas(self) -> list[Area]:
+        sel = self.view.selectionModel().selection()
+        areas = [Area(self.model.sheet_name, r.top() + 1, r.left() + 1, r.bottom() + 1, r.right() + 1) for r in sel]
+        if not areas:
+            s, r, c = self.current_id()
+            areas = [Area(s, r, c, r, c)]
+        return areas
+
+    # ---- cell edits -----------------------------------------------------------------------------------------
+
+    def _refused(self, cells) -> bool:
+        """True (with the reason in the status bar) when a running solve depends on one of these cells."""
+        for cell in cells:
+            if self.solver.locks(cell):
+                self.statusBar().showMessage(f"{cell_name(*cell[1:])} is used by the running solve: stop it "
+                                             "first (Esc)", 5000)
+                QApplication.beep()
+                return True
+        return False
+
+    def push_edits(self, text: str, edits: list) -> bool:
+        if not edits or self._refused([(s, r, c) for s, r, c, _ in edits]):
+            return False
+        self.doc.undo.push(SetCells(self.doc, text, edits))
+        return True
+
+    def _edit_cell(self, row: int, col: int, text: str) -> None:
+        sheet = self.model.sheet_name
+        anchor = self.doc.wb.sheet(sheet).spilled_from.get((row, col))
+        f = self.doc.wb.formula(sheet, *anchor) if anchor else None
+        if f is not None and f.array is not None and anchor != (row, col):
+            self.statusBar().showMessage("You can't change part of an array formula.", 5000)
+            return
+        self.push_edits(f"Edit {cell_name(row, col)}", [(sheet, row, col, editing.typed_state(text))])
+
+    def _formula_committed(self, text: str) -> None:
+        row, col = self.view.current_cell()
+        self._edit_cell(row, col, text)
+        self.view.setFocus()
+        self._update_formula_bar()
+
+    def _formula_cancelled(self) -> None:
+        self._update_formula_bar()
+        self.view.setFocus()
+
+    def clear_selection(self) -> None:
+        self.push_edits("Clear", editing.clear(self.doc.wb, self.selected_areas()))
+
+    def copy(self, cut: bool = False) -> None:
+        area = self.selected_areas()[0]
+        if area.size > 1_000_000:
+            self.statusBar().showMessage("The selection is too large to copy.", 5000)
+            return
+        self.clip = editing.copy_area(self.doc.wb, area, cut)
+        QGuiApplication.clipboard().setText(self.clip.text)
+
+    def cut(self) -> None:
+        self.copy(cut=True)
+
+    def paste(self) -> None:
+        text = QGuiApplication.clipboard().text()
+        target = self.selected_areas()[0]
+        if self.clip is not None and text == self.clip.text:
+            edits = editing.paste_clip(self.clip, target)
+            if self.clip.cut and self.push_edits("Move", edits):
+                self.clip = None
+                return
+        else:
+            edits = editing.paste_text(text, target.sheet, target.r1, target.c1) if text else []
+        self.push_edits("Paste", edits)
+
+    def fill(self, down: bool) -> None:
+        area = self.selected_areas()[0]
+        self.push_edits("Fill down" if down else "Fill right", editing.fill(self.doc.wb, area, down))
+
+    def recalculate(self) -> None:
+        self.doc.notify(self.doc.wb.recalculate_volatile())
+
+    # ---- selection, formula bar, status bar -----------------------------------------------------------------
+
+    def _selection_changed(self, *_) -> None:
+        self._update_formula_bar()
+        self._update_stats()
+
+    def _update_stats(self) -> None:
+        """Average, Count and Sum of the selection, shown as Excel does: when more than one cell holds a value."""
+        total, numbers, count = editing.selection_stats(self.doc.wb, self.selected_areas())
+        parts = []
+        if count > 1:
+            if numbers:
+                parts.append(f"Average: {format_number(round(total / numbers, 10))}")
+            parts.append(f"Count: {count}")
+            if numbers:
+                parts.append(f"Sum: {format_number(round(total, 10))}")
+        self.stats.setText("    ".join(parts))
+
+    def _update_formula_bar(self) -> None:
+        if self.formula_bar.edit.hasFocus():
+            return
+        row, col = self.view.current_cell()
+        text = self.model.data(self.model.index(row - 1, col - 1), Qt.ItemDataRole.EditRole) or ""
+        self.formula_bar.show_cell(cell_name(row, col), text)
+
+    def _cells_changed(self, changed) -> None:
+        if self.current_id() in changed:
+            self._update_formula_bar()
+        if self.stats.text() or len(changed) < 10_000:
+            self._update_stats()
+
+    def focus_name_box(self) -> None:
+        self.formula_bar.name_box.setFocus()
+        self.formula_bar.name_box.selectAll()
+
+    def goto(self, text: str) -> bool:
+        """Go to a cell, range, Sheet!ref, defined name or table name typed in the name box."""
+        wb, sheet = self.doc.wb, self.model.sheet_name
+        target = None
+        dn = wb.get_name(text, sheet)
+        table = wb.tables.get(text.upper())
+        try:
+            if table is not None:
+                target = Area(table.sheet, table.area.r1, table.area.c1, table.area.r2, table.area.c2)
+            else:
+                target = parse_area(dn.formula if dn is not None else text, sheet)
+        except ValueError:
+            target = None
+        if target is None or not wb.has_sheet(target.sheet or sheet):
+            self.statusBar().showMessage(f"There is no cell, name or table called {text!r}.", 5000)
+            self._update_formula_bar()
+            return False
+        name = wb.sheet(target.sheet or sheet).name
+        if name.lower() != sheet.lower():
+            self.show_sheet([s.name for s in wb.sheets].index(name))
+        self.view.select_area(target.r1, target.c1, target.r2, target.c2)
+        self.view.setFocus()
+        return True
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for name in ("cut", "copy", "paste", "clear"):
+            menu.addAction(self.acts[name])
+        cell = self.current_id()
+        if self.doc.wb.formula(*cell) is not None:
+            menu.addSeparator()
+            menu.addAction("Solve for this cell…", lambda: self.open_solver(cell))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # ---- sheets ---------------------------------------------------------------------------------------------
+
+    def _structure_locked(self) -> bool:
+        if self.solver.running:
+            self.statusBar().showMessage("Stop the running solve first (Esc).", 5000)
+            return True
+        return False
+
+    def add_sheet(self) -> None:
+        if not self._structure_locked():
+            self.doc.undo.push(AddSheet(self.doc, None, self.doc.wb.active + 1))
+
+    def rename_sheet(self, index: int | None) -> None:
+        if self._structure_locked():
+            return
+        wb = self.doc.wb
+        old = wb.sheets[wb.active if index is None else index].name
+        new, ok = QInputDialog.getText(self, "Rename Sheet", "New name:", text=old)
+        if not ok or not new.strip() or new == old:
+            return
+        try:
+            self.doc.undo.push(RenameSheet(self.doc, old, new.strip()))
+        except GdsheetError as exc:
+            QMessageBox.warning(self, "Rename Sheet", str(exc))
+
+    def delete_sheet(self, index: int | None) -> None:
+        if self._structure_locked():
+            return
+        wb = self.doc.wb
+        if len(wb.sheets) == 1:
+            QMessageBox.information(self, "Delete Sheet", "A workbook must keep at least one sheet.")
+            return
+        name = wb.sheets[wb.active if index is None else index].name
+        self.doc.undo.push(RemoveSheet(self.doc, name))
+
+    # ---- files ----------------------------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False when the user cancels."""
+        if self.doc.undo.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, "gdsheet", f"Save changes to {os.path.basename(self.doc.path or 'Untitled')}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_file(self) -> None:
+        if not self._structure_locked() and self.maybe_save():
+            self.set_document(Document(empty_workbook()))
+
+    def open_file(self, path: str | None = None) -> bool:
+        if self._structure_locked() or not self.maybe_save():
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Open", "", XLSX_FILTER)
+            if not path:
+                return False
+        return self.load(path)
+
+    def load(self, path: str) -> bool:
+        """Open `path`; a file that fails leaves the open workbook as it was and says why."""
+        from gdsheet.io import load_workbook
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            wb = load_workbook(path)
+        except Exception as exc:  # whatever went wrong, the user sees the file and the problem, the app goes on
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, "Open", f"Could not open {os.path.basename(path)}:\n\n{exc}")
+            return False
+        if wb.calc.full_calc_on_load or any(key not in s.cells for s in wb.sheets for key in s.formulas):
+            wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
+        QApplication.restoreOverrideCursor()
+        self.set_document(Document(wb, path))
+        warnings = getattr(wb, "load_warnings", None)
+        if warnings:
+            self.statusBar().showMessage(f"Opened with {len(warnings)} warning(s): {warnings[0]}", 15000)
+        settings.add_recent(path)
+        return True
+
+    def save(self) -> bool:
+        return self.save_to(self.doc.path) if self.doc.path else self.save_as()
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", self.doc.path or "Untitled.xlsx", XLSX_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith((".xlsx", ".xlsm")):
+            path += ".xlsx"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        from gdsheet.io import save_workbook
+
+        try:
+            save_workbook(self.doc.wb, path)
+        except Exception as exc:  # the file on disk is untouched; the user decides what to do
+            QMessageBox.critical(self, "Save", f"Could not save {os.path.basename(path)}:\n\n{exc}")
+            return False
+        self.doc.path = path
+        self.doc.undo.setClean()
+        self._update_title()
+        settings.add_recent(path)
+        return True
+
+    def import_csv(self, path: str | None = None) -> bool:
+        from gdsheet.io import import_csv
+
+        if self._structure_locked():
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import CSV", "", "CSV files (*.csv *.tsv *.txt)")
+            if not path:
+                return False
+        try:
+            self.doc.undo.push(BuildSheet(self.doc, "Import CSV", lambda wb: import_csv(wb, path).name))
+        except Exception as exc:  # an unreadable file: say so, nothing changed
+            QMessageBox.critical(self, "Import CSV", f"Could not import {os.path.basename(path)}:\n\n{exc}")
+            return False
+        return True
+
+    def fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in settings.recent_files():
+            self.recent_menu.addAction(path, lambda p=path: self.open_file(p))
+        self.recent_menu.setEnabled(True)
+
+    # ---- solving --------------------------------------------------------------------------------------------
+
+    def open_solver(self, cell: CellId | None = None) -> None:
+        if not self.solver.running:
+            self.solver.open_dialog(cell or self.current_id())
+
+    def _running_changed(self, running: bool) -> None:
+        self.acts["stop"].setEnabled(running)
+        self.acts["solver"].setEnabled(not running)
+        for name in ("new", "open", "import_csv", "add_sheet", "rename_sheet", "delete_sheet"):
+            self.acts[name].setEnabled(not running)
+        # undo while the run owns the variable cells would fight it: no active stack disables Undo and Redo
+        self.undo_group.setActiveStack(None if running else self.doc.undo)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About gdsheet", "<b>gdsheet</b><p>A spreadsheet in which gradient descent is "
+                                                 "something you can see.</p>")
+
+    def closeEvent(self, event) -> None:
+        self.solver.shutdown()
+        if not self.maybe_save():
+            event.ignore()
+            return
+        settings.save_layout(self.saveGeometry(), self.saveState())
+        event.accept()

@@ -1,0 +1,160 @@
+"""`gdsheet solve`: run a workbook's Solver model headless, with a progress bar, a JSON result and a CSV trace."""
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import math
+import sys
+import time
+
+from gdsheet.errors import GdsheetError
+from gdsheet.refs import cell_name
+from gdsheet.solver.model import METHODS, SCHEDULES, SolverModel, guess_model, read_model, write_model
+
+BAR_EVERY = 0.1  # seconds between progress-bar redraws
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gdsheet solve",
+        description="Solve a workbook's Solver model by gradient descent. Without --objective the model stored in "
+                    "the workbook (on --sheet, else the active sheet) is used; options given here override it. "
+                    "The last line on standard output is a JSON object with the outcome.")
+    p.add_argument("book", help="an .xlsx workbook")
+    p.add_argument("--sheet", help="the sheet whose Solver model to use (default: the active sheet)")
+    p.add_argument("--objective", help="the objective cell, e.g. linear!AC4 (default: the stored model's)")
+    p.add_argument("--changing", help="variable cells, comma-separated ranges (default: the stored model's, or "
+                   "the constant cells the objective references absolutely)")
+    sense = p.add_mutually_exclusive_group()
+    sense.add_argument("--min", action="store_true", help="minimise the objective (the default)")
+    sense.add_argument("--max", action="store_true", help="maximise the objective")
+    sense.add_argument("--value-of", type=float, metavar="X", help="drive the objective to X")
+    p.add_argument("--method", choices=METHODS)
+    p.add_argument("--lr", type=float, help="learning rate (gd, momentum, adam)")
+    p.add_argument("--momentum", type=float)
+    p.add_argument("--schedule", choices=SCHEDULES)
+    p.add_argument("--iterations", type=int, help="maximum iterations (per start)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS")
+    p.add_argument("--tolerance", type=float, help="convergence: relative change over the last 5 iterations")
+    p.add_argument("--batch-size", type=int, metavar="B", help="mini-batch rows per step (gd, momentum, adam)")
+    p.add_argument("--multistart", type=int, metavar="K", help="K seeded starts; the best result is kept")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--device", help="torch device, e.g. cpu or cuda")
+    p.add_argument("--trace", metavar="TRACE.csv", help="write iteration, loss and every variable per iteration")
+    p.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the solved, recalculated workbook here")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its one-line reason
+        return 2 if exc.code else 0
+    try:
+        return _solve(args)
+    except (GdsheetError, OSError, ValueError, KeyError) as exc:
+        reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"gdsheet solve: {reason}", file=sys.stderr)
+        return 2
+
+
+def model_from_args(wb, args: argparse.Namespace) -> tuple[SolverModel, str]:
+    """The stored (or guessed) model with the command line's overrides applied, and the sheet it belongs to."""
+    from gdsheet.solver.build import cells_of
+
+    sheet = wb.sheet(args.sheet).name
+    if args.objective:
+        objective = cells_of(wb, args.objective, sheet)
+        if len(objective) != 1:
+            raise ValueError(f"--objective must be one cell, not {args.objective!r}")
+        model = guess_model(wb, objective[0])
+    else:
+        model = read_model(wb, sheet)
+        if model is None:
+            raise ValueError(f"sheet {sheet!r} has no stored Solver model: give --objective")
+    changes: dict = {}
+    if args.changing:
+        changes["variables"] = [v.strip() for v in args.changing.split(",") if v.strip()]
+    if args.max:
+        changes["sense"] = "max"
+    elif args.value_of is not None:
+        changes["sense"], changes["target"] = "value", args.value_of
+    elif args.min:
+        changes["sense"] = "min"
+    opts = {k: getattr(args, k) for k in ("method", "lr", "momentum", "schedule", "iterations", "time_limit",
+                                           "tolerance", "batch_size", "multistart", "seed", "device")
+            if getattr(args, k) is not None}
+    if opts.get("method") == "lbfgs" and args.batch_size is None:
+        opts["batch_size"] = None  # a stored mini-batch size belongs to the stored first-order method
+    model = dataclasses.replace(model, options=dataclasses.replace(model.options, **opts), **changes)
+    return model, sheet
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from gdsheet.io import load_workbook, save_workbook
+    from gdsheet.solver.run import apply, prepare
+
+    wb = load_workbook(args.book)
+    wb.recalculate()  # cached values may be stale; the solve and its report start from the engine's own
+    model, sheet = model_from_args(wb, args)
+    solve = prepare(wb, model, sheet)
+    for warning in solve.warnings:
+        print(f"gdsheet solve: warning: {warning}", file=sys.stderr)
+    names = [f"{s}!{cell_name(r, c)}" for s, r, c in solve.variables]
+    bar = _Bar(model.options.iterations * model.options.multistart) if sys.stderr.isatty() else None
+    trace = open(args.trace, "w", newline="", encoding="utf-8") if args.trace else None
+    try:
+        writer = csv.writer(trace) if trace else None
+        if writer:
+            writer.writerow(["iteration", "loss", *names])
+        final = None
+        for record in solve.run():
+            if record.done:
+                final = record
+                break
+            if writer:
+                writer.writerow([record.iteration, repr(record.loss), *map(repr, record.values)])
+            if bar:
+                bar.show(record)
+    finally:
+        if trace:
+            trace.close()
+        if bar:
+            bar.close()
+    print(f"gdsheet solve: {final.message}", file=sys.stderr)
+    if args.output:
+        apply(wb, solve.variables, final.values)
+        write_model(wb, sheet, model)
+        save_workbook(wb, args.output)
+    print(json.dumps({
+        "status": final.status,
+        "objective": final.loss if math.isfinite(final.loss) else None,
+        "iterations": final.iteration,
+        "seconds": round(final.elapsed, 6),
+        "variables": dict(zip(names, final.values)),
+    }))
+    return 0
+
+
+class _Bar:
+    """A one-line progress bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, total: int):
+        self.total, self._shown = max(total, 1), 0.0
+
+    def show(self, record) -> None:
+        now = time.monotonic()
+        if now - self._shown < BAR_EVERY:
+            return
+        self._shown = now
+        done = min(record.iteration / self.total, 1.0)
+        filled = int(30 * done)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {record.iteration} it  "
+                         f"loss {record.loss:.6g}  best {record.best_loss:.6g}  {record.elapsed:.1f}s ")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\r" + " " * 100 + "\r")
+        sys.stderr.flush()

@@ -1,0 +1,204 @@
+"""The descent methods, one iteration per `step`: gd, momentum and Adam (projected onto bounds), and L-BFGS(-B)."""
+from __future__ import annotations
+
+import queue
+import threading
+import warnings
+from typing import Callable
+
+import numpy as np
+import torch
+from scipy.optimize import line_search, minimize
+from torch import Tensor
+
+from gdsheet.solver.problem import Point
+
+Evaluator = Callable[[Tensor], Point]
+
+
+class Method:
+    """A method holds its own copy of the variables and advances it by one iteration per `step(point, lr)`, where
+    `point` is the evaluation at the current x whose gradient drives the step (a mini-batch's, when batching)."""
+
+    finished = False  # set when the method itself can go no further (L-BFGS-B's own stopping test)
+
+    def step(self, point: Point, lr: float) -> Tensor:
+        raise NotImplementedError
+
+    def reset(self, x: Tensor) -> None:
+        """Forget curvature history: the function changed (new multipliers) or the start moved."""
+
+    def close(self) -> None:
+        """Release what the method holds (L-BFGS-B's helper thread)."""
+
+
+class FirstOrder(Method):
+    """Plain gradient descent (x <- x - lr*g), heavy-ball momentum (v <- beta*v + g; x <- x - lr*v, torch's SGD
+    form) or Adam (Kingma & Ba, with bias correction); bounds are kept by projecting onto them after each step.
+    Written out rather than taken from torch.optim, whose first step imports torch._dynamo (seconds of start-up)."""
+
+    BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
+
+    def __init__(self, name: str, x0: Tensor, momentum: float, lower: Tensor | None, upper: Tensor | None):
+        self.name, self.momentum = name, momentum
+        self.lower, self.upper = lower, upper
+        self.reset(x0)
+
+    def reset(self, x: Tensor) -> None:
+        self.x = x.detach().clone()
+        self.m = torch.zeros_like(self.x)
+        self.v = torch.zeros_like(self.x)
+        self.t = 0
+
+    def step(self, point: Point, lr: float) -> Tensor:
+        g, self.t = point.grad, self.t + 1
+        if self.name == "gd":
+            x = self.x - lr * g
+        elif self.name == "momentum":
+            self.m = self.momentum * self.m + g
+            x = self.x - lr * self.m
+        else:
+            self.m = self.BETA1 * self.m + (1 - self.BETA1) * g
+            self.v = self.BETA2 * self.v + (1 - self.BETA2) * g * g
+            m_hat = self.m / (1 - self.BETA1**self.t)
+            v_hat = self.v / (1 - self.BETA2**self.t)
+            x = self.x - lr * m_hat / (v_hat.sqrt() + self.EPS)
+        if self.lower is not None or self.upper is not None:
+            x = x.clamp(self.lower, self.upper)
+        self.x = x
+        return x
+
+
+class Lbfgs(Method):
+    """L-BFGS: the two-loop recursion over the last `history` steps, and a line search satisfying the strong Wolfe
+    conditions (scipy's); one iteration per step. When no step along the direction lowers the merit, it is done."""
+
+    def __init__(self, x0: Tensor, merit: Evaluator, history: int = 20):
+        self.merit, self.history = merit, history
+        self.reset(x0)
+
+    def reset(self, x: Tensor) -> None:
+        self.x = x.detach().clone()
+        self.pairs: list[tuple[Tensor, Tensor, Tensor]] = []  # (s, y, 1 / s'y), oldest first
+        self.previous: float | None = None
+        self.finished = False
+
+    def _direction(self, g: Tensor) -> Tensor:
+        if not self.pairs:  # no curvature known yet: a gradient step no longer than 1 in the 1-norm, like torch's
+            return -g * min(1.0, 1.0 / max(float(g.abs().sum()), 1e-300))
+        q, alphas = g.clone(), []
+        for s, y, rho in reversed(self.pairs):
+            a = rho * (s @ q)
+            q -= a * y
+            alphas.append(a)
+        s, y, _ = self.pairs[-1]
+        r = q * ((s @ y) / (y @ y))
+        for (s, y, rho), a in zip(self.pairs, reversed(alphas)):
+            r += s * (a - rho * (y @ r))
+        return -r
+
+    def step(self, point: Point, lr: float) -> Tensor:
+        g = point.grad
+        d = self._direction(g)
+        if float(g @ d) >= 0:  # not a descent direction (the history went stale): restart from the gradient
+            self.pairs.clear()
+            d = self._direction(g)
+        like = self.x
+
+        def tensor(xn: np.ndarray) -> Tensor:
+            return torch.as_tensor(xn, dtype=like.dtype, device=like.device)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # "the line search did not converge": handled below
+            alpha = line_search(lambda xn: float(self.merit(tensor(xn)).merit),
+                                lambda xn: self.merit(tensor(xn)).grad.cpu().numpy(),
+                                _np(self.x), _np(d), _np(g), float(point.merit), self.previous, maxiter=30)[0]
+        if alpha is None or alpha == 0:
+            self.finished = True
+            return self.x.clone()
+        x = self.x + alpha * d
+        new = self.merit(x)
+        s, y = x - self.x, new.grad - g
+        if float(s @ y) > 1e-12 * float(y @ y):  # keep only pairs with positive curvature
+            self.pairs = (self.pairs + [(s, y, 1.0 / (s @ y))])[-self.history:]
+        self.previous, self.x = float(point.merit), x
+        return x.clone()
+
+
+class LbfgsB(Method):
+    """scipy's L-BFGS-B (bounds optional), run in a helper thread and handed over one iteration at a time (its
+    callback waits for the next `step`), so the solve loop stays a plain generator that can stop at any iteration."""
+
+    def __init__(self, x0: Tensor, merit: Evaluator, lower: Tensor | None, upper: Tensor | None):
+        self.merit = merit
+        n = x0.numel()
+        lo = lower.cpu().numpy() if lower is not None else np.full(n, -np.inf)
+        hi = upper.cpu().numpy() if upper is not None else np.full(n, np.inf)
+        self.bounds = list(zip(np.where(np.isfinite(lo), lo, None), np.where(np.isfinite(hi), hi, None)))
+        self.like = x0
+        self._thread: threading.Thread | None = None
+        self.reset(x0)
+
+    def reset(self, x: Tensor) -> None:
+        self.close()
+        self.finished = False
+        self.x = x.detach().clone()
+        self._go: queue.Queue = queue.Queue(maxsize=1)
+        self._out: queue.Queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._work, args=(self.x.cpu().numpy().astype(np.float64),),
+                                        name="gdsheet-lbfgsb", daemon=True)
+        self._thread.start()
+
+    def _tensor(self, xn: np.ndarray) -> Tensor:
+        return torch.as_tensor(xn, dtype=self.like.dtype, device=self.like.device)
+
+    def _work(self, x0: np.ndarray) -> None:
+        def fun(xn: np.ndarray):
+            pt = self.merit(self._tensor(xn))
+            return float(pt.merit), pt.grad.detach().cpu().numpy().astype(np.float64)
+
+        def callback(intermediate_result) -> None:
+            self._out.put(("x", intermediate_result.x.copy()))
+            if self._go.get() == "stop":
+                raise StopIteration
+
+        if self._go.get() == "stop":
+            return
+        try:
+            res = minimize(fun, x0, jac=True, method="L-BFGS-B", bounds=self.bounds, callback=callback,
+                           options={"maxiter": 10**9, "maxfun": 10**9, "ftol": 0.0, "gtol": 0.0, "maxcor": 20})
+            self._out.put(("end", res.x))
+        except Exception as exc:  # handed to the solve loop, which raises it where the caller can see it
+            self._out.put(("error", exc))
+
+    def step(self, point: Point, lr: float) -> Tensor:
+        if self.finished:
+            return self.x.clone()
+        self._go.put("go")
+        kind, payload = self._out.get()
+        if kind == "error":
+            self.finished = True
+            raise payload
+        if kind == "end":
+            self.finished = True
+        self.x = self._tensor(payload)
+        return self.x.clone()
+
+    def close(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is None or not thread.is_alive():
+            return
+        self._go.put("stop")
+        thread.join()
+
+
+def make_method(name: str, x0: Tensor, merit: Evaluator, momentum: float = 0.9,
+                lower: Tensor | None = None, upper: Tensor | None = None) -> Method:
+    """The method called `name`; L-BFGS becomes scipy's L-BFGS-B when the variables are bounded."""
+    if name == "lbfgs":
+        return LbfgsB(x0, merit, lower, upper) if lower is not None or upper is not None else Lbfgs(x0, merit)
+    return FirstOrder(name, x0, momentum, lower, upper)
+
+
+def _np(t: Tensor) -> np.ndarray:
+    return t.detach().cpu().numpy().astype(np.float64)

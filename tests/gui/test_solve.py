@@ -1,0 +1,170 @@
+"""Solving from the window: the dialog, a live run, Stop, Keep / Restore and undo, Step, Randomize, reports."""
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from gdsheet.gui.results_dialog import ResultsDialog
+from gdsheet.gui.solving import model_cells
+from gdsheet.solver.model import read_model
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def shown(win, row, col):
+    return win.model.data(win.model.index(row - 1, col - 1), Qt.ItemDataRole.DisplayRole)
+
+
+def value(win, row, col):
+    return win.doc.wb.get(win.model.sheet_name, row, col)
+
+
+def open_example(win, name, objective):
+    assert win.load(str(EXAMPLES / name))
+    win.view.go_to(*objective)
+    return win.solver.open_dialog(win.current_id())
+
+
+def solve(qtbot, win, dialog, timeout=30_000):
+    with qtbot.waitSignal(win.solver.run_finished, timeout=timeout) as finished:
+        dialog.solve_button.click()
+    return finished.args[0]
+
+
+def test_solve_curve_fit_through_the_dialog(qtbot, window):
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    assert dialog.objective.text() == "Sheet1!$B$4" and dialog.variables.text() == "Sheet1!$B$1:$B$3"
+    before = value(window, 4, 2)
+    final = solve(qtbot, window, dialog)
+    after = value(window, 4, 2)
+    assert final.done and after < before
+    assert shown(window, 1, 2) == window.model.data(window.model.index(0, 1)) != "-0.1849"
+    assert float(shown(window, 4, 2)) == pytest.approx(after, rel=1e-6)
+    assert window.loss_plot.buffer.n > 1 and window.loss_plot.isVisible()
+    window.doc.undo.undo()  # the solution is one undoable change
+    assert value(window, 4, 2) == pytest.approx(before)
+    window.doc.undo.redo()
+    assert value(window, 4, 2) == pytest.approx(after)
+
+
+def test_stop_midway_and_edits_refused_while_running(qtbot, window):
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    dialog.method.setCurrentIndex(1)  # gradient descent
+    dialog.lr.setValue(1e-6)
+    dialog.iterations.setValue(10_000_000)
+    dialog.tolerance.setValue(0.0)
+    dialog.time_limit.setValue(60)
+    stepped = []
+    with qtbot.waitSignal(window.solver.running_changed):
+        dialog.solve_button.click()
+    window.solver.runner.stepped.connect(stepped.append)
+    qtbot.waitUntil(lambda: len(stepped) >= 3, timeout=10_000)
+    qtbot.waitUntil(lambda: window.solve_status.text().startswith("Iteration"), timeout=5_000)
+    window._edit_cell(1, 2, "5")  # a variable cell: refused while the run owns it
+    assert window.doc.wb.get("Sheet1", 1, 2) != 5.0 and "running solve" in window.statusBar().currentMessage()
+    window._edit_cell(30, 10, "ok")  # a cell the solve does not read: fine
+    assert window.doc.wb.get("Sheet1", 30, 10) == "ok"
+    assert not window.acts["undo"].isEnabled()
+    with qtbot.waitSignal(window.solver.run_finished, timeout=10_000) as finished:
+        window.acts["stop"].trigger()
+    assert finished.args[0].status == "stopped" and not window.solver.running
+    assert window.acts["solver"].isEnabled()
+
+
+def test_restore_original_values_is_undoable(qtbot, window):
+    dialog = open_example(window, "parabola.xlsx", (1, 2))
+    window.solver.ask_results = True
+    results = []
+
+    def answer(dlg):
+        dlg.restore.setChecked(True)
+        results.append(dlg)
+        return dlg.done(ResultsDialog.DialogCode.Accepted)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ResultsDialog, "exec", answer)
+        solve(qtbot, window, dialog)
+    assert results and value(window, 1, 1) == -3.0
+    window.doc.undo.undo()  # back to the solution ...
+    assert value(window, 1, 1) == pytest.approx(-3 * 0.52 ** 10)
+    window.doc.undo.undo()  # ... and to where we started
+    assert value(window, 1, 1) == -3.0
+
+
+def test_step_reproduces_the_parabola_trace_and_undoes_at_once(qtbot, window):
+    dialog = open_example(window, "parabola.xlsx", (1, 2))
+    for k in range(1, 4):
+        dialog.step_button.click()
+        assert value(window, 1, 1) == pytest.approx(-3 * 0.52 ** k)
+    assert shown(window, 1, 1) == "-0.421824"
+    window.doc.undo.undo()
+    assert value(window, 1, 1) == -3.0
+
+
+def test_randomize_is_seeded_and_undoable(qtbot, window):
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    dialog.randomize_button.click()
+    first = [value(window, r, 2) for r in (1, 2, 3)]
+    assert all(-0.5 <= v < 0.5 for v in first)
+    dialog.randomize_button.click()
+    assert [value(window, r, 2) for r in (1, 2, 3)] == first
+    window.doc.undo.undo()
+    window.doc.undo.undo()
+    assert value(window, 1, 2) == -0.1849
+
+
+def test_answer_and_sensitivity_reports(qtbot, window):
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    final = solve(qtbot, window, dialog)
+    # the fixture keeps the solution; ask again for the reports, as the results dialog would
+    window.doc.undo.undo()
+    window.solver.run = window.solver._prepare(read_model(window.doc.wb, "Sheet1"))
+    window.solver.finish(final, keep=True, answer=True, sensitivity=True)
+    wb = window.doc.wb
+    assert wb.has_sheet("Answer Report 1") and wb.has_sheet("Sensitivity Report 1")
+    answer = wb.sheet("Answer Report 1").cells
+    assert answer[(7, 2)] == "$B$4" and answer[(7, 5)] < answer[(7, 4)]
+    sens = wb.sheet("Sensitivity Report 1").cells
+    assert sens[(6, 2)] == "$B$1" and sens[(6, 3)] == "a" and abs(sens[(6, 5)]) < 1e-2
+    window.doc.undo.undo()
+    assert not wb.has_sheet("Answer Report 1")
+
+
+def test_solve_for_a_cell_guesses_its_variables(qtbot, window):
+    for r, text in enumerate(("2", "=$A$1^2-4*$A$1"), 1):
+        window._edit_cell(r, 1, text)
+    window.view.go_to(2, 1)
+    dialog = window.solver.open_dialog(window.current_id())
+    objective, variables = model_cells(window.doc.wb, dialog.model(), "Sheet1")
+    assert objective == ("Sheet1", 2, 1) and variables == [("Sheet1", 1, 1)]
+    solve(qtbot, window, replace_method(dialog))
+    assert value(window, 1, 1) == pytest.approx(2.0, abs=1e-3)  # still 2: the minimum of x^2-4x is at x=2
+    assert window.doc.roles[("Sheet1", 2, 1)] == "objective"
+
+
+def replace_method(dialog):
+    dialog.method.setCurrentIndex(0)  # Adam
+    return dialog
+
+
+def test_a_model_that_cannot_be_solved_says_why(qtbot, window, monkeypatch):
+    window._edit_cell(1, 1, "1")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    model = replace(read_model(window.doc.wb, "Sheet1") or __import__("gdsheet.solver.model", fromlist=["x"])
+                    .SolverModel("Sheet1!$A$1"), variables=["Sheet1!$B$1"])
+    assert not window.solver.solve(model)
+    assert warnings and not window.solver.running
+
+
+@pytest.mark.slow
+def test_titanic_linear_solves_and_the_grid_follows(qtbot, window):
+    assert window.load(str(EXAMPLES / "titanic.xlsx"))
+    window.show_sheet([s.name for s in window.doc.wb.sheets].index("linear"))
+    window.view.go_to(1, 14)
+    dialog = window.solver.open_dialog(window.current_id())
+    before = value(window, 1, 14)
+    final = solve(qtbot, window, dialog, timeout=60_000)
+    assert before > value(window, 1, 14) == pytest.approx(0.1442271493, rel=1e-6)
+    assert final.status == "converged"

@@ -1,0 +1,95 @@
+"""`gdsheet solve`: the stored model, overrides, the JSON line, the CSV trace, -o, and exit 2 with a reason."""
+import csv
+import json
+
+import pytest
+
+from gdsheet.io import load_workbook, save_workbook
+from gdsheet.solver.cli import main
+from gdsheet.solver.model import Constraint, SolverModel, SolverOptions, read_model, write_model
+from solver_books import TITANIC_MSE, one_cell, titanic_linear
+
+
+@pytest.fixture
+def parabola_book(tmp_path):
+    wb = one_cell("=1.2*A1^2+4", -3)
+    write_model(wb, "S", SolverModel("B1", variables=["A1"], options=SolverOptions(method="gd", lr=0.2,
+                                                                                   iterations=10)))
+    path = tmp_path / "parabola.xlsx"
+    save_workbook(wb, path)
+    return path
+
+
+def last_json(capsys) -> dict:
+    out = capsys.readouterr().out.strip().splitlines()
+    return json.loads(out[-1])
+
+
+def test_solves_the_stored_model_and_prints_one_json_line(parabola_book, capsys):
+    assert main([str(parabola_book)]) == 0
+    result = last_json(capsys)
+    assert set(result) == {"status", "objective", "iterations", "seconds", "variables"}
+    assert result["status"] == "iteration limit" and result["iterations"] == 10
+    assert result["variables"]["S!A1"] == pytest.approx(-3 * 0.52**10)
+    assert result["objective"] == pytest.approx(4.0, abs=1e-4)
+
+
+def test_trace_and_output_workbook(parabola_book, tmp_path, capsys):
+    trace, out = tmp_path / "trace.csv", tmp_path / "out.xlsx"
+    assert main([str(parabola_book), "--iterations", "5", "--trace", str(trace), "-o", str(out)]) == 0
+    rows = list(csv.reader(trace.open()))
+    assert rows[0] == ["iteration", "loss", "S!A1"]
+    assert [int(r[0]) for r in rows[1:]] == [0, 1, 2, 3, 4, 5]
+    assert float(rows[1][2]) == -3.0 and float(rows[2][1]) == pytest.approx(6.92032)
+    wb = load_workbook(out)
+    wb.recalculate()
+    assert wb.get("S", 1, 1) == pytest.approx(-3 * 0.52**5)
+    assert wb.get("S", 1, 2) == pytest.approx(1.2 * (3 * 0.52**5) ** 2 + 4)
+    stored = read_model(wb, "S")
+    assert stored.options.iterations == 5 and stored.options.method == "gd" and stored.variables == ["S!$A$1"]
+
+
+def test_objective_and_changing_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "titanic.xlsx"
+    save_workbook(titanic_linear(), path)
+    assert main([str(path), "--sheet", "linear", "--objective", "M1", "--changing", "A2:J2", "--method",
+                 "lbfgs"]) == 0
+    result = last_json(capsys)
+    assert result["status"] == "converged" and result["objective"] == pytest.approx(TITANIC_MSE, rel=1e-6)
+    assert list(result["variables"])[:2] == ["linear!A2", "linear!B2"] and result["seconds"] < 1
+
+
+def test_sense_flags(tmp_path, capsys):
+    path = tmp_path / "hill.xlsx"
+    save_workbook(one_cell("=7-(A1-2)^2", 0), path)
+    assert main([str(path), "--objective", "B1", "--max"]) == 0
+    assert last_json(capsys)["variables"]["S!A1"] == pytest.approx(2.0, abs=1e-5)
+    assert main([str(path), "--objective", "B1", "--changing", "A1", "--value-of", "3"]) == 0
+    assert last_json(capsys)["objective"] == pytest.approx(3.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("argv,reason", [
+    (["missing.xlsx"], "missing.xlsx"),
+    (["{book}", "--sheet", "S", "--objective", "A1:B2"], "one cell"),
+    (["{book}", "--method", "newton"], "invalid choice"),
+    (["{book}", "--objective", "B1", "--batch-size", "8", "--method", "adam"], "mean or sum over rows"),
+    (["{book}", "--lr", "-1"], "learning rate must be positive"),
+])
+def test_bad_arguments_exit_2_with_one_line(parabola_book, capsys, argv, reason):
+    argv = [a.replace("{book}", str(parabola_book)) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert reason in err[-1]
+
+
+def test_unsolvable_stored_model_exits_2(tmp_path, capsys):
+    wb = one_cell("=A1^2", 1)
+    write_model(wb, "S", SolverModel("B1", variables=["A1"], constraints=[Constraint("A1", "int", "integer")]))
+    path = tmp_path / "int.xlsx"
+    save_workbook(wb, path)
+    assert main([str(path)]) == 2
+    assert "continuous variables" in capsys.readouterr().err
+    wb2 = one_cell("=A1^2", 1)
+    save_workbook(wb2, tmp_path / "none.xlsx")
+    assert main([str(tmp_path / "none.xlsx")]) == 2
+    assert "no stored Solver model" in capsys.readouterr().err
