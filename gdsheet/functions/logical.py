@@ -43,16 +43,16 @@ def _truth(c):
        syntax="IF(logical_test, [value_if_true], [value_if_false])",
        summary="One value if a condition is TRUE and another if it is FALSE.")
 def if_(ctx, test, if_true=None, if_false=None):
-    # Quirk: lazy, so the branch not taken cannot raise; an array condition chooses element by element; a
-    # missing value_if_false gives FALSE, an empty one (IF(c,1,)) gives 0
+    # Quirk: lazy, so the branch not taken cannot raise; an array condition evaluates both branches (as Excel
+    # does: a cycle through either is a cycle) and chooses element by element; a missing value_if_false gives
+    # FALSE, an empty one (IF(c,1,)) gives 0
     def other(thunk, default):
         return default if thunk is None else _branch(thunk)
 
     c = value_of(ctx, test)
     if _is_array(c):
-        flags = [_truth(x) for x in c.flat]
-        t = value_of(ctx, other(if_true, 0.0)) if any(f is True for f in flags) else None
-        f = value_of(ctx, other(if_false, False)) if any(f is False for f in flags) else None
+        t = value_of(ctx, other(if_true, 0.0))
+        f = value_of(ctx, other(if_false, False))
         return ctx.lift(_pick, (c, t, f))
     b = _truth(_scalar(c))
     if isinstance(b, ExcelError):

@@ -37,6 +37,8 @@ class Engine:
         self._sheets: dict = {}
         self._reads: dict[Area, np.ndarray] = {}
         self._respilled: set[CellId] = set()
+        self._stack: list[CellId] = []  # the formulas being computed, innermost last
+        self._tainted: set[CellId] = set()  # computed in this pass from a cell on (or after) a cycle
         self._last_spill: Area | None = None  # anchors whose spill range changed in this pass  # areas read in this pass whose formulas are all computed
         self.circular: set[CellId] = set()  # cells on or after a circular reference (Excel shows them as 0)
         self.circular_note = ""  # #SPILL! anchors -> the range they need, retried when it empties
@@ -98,13 +100,15 @@ class Engine:
         sh = self.sheet(sheet)
         if self._busy or self._dirty:
             if cid in self._busy:  # the cell reads itself: its last value stands in until the cycle is resolved
-                self._cycles.add(cid)
+                self._cycles.update(self._stack[self._stack.index(cid):])
             elif cid in self._dirty:
                 self._compute(cid)
             else:
                 anchor = sh.spilled_from.get((row, col))
                 if anchor is not None and (sheet, *anchor) in self._dirty:
                     self._compute((sheet, *anchor))
+        if self._stack and (cid in self._cycles or cid in self._tainted or cid in self.circular):
+            self._tainted.add(self._stack[-1])  # it read a cell Excel would not calculate: neither would Excel
         return sh.cells.get((row, col))
 
     def read_area(self, area: Area) -> np.ndarray:
@@ -130,6 +134,12 @@ class Engine:
         cols = range(area.c1, c2 + 1)
         for i, r in enumerate(range(area.r1, r2 + 1)):
             out[i] = [cells.get((r, c)) for c in cols]
+        if self._stack and (self._cycles or self._tainted or self.circular):
+            for cid in self._cycles | self._tainted | self.circular:
+                if cid[0] == area.sheet and (cid[1], cid[2]) in area:
+                    self._tainted.add(self._stack[-1])
+                    final = False
+                    break
         if final and self._dirty and out.size >= 16:
             # the same range read by every row (MAX(Table1[Age]), $B$1:$K$1) is read once per pass
             self._reads[area] = out.copy()
@@ -157,6 +167,7 @@ class Engine:
             self._store(sh, cid, f.error)
             return
         self._busy.add(cid)
+        self._stack.append(cid)
         try:
             ctx = Context(self, sh.name, r, c, array=f.array is not None or f.dynamic)
             value = evaluate(f.ast, ctx)
@@ -171,6 +182,7 @@ class Engine:
                 self._store(sh, cid, _result(value))
         finally:
             self._busy.discard(cid)
+            self._stack.pop()
 
     def _store(self, sh, cid: CellId, value) -> None:
         key = (cid[1], cid[2])
@@ -247,6 +259,7 @@ class Engine:
         self.circular -= dirty
         self._changed = set()
         self._cycles = set()
+        self._tainted = set()
         self._dirty = set(dirty)
         for cid in self._order(dirty):
             if cid in self._dirty:
@@ -260,13 +273,10 @@ class Engine:
             for cid in self._order(again):
                 if cid in self._dirty:
                     self._compute(cid)
-        if self._cycles:
-            self._resolve_cycles()
-        elif self.circular and not self.wb.calc.iterate:
-            after = self.dependents_of_many(self.circular) & dirty  # newly computed cells behind an old cycle
-            self.circular |= after
-            for cid in after:
-                self._store(self.sheet(cid[0]), cid, 0.0)
+        if self._cycles and self.wb.calc.iterate:
+            self._iterate_cycles()
+        elif self._cycles or self._tainted:
+            self._zero_circular()
         self._dirty = set()
         self._reads = {}
         changed, self._changed = self._changed, set()
@@ -290,20 +300,26 @@ class Engine:
             # cells on cycles come out as components, in dependency order; reading each other marks the cycle
             return [cid for component in strongly_connected(graph) for cid in sorted(component)]
 
-    def _resolve_cycles(self) -> None:
-        """Cells found reading themselves. With iterative calculation on, iterate them up to Excel's limits.
-        Otherwise do what Excel does: the cells on the cycle and every cell that depends on them show 0 and are
-        not calculated; `circular` names them so the app and the CLI can say so."""
+    def _zero_circular(self) -> None:
+        """Iterative calculation off: do what Excel does. The cells found on a cycle, and the cells computed from
+        them, show 0 rather than a value; `circular` and `circular_note` name them for the app and the CLI."""
+        affected = self._cycles | self._tainted
+        if self._cycles:
+            members = ", ".join(f"{s}!{Area(s, r, c, r, c).a1(False)}" for s, r, c in sorted(self._cycles)[:6])
+            self.circular_note = f"circular reference through {members}"
+        for sheet, r, c in list(affected):  # an array formula on a cycle: all of its cells
+            spill = self.sheet(sheet).spills.get((r, c))
+            if spill is not None:
+                affected |= {(sheet, rr, cc) for rr, cc in spill.cells()}
+        self.circular |= affected
+        for cid in affected:
+            self._store(self.sheet(cid[0]), cid, 0.0)
+
+    def _iterate_cycles(self) -> None:
+        """Iterative calculation on (Excel's calcPr iterate): recompute the cycles and what depends on them until
+        the largest change is below iterate_delta, at most iterate_count times."""
         cycle = set(self._cycles)
         self._reads = {}
-        if not self.wb.calc.iterate:
-            members = ", ".join(f"{s}!{Area(s, r, c, r, c).a1(False)}" for s, r, c in sorted(cycle)[:6])
-            self.circular_note = f"circular reference through {members}"
-            affected = cycle | self._with_dependents(cycle)
-            self.circular |= affected
-            for cid in affected:
-                self._store(self.sheet(cid[0]), cid, 0.0)
-            return
         group = self._with_dependents(cycle)
         for _ in range(max(1, self.wb.calc.iterate_count) - 1):
             before = {cid: self.wb.sheet(cid[0]).cells.get(cid[1:]) for cid in group}

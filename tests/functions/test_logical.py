@@ -66,14 +66,11 @@ def boom(monkeypatch):
 @pytest.mark.parametrize("formula, expected", [
     ("=IF(TRUE,1,BOOM())", 1.0), ("=IF(FALSE,BOOM(),2)", 2.0), ("=IFS(TRUE,1,BOOM(),BOOM())", 1.0),
     ("=IFERROR(1,BOOM())", 1.0), ("=IFNA(1/0,BOOM())", E.DIV0), ("=SWITCH(1,1,2,BOOM(),BOOM())", 2.0),
-    ("=CHOOSE(1,3,BOOM())", 3.0), ("=IF({TRUE,TRUE},1,BOOM())", None),
+    ("=CHOOSE(1,3,BOOM())", 3.0),
 ])
 def test_branch_not_taken_is_never_evaluated(wb, boom, formula, expected):
-    got = wb.evaluate(formula)
-    if expected is None:
-        assert got.tolist() == [[1.0, 1.0]]
-    else:
-        assert same(got, expected)
+    # (an array condition is the exception: Excel evaluates both branch arrays, so a cycle through either counts)
+    assert same(wb.evaluate(formula), expected)
 
 
 def test_if_with_an_array_condition_chooses_per_element(wb):
