@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheet", default="nnet", help="the Titanic sheet to solve (linear, nnet, mmult)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
-    parser.add_argument("--after", type=float, default=0.5, help="seconds into the solve to take the picture")
+    parser.add_argument("--after", type=float, default=0.6, help="seconds into the solve to take the picture")
     args = parser.parse_args(argv)
     if "DISPLAY" not in os.environ and "QT_QPA_PLATFORM" not in os.environ:
         if shutil.which("xvfb-run") and not os.environ.get("GDSHEET_IN_XVFB"):
@@ -56,13 +56,15 @@ def shoot(sheet: str, out: Path, after: float) -> int:
     dialog.tolerance.setValue(0.0)  # run to the iteration limit, so the picture catches it mid-run
     dialog.iterations.setValue(5000)
     loop = QEventLoop()
-    QTimer.singleShot(int(after * 1000), loop.quit)
+    # the clock starts when the worker does (compiling comes first, on the GUI thread)
+    win.solver.running_changed.connect(lambda running: running and QTimer.singleShot(int(after * 1000), loop.quit))
     win.solver.run_finished.connect(lambda _: loop.quit())
     dialog.solve_button.click()
     loop.exec()
     win.view.go_to(1, 14)  # the loss cell, its formula in the bar
     win.view.horizontalScrollBar().setValue(0)
-    app.processEvents()
+    for _ in range(3):  # let the layout catch up with the last status text
+        app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)
     picture = win.grab()
     picture.save(str(out))

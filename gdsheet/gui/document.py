@@ -12,6 +12,13 @@ from gdsheet.sheet.workbook import CellId, Workbook
 VARIABLE, OBJECTIVE, DEPENDENT = "variable", "objective", "dependent"
 
 
+def empty_workbook() -> Workbook:
+    """What File > New opens: one empty sheet."""
+    wb = Workbook()
+    wb.add_sheet()
+    return wb
+
+
 @dataclass(frozen=True, slots=True)
 class CellState:
     """What an edit replaces in one cell: a constant or a formula, and its number format."""

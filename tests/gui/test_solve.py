@@ -168,3 +168,27 @@ def test_titanic_linear_solves_and_the_grid_follows(qtbot, window):
     final = solve(qtbot, window, dialog, timeout=60_000)
     assert before > value(window, 1, 14) == pytest.approx(0.1442271493, rel=1e-6)
     assert final.status == "converged"
+
+
+def test_dialog_edits_constraints_and_options(qtbot, window, monkeypatch):
+    from gdsheet.gui.solver_dialog import ConstraintDialog
+    from gdsheet.solver.model import Constraint
+
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    monkeypatch.setattr(ConstraintDialog, "exec", lambda self: True)
+    monkeypatch.setattr(ConstraintDialog, "constraint", lambda self: Constraint("$B$1", ">=", "0"))
+    dialog._add()
+    dialog._add()
+    dialog.constraints.setCurrentRow(1)
+    monkeypatch.setattr(ConstraintDialog, "constraint", lambda self: Constraint("$B$2", "<=", "5"))
+    dialog._change()
+    dialog.constraints.setCurrentRow(0)
+    dialog._delete()
+    dialog.sense_value.setChecked(True)
+    dialog.target.setText("0.5")
+    dialog.method.setCurrentIndex(2)
+    dialog.batch_size.setValue(8)
+    model = dialog.model()
+    assert model.constraints == [Constraint("$B$2", "<=", "5")] and (model.sense, model.target) == ("value", 0.5)
+    assert model.options.method == "momentum" and model.options.batch_size == 8
+    assert dialog.momentum.isEnabled() and dialog.lr.isEnabled()

@@ -1,0 +1,112 @@
+"""File actions of the main window: New, Open (and recent files), Save, Save As, Import CSV, unsaved changes."""
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from gdsheet.gui import settings
+from gdsheet.gui.commands import BuildSheet
+from gdsheet.gui.document import Document, empty_workbook
+
+XLSX_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+
+
+class FileActions:
+    """Mixed into MainWindow: uses its `doc`, `set_document`, `statusBar` and `_structure_locked`."""
+
+    # ---- files ----------------------------------------------------------------------------------------------
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; False when the user cancels."""
+        if self.doc.undo.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, "gdsheet", f"Save changes to {os.path.basename(self.doc.path or 'Untitled')}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_file(self) -> None:
+        if not self._structure_locked() and self.maybe_save():
+            self.set_document(Document(empty_workbook()))
+
+    def open_file(self, path: str | None = None) -> bool:
+        if self._structure_locked() or not self.maybe_save():
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Open", "", XLSX_FILTER)
+            if not path:
+                return False
+        return self.load(path)
+
+    def load(self, path: str) -> bool:
+        """Open `path`; a file that fails leaves the open workbook as it was and says why."""
+        from gdsheet.io import load_workbook
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            wb = load_workbook(path)
+        except Exception as exc:  # whatever went wrong, the user sees the file and the problem, the app goes on
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, "Open", f"Could not open {os.path.basename(path)}:\n\n{exc}")
+            return False
+        if wb.calc.full_calc_on_load or any(key not in s.cells for s in wb.sheets for key in s.formulas):
+            wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
+        QApplication.restoreOverrideCursor()
+        self.set_document(Document(wb, path))
+        warnings = getattr(wb, "load_warnings", None)
+        if warnings:
+            self.statusBar().showMessage(f"Opened with {len(warnings)} warning(s): {warnings[0]}", 15000)
+        settings.add_recent(path)
+        return True
+
+    def save(self) -> bool:
+        return self.save_to(self.doc.path) if self.doc.path else self.save_as()
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", self.doc.path or "Untitled.xlsx", XLSX_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith((".xlsx", ".xlsm")):
+            path += ".xlsx"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        from gdsheet.io import save_workbook
+
+        try:
+            save_workbook(self.doc.wb, path)
+        except Exception as exc:  # the file on disk is untouched; the user decides what to do
+            QMessageBox.critical(self, "Save", f"Could not save {os.path.basename(path)}:\n\n{exc}")
+            return False
+        self.doc.path = path
+        self.doc.undo.setClean()
+        self._update_title()
+        settings.add_recent(path)
+        return True
+
+    def import_csv(self, path: str | None = None) -> bool:
+        from gdsheet.io import import_csv
+
+        if self._structure_locked():
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import CSV", "", "CSV files (*.csv *.tsv *.txt)")
+            if not path:
+                return False
+        try:
+            self.doc.undo.push(BuildSheet(self.doc, "Import CSV", lambda wb: import_csv(wb, path).name))
+        except Exception as exc:  # an unreadable file: say so, nothing changed
+            QMessageBox.critical(self, "Import CSV", f"Could not import {os.path.basename(path)}:\n\n{exc}")
+            return False
+        return True
+
+    def fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in settings.recent_files():
+            self.recent_menu.addAction(path, lambda p=path: self.open_file(p))
+        self.recent_menu.setEnabled(True)
+
