@@ -1,11 +1,13 @@
-"""Excel's functions: importing this package fills the one table, gdsheet.functions.registry.FUNCTIONS."""
-import importlib
-import pkgutil
+"""Excel's functions: importing this package fills the one table, gdsheet.functions.registry.FUNCTIONS.
 
+The modules are listed, not discovered: a frozen app (PyInstaller) neither finds nor bundles modules that are
+only imported by name at run time. tests/functions/test_registry.py checks that every module is listed.
+"""
+from gdsheet.functions import (  # noqa: F401 - imported for their registrations
+    conditional, criteria, datetime, datetime_count, distributions, dynamic, engineering, engineering_units,
+    financial, financial_depreciation, info, logical, lookup, lookup_ref, lookup_shape, math, math_aggregate,
+    math_integer, matrix, operators, percentiles, regression, stats, text, textformat, textsplit, trig,
+)
 from gdsheet.functions.registry import FUNCTIONS, FunctionSpec, elementwise, excel
-
-for _module in pkgutil.iter_modules(__path__):
-    if _module.name not in ("registry", "datetime_parse"):
-        importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["FUNCTIONS", "FunctionSpec", "excel", "elementwise"]
