@@ -84,6 +84,11 @@ def build(win) -> dict[str, QAction]:
     acts["log_scale"] = log
 
     help_menu = mb.addMenu("&Help")
+    help_menu.addAction(act("examples", "&Examples…", win.show_examples, None,
+                            "Open a bundled example, ready to solve"))
+    help_menu.addAction(act("functions", "&Functions…", win.show_functions, QKeySequence("Shift+F3"),
+                            "Every supported function with its syntax; Insert starts a formula with it"))
+    help_menu.addSeparator()
     help_menu.addAction(act("about", "&About gdsheet", win.about))
 
     bar = QToolBar("Main")

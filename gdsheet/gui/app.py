@@ -1,4 +1,5 @@
-"""Start the desktop app: `gdsheet` opens an empty workbook, `gdsheet BOOK.xlsx` opens that file."""
+"""Start the desktop app: `gdsheet` opens an empty workbook and offers the examples, `gdsheet BOOK.xlsx` opens
+that file."""
 from __future__ import annotations
 
 import sys
@@ -17,6 +18,8 @@ def main(argv: list[str]) -> int:
     window.show()
     if argv:
         window.load(argv[0])
+    else:
+        window.offer_examples_at_start()
     return app.exec()
 
 

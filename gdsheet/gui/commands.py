@@ -21,10 +21,16 @@ class SetCells(QUndoCommand):
         self.merge_id = merge_id
 
     def redo(self) -> None:
-        self.doc.notify(restore(self.doc.wb, self.after))
+        self._apply(self.after)
 
     def undo(self) -> None:
-        self.doc.notify(restore(self.doc.wb, self.before))
+        self._apply(self.before)
+
+    def _apply(self, states) -> None:
+        self.doc.notify(restore(self.doc.wb, states))
+        # only formulas link cells: an edit that writes constants over constants leaves every role as it was
+        self.doc.formulas_edited([(s, r, c) for (s, r, c, a), (_, _, _, b) in zip(self.after, self.before)
+                                  if a.formula is not None or b.formula is not None])
 
     def id(self) -> int:
         return self.merge_id

@@ -1,6 +1,7 @@
 """The open workbook as the window sees it: the Workbook, its undo stack, its file, and change notifications."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -72,7 +73,16 @@ class Document(QObject):
         self.wb = wb
         self.path = path
         self.undo = QUndoStack(self)
+        self.name: str | None = None  # the title of a workbook with no file yet (an example opened as a copy)
         self.roles: dict[CellId, str] = {}  # cell -> VARIABLE / OBJECTIVE / DEPENDENT, for styling
+        self._objective: CellId | None = None
+        self._variables: frozenset[CellId] = frozenset()
+        self._driven: set[CellId] = set()  # every formula cell that depends on a variable
+
+    @property
+    def title(self) -> str:
+        """What the window calls the workbook: its file name, else the name it was opened as, else Untitled."""
+        return os.path.basename(self.path) if self.path else self.name or "Untitled"
 
     def notify(self, changed: set[CellId]) -> None:
         if changed:
@@ -80,12 +90,35 @@ class Document(QObject):
 
     def set_roles(self, objective: CellId | None, variables: list[CellId]) -> None:
         """Mark the solver's cells: the variables, the objective, and every formula that depends on a variable."""
-        roles: dict[CellId, str] = {}
-        for cell in variables:
-            for dep in self.wb.dependents(*cell):
-                roles[dep] = DEPENDENT
-        roles.update({cell: VARIABLE for cell in variables})
-        if objective is not None:
-            roles[objective] = OBJECTIVE
-        self.roles = {(self.wb.sheet(s).name, r, c): role for (s, r, c), role in roles.items()}
+        wb = self.wb
+        self._objective = None if objective is None else (wb.sheet(objective[0]).name, *objective[1:])
+        self._variables = frozenset((wb.sheet(s).name, r, c) for s, r, c in variables)
+        self._driven = wb.engine.dependents_of_many(set(self._variables)) if self._variables else set()
+        self._restyle()
+
+    def formulas_edited(self, cells) -> None:
+        """Update the roles after the formulas in `cells` were written or removed, looking only downstream of them:
+        a cell's role depends on the formulas above it, so only the edited cells and their dependents can change."""
+        if not self._variables or not cells:
+            return
+        wb = self.wb
+        edited = {(wb.sheet(s).name, r, c) for s, r, c in cells}
+        affected = edited | wb.engine.dependents_of_many(edited)
+        driven = self._driven - affected
+        outside = self._variables | driven
+        # an affected cell is driven when it reads a variable or a driven cell outside `affected` directly, or
+        # reads such a cell through other affected cells: those are the dependents of the first kind
+        seeds = {cell for cell in affected if wb.formula(*cell) is not None
+                 and not outside.isdisjoint(wb.precedents(*cell))}
+        driven |= seeds | wb.engine.dependents_of_many(seeds)
+        if driven != self._driven:
+            self._driven = driven
+            self._restyle()
+
+    def _restyle(self) -> None:
+        roles = dict.fromkeys(self._driven, DEPENDENT)
+        roles.update(dict.fromkeys(self._variables, VARIABLE))
+        if self._objective is not None:
+            roles[self._objective] = OBJECTIVE
+        self.roles = roles
         self.roles_changed.emit()

@@ -10,7 +10,16 @@ from gdsheet.gui import settings
 from gdsheet.gui.commands import BuildSheet
 from gdsheet.gui.document import Document, empty_workbook
 
-XLSX_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+OPEN_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
+SAVE_FILTER = "Excel workbook (*.xlsx)"  # gdsheet writes .xlsx only: no macro project, no template
+
+
+def xlsx_path(path: str) -> str:
+    """The name to save under: `path` with .xlsx in place of another Excel suffix, or added."""
+    root, ext = os.path.splitext(path)
+    if ext.lower() == ".xlsx":
+        return path
+    return (root if ext.lower() in (".xlsm", ".xltm", ".xltx", ".xls", ".xlsb") else path) + ".xlsx"
 
 
 class FileActions:
@@ -23,7 +32,7 @@ class FileActions:
         if self.doc.undo.isClean():
             return True
         answer = QMessageBox.question(
-            self, "gdsheet", f"Save changes to {os.path.basename(self.doc.path or 'Untitled')}?",
+            self, "gdsheet", f"Save changes to {self.doc.title}?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
@@ -37,13 +46,14 @@ class FileActions:
         if self._structure_locked() or not self.maybe_save():
             return False
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Open", "", XLSX_FILTER)
+            path, _ = QFileDialog.getOpenFileName(self, "Open", "", OPEN_FILTER)
             if not path:
                 return False
         return self.load(path)
 
-    def load(self, path: str) -> bool:
-        """Open `path`; a file that fails leaves the open workbook as it was and says why."""
+    def load(self, path: str, as_copy: bool = False) -> bool:
+        """Open `path`; a file that fails leaves the open workbook as it was and says why. `as_copy` (the bundled
+        examples) opens it untitled, so Save asks where and never writes over the original."""
         from gdsheet.io import load_workbook
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -56,23 +66,27 @@ class FileActions:
         if wb.calc.full_calc_on_load or any(key not in s.cells for s in wb.sheets for key in s.formulas):
             wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
         QApplication.restoreOverrideCursor()
-        self.set_document(Document(wb, path))
+        doc = Document(wb, None if as_copy else path)
+        if as_copy:
+            doc.name = os.path.basename(path)
+        self.set_document(doc)
         warnings = getattr(wb, "load_warnings", None)
         if warnings:
             self.statusBar().showMessage(f"Opened with {len(warnings)} warning(s): {warnings[0]}", 15000)
-        settings.add_recent(path)
+        if not as_copy:
+            settings.add_recent(path)
         return True
 
     def save(self) -> bool:
-        return self.save_to(self.doc.path) if self.doc.path else self.save_as()
+        path = self.doc.path
+        return self.save_to(path) if path and path.lower().endswith(".xlsx") else self.save_as()
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save As", self.doc.path or "Untitled.xlsx", XLSX_FILTER)
+        start = xlsx_path(self.doc.path or self.doc.name or "Untitled.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
         if not path:
             return False
-        if not path.lower().endswith((".xlsx", ".xlsm")):
-            path += ".xlsx"
-        return self.save_to(path)
+        return self.save_to(xlsx_path(path))
 
     def save_to(self, path: str) -> bool:
         from gdsheet.io import save_workbook

@@ -1,4 +1,4 @@
-"""What the app remembers between runs (QSettings): recent files, window geometry and dock layout."""
+"""What the app remembers between runs (QSettings): recent files, window layout, the examples offer at start."""
 from __future__ import annotations
 
 import os
@@ -9,7 +9,9 @@ MAX_RECENT = 8
 
 
 def settings() -> QSettings:
-    return QSettings("gdsheet", "gdsheet")
+    # an INI file on every platform, never the registry: one format, and QSettings.setPath(IniFormat, ...) can
+    # point tests and scripts at a scratch folder (setPath does not move native settings)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "gdsheet", "gdsheet")
 
 
 def recent_files() -> list[str]:
@@ -34,3 +36,12 @@ def save_layout(geometry: QByteArray, state: QByteArray) -> None:
 def load_layout() -> tuple[QByteArray | None, QByteArray | None]:
     s = settings()
     return s.value("geometry"), s.value("state")
+
+
+def examples_at_start() -> bool:
+    """Whether `gdsheet` without a file offers the bundled examples (until the user unticks it)."""
+    return settings().value("examples_at_start", True, type=bool)
+
+
+def set_examples_at_start(on: bool) -> None:
+    settings().setValue("examples_at_start", on)

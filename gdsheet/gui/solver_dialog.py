@@ -10,34 +10,50 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from gdsheet.solver.model import Constraint, SolverModel, SolverOptions
 
-METHODS = [("adam", "Adam (adaptive steps)"), ("gd", "Gradient descent"), ("momentum", "Gradient descent with momentum"),
+METHODS = [("adam", "Adam (adaptive steps)"), ("gd", "Gradient descent"),
+           ("momentum", "Gradient descent with momentum"),
            ("lbfgs", "L-BFGS (quasi-Newton)")]
 SCHEDULES = [("constant", "Constant"), ("step", "Step decay"), ("cosine", "Cosine"), ("onecycle", "One-cycle")]
 RELATIONS = ["<=", "=", ">=", "int", "bin", "dif"]
 
 TIPS = {
-    "objective": "The cell whose value the solver drives: usually the loss, a formula like =AVERAGE(errors)",
-    "variables": "The cells the solver may change (the model's parameters), e.g. $R$4:$AA$4; several areas are "
-                 "separated by commas",
-    "nonnegative": "Keep every variable cell that has no bound of its own at zero or above",
-    "method": "How each step is taken. Gradient descent moves against the gradient by the learning rate; momentum "
-              "keeps part of the previous step; Adam scales each variable's step by its recent gradients; L-BFGS "
-              "uses the curvature it has seen and needs no learning rate",
-    "lr": "The learning rate: how far each step moves against the gradient. Too small is slow; too large "
-          "overshoots and the loss grows instead of falling",
-    "momentum": "The share of the previous step carried into the next (0 = none, 0.9 is common). It speeds up "
-                "long valleys but near 1 the variables overshoot and bounce",
-    "iterations": "The most steps to take before stopping",
-    "time_limit": "The most seconds to run before stopping",
-    "tolerance": "Stop when the loss changes by less than this fraction over the last steps (Excel's "
-                 "Convergence)",
-    "batch_size": "Rows of the data used per step (0 = all). A small batch makes each step cheap and noisy: "
-                  "stochastic gradient descent, which can escape poor local minima",
-    "schedule": "How the learning rate changes during the run: constant, cut in steps, a cosine decay, or a "
-                "one-cycle warm-up then decay",
-    "multistart": "Run from this many random starting points and keep the best result (escapes local minima)",
-    "seed": "The seed of the random numbers (random starts, batches, Randomize): the same seed gives the same run",
-    "device": "Where the arithmetic runs: the CPU, or a GPU when torch sees one",
+    "objective": "The cell the solver works on: it makes its value as small (Min) or as large (Max) as possible, or "
+                 "equal to a number (Value Of). For a model this is the loss, one formula such as "
+                 "=AVERAGE(O4:O715) that measures how far the predictions are from the truth.",
+    "min": "Make the objective as small as possible, as you do with a loss or an error.",
+    "max": "Make the objective as large as possible, as you do with a profit or a likelihood.",
+    "value": "Change the variable cells until the objective equals the number in the box.",
+    "variables": "The cells the solver may change: the model's parameters (its weights). Type a range such as "
+                 "$B$1:$K$1; separate several ranges with commas. Every other cell keeps its value.",
+    "constraints": "Limits the variable cells must respect, such as $B$1 >= 0 or $B$1:$B$3 <= 10. Use Add, "
+                   "Change and Delete to edit the list.",
+    "nonnegative": "Keep every variable cell that has no limit of its own at zero or above.",
+    "method": "How each step is chosen. Gradient descent moves every variable downhill by the learning rate times "
+              "its slope. Momentum also keeps part of the previous step, like a ball rolling downhill. Adam gives "
+              "each variable its own step size, from its recent slopes. L-BFGS learns how the slope bends as it "
+              "goes and picks the step itself, so it needs no learning rate.",
+    "lr": "The learning rate: how big each step is, as a multiple of the slope (the gradient). Too small and the "
+          "descent crawls; too large and each step jumps past the bottom, so the loss bounces or grows.",
+    "momentum": "How much of the previous step is carried into the next one, from 0 (none) to just under 1 (0.9 is "
+                "common). Like a rolling ball it speeds along long, gentle valleys; close to 1 it overshoots and "
+                "swings back and forth.",
+    "iterations": "The most steps the solver takes before it stops (for each start, with Multistart). One step "
+                  "computes the loss and its gradient, then moves the variables once.",
+    "time_limit": "The most seconds the solve may run. When time is up it stops and offers the best values found.",
+    "tolerance": "Stop when the loss has improved by less than this fraction over the last steps: the descent has "
+                 "levelled out (Excel calls this Convergence). Set 0 to run until the step or time limit.",
+    "batch_size": "How many rows of data each step looks at. 0 uses every row, so each step is exact but costs the "
+                  "whole sheet. A small batch, such as 32, uses a fresh random sample of rows at each step: cheaper, "
+                  "noisier steps, which is stochastic gradient descent.",
+    "schedule": "How the learning rate changes during the run. Constant keeps it fixed; Step decay divides it by "
+                "10 half way and again at three quarters; Cosine lowers it smoothly to zero; One-cycle raises it "
+                "first, then lowers it. A smaller rate near the end lets the descent settle into the bottom.",
+    "multistart": "Solve this many times from different random starting values and keep the best result. A loss "
+                  "can have several valleys; more starts give more chances of finding the deepest one.",
+    "seed": "The starting number of the random choices (random starts, batches, Randomize Variables). The same "
+            "seed gives exactly the same run again.",
+    "device": "Where the arithmetic runs: the processor (cpu), or a graphics card (cuda, listed when one is "
+              "available), which is faster on large sheets.",
 }
 
 
@@ -82,11 +98,16 @@ class SolverDialog(QDialog):
         self.objective.setToolTip(TIPS["objective"])
         self.sense_max, self.sense_min, self.sense_value = (QRadioButton("Max"), QRadioButton("Min"),
                                                             QRadioButton("Value Of:"))
-        {"max": self.sense_max, "min": self.sense_min, "value": self.sense_value}[model.sense].setChecked(True)
+        senses = {"max": self.sense_max, "min": self.sense_min, "value": self.sense_value}
+        senses[model.sense].setChecked(True)
+        for key, button in senses.items():
+            button.setToolTip(TIPS[key])
         self.target = QLineEdit(f"{model.target:g}")
+        self.target.setToolTip(TIPS["value"])
         self.variables = QLineEdit(", ".join(model.variables))
         self.variables.setToolTip(TIPS["variables"])
         self.constraints = QListWidget()
+        self.constraints.setToolTip(TIPS["constraints"])
         self._constraints = list(model.constraints)
         self.nonnegative = QCheckBox("Make Unconstrained Variables Non-Negative")
         self.nonnegative.setChecked(model.nonnegative)
@@ -94,16 +115,16 @@ class SolverDialog(QDialog):
         self._model = model
 
         top = QGridLayout()
-        top.addWidget(QLabel("Set Objective:"), 0, 0)
+        top.addWidget(_label("Set Objective:", "objective"), 0, 0)
         top.addWidget(self.objective, 0, 1, 1, 4)
         top.addWidget(QLabel("To:"), 1, 0)
         top.addWidget(self.sense_max, 1, 1)
         top.addWidget(self.sense_min, 1, 2)
         top.addWidget(self.sense_value, 1, 3)
         top.addWidget(self.target, 1, 4)
-        top.addWidget(QLabel("By Changing Variable Cells:"), 2, 0, 1, 5)
+        top.addWidget(_label("By Changing Variable Cells:", "variables"), 2, 0, 1, 5)
         top.addWidget(self.variables, 3, 0, 1, 5)
-        top.addWidget(QLabel("Subject to the Constraints:"), 4, 0, 1, 5)
+        top.addWidget(_label("Subject to the Constraints:", "constraints"), 4, 0, 1, 5)
         cons = QHBoxLayout()
         cons.addWidget(self.constraints, 1)
         side = QVBoxLayout()
@@ -127,6 +148,8 @@ class SolverDialog(QDialog):
         self.step_button.setToolTip("Take exactly one iteration and show it in the grid and the plot")
         self.solve_button = QPushButton("Solve")
         self.solve_button.setDefault(True)
+        self.solve_button.setToolTip("Run the solve to the end, watching the loss fall; then keep the solution "
+                                     "or restore the original values")
         close = QPushButton("Close")
         buttons.addWidget(self.randomize_button)
         buttons.addStretch(1)
@@ -174,7 +197,7 @@ class SolverDialog(QDialog):
                                    ("Multistart:", self.multistart, "multistart"), ("Seed:", self.seed, "seed"),
                                    ("Device:", self.device, "device")):
             widget.setToolTip(TIPS[tip])
-            form.addRow(label, widget)
+            form.addRow(_label(label, tip), widget)
         return box
 
     def _method_changed(self) -> None:
@@ -235,6 +258,13 @@ class SolverDialog(QDialog):
     def _solve(self) -> None:
         if self._emit(self.solve_requested):
             self.accept()
+
+
+def _label(text: str, tip: str) -> QLabel:
+    """A row label that explains its option too: learners hover the words, not the box."""
+    label = QLabel(text)
+    label.setToolTip(TIPS[tip])
+    return label
 
 
 def _float_box(value: float, lo: float, hi: float, decimals: int) -> QDoubleSpinBox:

@@ -1,6 +1,7 @@
 """The solve as the window drives it: the dialog, the worker run, Step, Randomize, and the results."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,7 +157,7 @@ class SolveController(QObject):
         if run is None:
             return False
         self.run = run
-        self.window.loss_plot.reset(f"{model.options.method} on {model.objective}")
+        self.window.loss_plot.reset(_plot_title(model))
         self.window.loss_plot.show()
         self.runner = SolveRunner(run.solve)
         self.runner.stepped.connect(self._stepped)
@@ -193,6 +194,12 @@ class SolveController(QObject):
         self.progressed.emit(_status(p))
         if update.cells is not None:
             self._show_live(p.values, update.cells)
+        elif math.isfinite(p.loss):
+            # the loss cell is the number people watch: it follows every update, as the plot does, while the
+            # other cells wait for the worker's next few-times-a-second snapshot
+            s, r, c = self.run.objective
+            self.doc.wb.sheet(s).cells[(r, c)] = p.loss
+            self.doc.notify({self.run.objective})
 
     def _show_live(self, values: tuple[float, ...], cells: dict) -> None:
         """Show the run's current point: the variables and the formula cells the worker computed, written straight
@@ -275,7 +282,7 @@ class SolveController(QObject):
             s = self.stepping = self._prepare(model)
             if s is None:
                 return None
-            self.window.loss_plot.reset(f"{model.options.method} on {model.objective}, step by step")
+            self.window.loss_plot.reset(_plot_title(model) + ", step by step")
             self.window.loss_plot.show()
         p = s.solve.step()
         self.doc.undo.push(set_values_command(self.doc, "Solver step", s.variables, p.values, SOLVER_STEP_ID))
@@ -301,6 +308,15 @@ class SolveController(QObject):
         values = rng.random(len(variables)) - (0.0 if model.nonnegative else 0.5)
         self.doc.undo.push(set_values_command(self.doc, "Randomize variables", variables, values))
         self.stepping = None
+
+
+def _plot_title(model: SolverModel) -> str:
+    """'Adam: minimise nnet!$N$1': short, so the plot's dock can stay narrow."""
+    method = {"adam": "Adam", "gd": "Gradient descent", "momentum": "Momentum", "lbfgs": "L-BFGS"}.get(
+        model.options.method, model.options.method)
+    if model.sense == "value":
+        return f"{method}: drive {model.objective} to {model.target:g}"
+    return f"{method}: {'maximise' if model.sense == 'max' else 'minimise'} {model.objective}"
 
 
 def _number(value) -> float:

@@ -1,8 +1,6 @@
 """The main window: grid, formula bar, sheet tabs, loss plot, status bar; cell edits become undoable commands."""
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (QApplication, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox,
@@ -16,6 +14,7 @@ from gdsheet.gui.files import FileActions
 from gdsheet.gui.formula_bar import FormulaBar
 from gdsheet.gui.grid_model import SheetModel
 from gdsheet.gui.grid_view import GridView
+from gdsheet.gui.help_actions import HelpActions
 from gdsheet.gui.loss_plot import LossPlot
 from gdsheet.gui.sheet_tabs import SheetTabs
 from gdsheet.gui.solving import SolveController, model_cells
@@ -24,8 +23,8 @@ from gdsheet.sheet.workbook import CellId
 from gdsheet.values import format_number
 
 
-class MainWindow(FileActions, QMainWindow):
-    """The app's window over one Document at a time; File actions come from FileActions."""
+class MainWindow(FileActions, HelpActions, QMainWindow):
+    """The app's window over one Document at a time; File and Help actions come from their mixins."""
 
     def __init__(self, doc: Document | None = None):
         super().__init__()
@@ -118,8 +117,7 @@ class MainWindow(FileActions, QMainWindow):
                 return
 
     def _update_title(self) -> None:
-        name = os.path.basename(self.doc.path) if self.doc.path else "Untitled"
-        self.setWindowTitle(f"{name}[*] — gdsheet")
+        self.setWindowTitle(f"{self.doc.title}[*] — gdsheet")
         self.setWindowModified(not self.doc.undo.isClean())
 
     def _refresh_tabs(self) -> None:
@@ -337,16 +335,14 @@ class MainWindow(FileActions, QMainWindow):
             self.solver.open_dialog(cell or self.current_id())
 
     def _running_changed(self, running: bool) -> None:
+        if running:
+            self.statusBar().clearMessage()  # a hint such as "press Solve" is out of date now
         self.acts["stop"].setEnabled(running)
         self.acts["solver"].setEnabled(not running)
         for name in ("new", "open", "import_csv", "add_sheet", "rename_sheet", "delete_sheet"):
             self.acts[name].setEnabled(not running)
         # undo while the run owns the variable cells would fight it: no active stack disables Undo and Redo
         self.undo_group.setActiveStack(None if running else self.doc.undo)
-
-    def about(self) -> None:
-        QMessageBox.about(self, "About gdsheet", "<b>gdsheet</b><p>A spreadsheet in which gradient descent is "
-                                                 "something you can see.</p>")
 
     def closeEvent(self, event) -> None:
         self.solver.shutdown()

@@ -12,8 +12,8 @@ def pytest_collection_modifyitems(config, items):
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.gui)
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
-            # the offscreen platform says this of every top-level window; it is not a problem of ours
-            item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints"))
+            # the offscreen platform says these of every top-level window it shows or raises; not problems of ours
+            item.add_marker(pytest.mark.qt_log_ignore("propagateSizeHints", "This plugin does not support raise"))
 
 
 @pytest.fixture(autouse=True)

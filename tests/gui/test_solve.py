@@ -3,7 +3,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QMessageBox
 
 from gdsheet.gui.results_dialog import ResultsDialog
@@ -19,6 +19,18 @@ def shown(win, row, col):
 
 def value(win, row, col):
     return win.doc.wb.get(win.model.sheet_name, row, col)
+
+
+class GuiSlot(QObject):
+    """Calls `fn` in the GUI thread; a plain function connected to the worker's signal would run in the worker."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    @Slot(object)
+    def call(self, arg):
+        self.fn(arg)
 
 
 def open_example(win, name, objective):
@@ -71,6 +83,26 @@ def test_stop_midway_and_edits_refused_while_running(qtbot, window):
         window.acts["stop"].trigger()
     assert finished.args[0].status == "stopped" and not window.solver.running
     assert window.acts["solver"].isEnabled()
+
+
+def test_the_loss_cell_shows_the_live_loss_at_every_update(qtbot, window):
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    dialog.method.setCurrentIndex(dialog.method.findData("gd"))
+    dialog.lr.setValue(1e-6)
+    dialog.iterations.setValue(10_000_000)
+    dialog.tolerance.setValue(0.0)
+    seen = []
+    with qtbot.waitSignal(window.solver.running_changed):
+        dialog.solve_button.click()
+    # queued to the GUI thread after the window's own slot, so this sees the grid as the window left it
+    probe = GuiSlot(lambda u: seen.append((u.cells is None, u.progress.loss, value(window, 4, 2),
+                                           shown(window, 4, 2))))
+    window.solver.runner.stepped.connect(probe.call)
+    qtbot.waitUntil(lambda: sum(between for between, *_ in seen) >= 3, timeout=10_000)
+    with qtbot.waitSignal(window.solver.run_finished, timeout=10_000):
+        window.acts["stop"].trigger()
+    # also between the few-times-a-second snapshots of every cell
+    assert all(cell == loss and float(text) == pytest.approx(loss, rel=1e-6) for _, loss, cell, text in seen)
 
 
 def test_restore_original_values_is_undoable(qtbot, window):

@@ -1,0 +1,81 @@
+"""Role styling follows edits that add or remove dependents; Save As writes .xlsx only."""
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from gdsheet.gui.files import SAVE_FILTER, xlsx_path
+from gdsheet.gui.grid_model import ROLE_BACKGROUND
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def role(win, row, col):
+    return win.doc.roles.get(("Sheet1", row, col))
+
+
+def background(win, row, col):
+    brush = win.model.data(win.model.index(row - 1, col - 1), Qt.ItemDataRole.BackgroundRole)
+    return None if brush is None else brush.color()
+
+
+def test_roles_follow_edits_that_add_or_remove_dependents(qtbot, window):
+    window._edit_cell(1, 1, "3")  # A1: the variable
+    window._edit_cell(1, 2, "=A1^2")  # B1: the objective
+    window._edit_cell(1, 3, "7")
+    window.doc.set_roles(("Sheet1", 1, 2), [("Sheet1", 1, 1)])
+    assert (role(window, 1, 1), role(window, 1, 2), role(window, 1, 3)) == ("variable", "objective", None)
+
+    with qtbot.waitSignal(window.doc.roles_changed):
+        window._edit_cell(1, 3, "=B1+1")  # now C1 depends on the variable through the objective
+    window._edit_cell(1, 4, "=C1*2")  # and D1 through C1
+    window._edit_cell(2, 4, "=C2*2")  # E: reads a cell that does not depend on the variable
+    assert role(window, 1, 3) == role(window, 1, 4) == "dependent" and role(window, 2, 4) is None
+    assert background(window, 1, 4) == ROLE_BACKGROUND["dependent"]
+
+    window._edit_cell(1, 3, "5")  # C1 a constant again: neither it nor D1 depends on the variable
+    assert role(window, 1, 3) is None and role(window, 1, 4) is None and background(window, 1, 4) is None
+    window._edit_cell(2, 3, "=A1")  # C2 starts reading the variable: D2, which read C2 all along, follows
+    assert role(window, 2, 3) == role(window, 2, 4) == "dependent"
+
+    window.doc.undo.undo()
+    assert role(window, 2, 3) is None and role(window, 2, 4) is None
+    window.doc.undo.undo()
+    assert role(window, 1, 3) == role(window, 1, 4) == "dependent"
+    assert (role(window, 1, 1), role(window, 1, 2)) == ("variable", "objective")
+
+
+def test_constant_edits_leave_the_roles_alone(qtbot, window):
+    assert window.load(str(EXAMPLES / "curve_fit.xlsx"))
+    roles = dict(window.doc.roles)
+    assert roles[("Sheet1", 4, 2)] == "objective" and roles[("Sheet1", 7, 4)] == "dependent"
+    emitted = []
+    window.doc.roles_changed.connect(lambda: emitted.append(1))
+    window._edit_cell(1, 2, "0.5")  # a new value for a variable: the same cells depend on it
+    window._edit_cell(30, 1, "x")
+    assert emitted == [] and window.doc.roles == roles
+    window._edit_cell(7, 5, "=D7/2")  # a new formula over the squared errors
+    assert window.doc.roles[("Sheet1", 7, 5)] == "dependent" and emitted == [1]
+
+
+def test_save_as_offers_only_xlsx(qtbot, window, tmp_path, monkeypatch):
+    asked = []
+
+    def get_save_file_name(parent, caption, start, filters):
+        asked.append((start, filters))
+        return str(tmp_path / "model.xlsm"), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", get_save_file_name)
+    window._edit_cell(1, 1, "1")
+    assert window.save_as()
+    assert asked == [("Untitled.xlsx", SAVE_FILTER)] and "xlsm" not in SAVE_FILTER and "*.xlsx" in SAVE_FILTER
+    assert window.doc.path == str(tmp_path / "model.xlsx") and (tmp_path / "model.xlsx").exists()
+    window.doc.path = str(tmp_path / "macro.xlsm")  # a workbook opened from an .xlsm: Save asks for a new name
+    assert window.save() and asked[-1][0] == str(tmp_path / "macro.xlsx")
+
+
+def test_xlsx_path():
+    assert xlsx_path("a/book") == "a/book.xlsx"
+    assert xlsx_path("book.XLSX") == "book.XLSX"
+    assert xlsx_path("book.xlsm") == "book.xlsx"
+    assert xlsx_path("results.v2") == "results.v2.xlsx"
