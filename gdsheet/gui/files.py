@@ -70,6 +70,8 @@ class FileActions:
         if as_copy:
             doc.name = os.path.basename(path)
         self.set_document(doc)
+        if not as_copy:
+            self.select_objective()
         warnings = getattr(wb, "load_warnings", None)
         if warnings:
             self.statusBar().showMessage(f"Opened with {len(warnings)} warning(s): {warnings[0]}", 15000)

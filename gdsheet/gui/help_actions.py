@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from gdsheet.errors import GdsheetError
 from gdsheet.gui import settings
 from gdsheet.gui.examples import Example, ExamplesDialog
 from gdsheet.gui.function_help import FunctionsDialog
@@ -38,9 +39,26 @@ class HelpActions:
         if result == QDialog.DialogCode.Accepted and example is not None:
             self.open_example(example)
 
+    def select_objective(self) -> bool:
+        """Select the objective cell of the active sheet's stored Solver model, if it has one: a workbook opens
+        ready to solve. A model that cannot be read selects nothing (the Solver dialog will say why)."""
+        from gdsheet.gui.solving import model_cells
+        from gdsheet.solver.model import read_model
+
+        wb = self.doc.wb
+        name = wb.active_sheet.name
+        try:
+            model = read_model(wb, name)
+        except (GdsheetError, ValueError):
+            return False
+        objective = model_cells(wb, model, name)[0] if model is not None else None
+        if objective is None or objective[0] != name:
+            return False
+        self.view.go_to(*objective[1:])
+        return True
+
     def open_example(self, example: Example) -> bool:
         """Open a bundled example as an untitled copy, on its sheet, with its objective cell selected."""
-        from gdsheet.gui.solving import model_cells
         from gdsheet.solver.model import read_model
 
         path = example.path()
@@ -52,10 +70,7 @@ class HelpActions:
         wanted = example.sheet or next((n for n in names if read_model(wb, n) is not None), wb.active_sheet.name)
         index = [n.lower() for n in names].index(wanted.lower())
         self.show_sheet(index)
-        model = read_model(wb, names[index])
-        objective = model_cells(wb, model, names[index])[0] if model is not None else None
-        if objective is not None:
-            self.view.go_to(*objective[1:])
+        self.select_objective()
         self.view.setFocus()
         self.statusBar().showMessage(f"{example.title}: press Solve (Ctrl+Shift+L) to minimise the selected cell.",
                                      15000)

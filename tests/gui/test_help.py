@@ -128,3 +128,13 @@ def test_every_solver_option_explains_itself_in_a_sentence(window):
     assert "learning rate" in dialog.lr.toolTip() and "previous step" in dialog.momentum.toolTip()
     assert "rows" in dialog.batch_size.toolTip()
     dialog.close()
+
+
+def test_opening_a_workbook_selects_its_stored_objective(window):
+    from gdsheet.resources import resource_path
+
+    assert window.load(str(resource_path("examples", "titanic.xlsx")))
+    index = window.view.currentIndex()
+    sheet = window.doc.wb.active_sheet.name
+    # the active sheet's Solver model names its loss cell: the workbook opens ready to solve
+    assert (sheet, index.row() + 1, index.column() + 1) == (sheet, 1, 14)
