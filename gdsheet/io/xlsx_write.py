@@ -17,7 +17,7 @@ from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
 from gdsheet.errors import ExcelError, WorkbookWriteError
 from gdsheet.formula.unparse import unparse
-from gdsheet.io.dynamic_arrays import dynamic_anchors, mark_dynamic
+from gdsheet.io.xlsx_patch import cached_value, patch_package
 from gdsheet.refs import Area, col_letter
 from gdsheet.sheet.model import Formula, Sheet
 from gdsheet.sheet.workbook import Workbook
@@ -26,10 +26,11 @@ from gdsheet.sheet.workbook import Workbook
 def write_xlsx(wb: Workbook, path: str | Path) -> None:
     """Save `wb` to `path`. On any failure the file at `path`, if any, is left as it was.
 
-    Formula cells are written without cached values (openpyxl cannot write both), so the file asks Excel and
-    LibreOffice to recalculate on open (calcPr fullCalcOnLoad). A dynamic-array formula is written as an array
-    formula over its spill range whose cell carries Excel's dynamic-array metadata (cm="1", xl/metadata.xml), so
-    Excel 365 reopens it as a spill; older readers see a legacy array formula over the same range.
+    Formula cells carry gdsheet's current values as their cached results (every cell of an array or spill range
+    too), so any reader shows them before recalculating; docProps/app.xml names gdsheet as their author, and
+    calcPr fullCalcOnLoad still asks Excel to recalculate on open. A dynamic-array formula is written as an
+    array formula over its spill range whose cell carries Excel's dynamic-array metadata (cm="1",
+    xl/metadata.xml), so Excel 365 reopens it as a spill; older readers see a legacy array formula there.
     """
     path = Path(path)
     if path.suffix.lower() in (".xlsm", ".xltm", ".xltx"):
@@ -42,7 +43,7 @@ def write_xlsx(wb: Workbook, path: str | Path) -> None:
         raise
     except (ValueError, TypeError, KeyError) as e:
         raise WorkbookWriteError(f"could not save {path.name}: {e}") from e
-    atomic_save(book, path, dynamic_anchors(wb))
+    atomic_save(book, wb, path)
 
 
 def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
@@ -70,20 +71,23 @@ def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
 
 
 def _write_cells(ws, sheet: Sheet) -> None:
-    covered: set[tuple[int, int]] = set(sheet.spilled_from)  # cells an array or spill fills, not written as values
+    covered: set[tuple[int, int]] = set(sheet.spilled_from)  # cells an array or spill fills
     for (row, col), f in sheet.formulas.items():
         if f.array is not None and not f.dynamic:
             covered.update(f.array.cells())
         covered.discard((row, col))
     formats = sheet.number_formats
     for key, value in sheet.cells.items():
-        if key in covered or key in sheet.formulas or value is None:
+        if key in sheet.formulas or value is None:
             continue
         cell = ws.cell(key[0], key[1])
-        _set_constant(cell, value)
+        if key in covered:  # as Excel writes them: the formula's results, cached, on cells without a formula
+            _set_cached(cell, value)
+        else:
+            _set_constant(cell, value)
         if key in formats:
             cell.number_format = formats[key]
-    for (row, col), f in sheet.formulas.items():
+    for (row, col), f in sheet.formulas.items():  # their values are filled in by patch_package
         cell = ws.cell(row, col)
         cell.value = _formula_value(f, row, col, sheet.spills.get((row, col)))
         if (row, col) in formats:
@@ -94,21 +98,31 @@ def _write_cells(ws, sheet: Sheet) -> None:
 
 
 def _set_constant(cell, value) -> None:
+    if type(value) is float:  # most cells; written in full, as openpyxl's own "%.16g" can lose the last bit
+        _set_cached(cell, value)
     # Set the type explicitly: openpyxl would read text starting with '=' as a formula and '#N/A' as an error.
-    if isinstance(value, ExcelError):
+    elif isinstance(value, ExcelError):
         cell._value, cell.data_type = value.code, "e"
     elif isinstance(value, str):
         cell.value = value  # validates characters XML cannot hold
         cell.data_type = "s"
-    else:
+    elif isinstance(value, bool):
         cell.value = value
+    else:
+        _set_cached(cell, value)
+
+
+def _set_cached(cell, value) -> None:
+    t, text = cached_value(value)
+    # openpyxl writes a str _value as it is, and data_type as t ("n" for a number, "str" for text)
+    cell._value, cell.data_type = text, t or "n"
 
 
 def _formula_value(f: Formula, row: int, col: int, spill: Area | None):
     text = unparse(f.ast, row, col, for_file=True) if f.ast is not None else f.text
     if f.dynamic:
         # Excel stores a dynamic formula as an array formula over its spill range (one cell before it spills);
-        # mark_dynamic adds the cm metadata that tells it apart from a legacy one.
+        # patch_package adds the cm metadata that tells it apart from a legacy one.
         area = spill or Area(None, row, col, row, col)
         return ArrayFormula(area.a1(with_sheet=False), text)
     if f.array is not None:
@@ -137,18 +151,16 @@ def _table(table) -> XlTable:
     return xl
 
 
-def atomic_save(book: openpyxl.Workbook, path: Path, dynamic: dict[str, set[str]] | None = None) -> None:
-    """Write to a temporary sibling of `path`, fsync it, then rename it over `path`. `dynamic` maps sheet names
-    to the cells whose array formulas are dynamic arrays (see `dynamic_anchors`)."""
+def atomic_save(book: openpyxl.Workbook, wb: Workbook, path: Path) -> None:
+    """Write `book`, made from `wb`, to a temporary sibling of `path`, fsync it, then rename it over `path`.
+    openpyxl cannot write cached values of formulas or cm: its package is finished by `patch_package`."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as fh:  # created with the usual umask, unlike mkstemp's 0600
-            if dynamic:  # openpyxl cannot write cm: rewrite its package on the way to the temporary file
-                buffer = io.BytesIO()
-                book.save(buffer)
-                mark_dynamic(buffer, fh, dynamic)
-            else:
-                book.save(fh)
+            buffer = io.BytesIO()
+            book.save(buffer)
+            buffer.seek(0)
+            patch_package(buffer, fh, wb)
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():

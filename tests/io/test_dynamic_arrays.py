@@ -10,7 +10,7 @@ import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
 from gdsheet.io import load_workbook, save_workbook
-from gdsheet.io.dynamic_arrays import CONTENT_TYPE, METADATA_PART, REL_TYPE
+from gdsheet.io.xlsx_patch import CONTENT_TYPE, METADATA_PART, REL_TYPE
 from gdsheet.refs import Area, parse_area
 from gdsheet.resources import resource_path
 from gdsheet.sheet.workbook import Workbook

@@ -69,7 +69,7 @@ def test_round_trip_keeps_content(wb, tmp_path):
     t = back.tables["SCORES"]
     assert (t.area, t.columns, t.style) == (Area("Data", 1, 1, 3, 2), ["Name", "Score"], "TableStyleLight1")
     assert (back.calc.iterate, back.calc.iterate_count) == (True, 25)
-    assert back.calc.full_calc_on_load  # no cached values are written, so readers must recalculate
+    assert back.calc.full_calc_on_load  # Excel recalculates on open; the cached values are for readers that do not
     back.recalculate()
     assert back.get("Model", 1, 2) == pytest.approx(14.8) and back.get("Model", 2, 2) == "y"
     assert back.get("Data", 1, 4) == 3.5 and back.get("Model", 3, 5) == 6 and back.get("Model", 6, 1) == 20
