@@ -115,12 +115,10 @@ class RenameSheet(QUndoCommand):
         self.doc.sheets_changed.emit()
 
 
-class RemoveSheet(QUndoCommand):
-    """Delete a sheet; undo puts the same sheet object back with its names and tables, and recalculates."""
+class _Detached:
+    """A sheet taken out of its workbook with its sheet-scoped names and tables, ready to be put back as it was."""
 
     def __init__(self, doc: Document, name: str):
-        super().__init__(f"Delete sheet {name}")
-        self.doc = doc
         wb = doc.wb
         self.sheet = wb.sheet(name)
         self.index = wb.sheets.index(self.sheet)
@@ -128,34 +126,54 @@ class RemoveSheet(QUndoCommand):
         self.names = {k: v for k, v in wb.names.items() if k[0] is not None and k[0].lower() == low}
         self.tables = {k: t for k, t in wb.tables.items() if t.sheet.lower() == low}
 
-    def redo(self) -> None:
-        self.doc.wb.remove_sheet(self.sheet.name)
-        self.doc.sheets_changed.emit()
+    def take_out(self, doc: Document) -> None:
+        doc.wb.remove_sheet(self.sheet.name)
+        doc.sheets_changed.emit()
 
-    def undo(self) -> None:
-        wb = self.doc.wb
+    def put_back(self, doc: Document) -> None:
+        wb = doc.wb
         wb.sheets.insert(self.index, self.sheet)
         wb.names.update(self.names)
         wb.tables.update(self.tables)
         wb.active = self.index
         wb.engine.invalidate()
         wb.recalculate()
-        self.doc.sheets_changed.emit()
+        doc.sheets_changed.emit()
+
+
+class RemoveSheet(QUndoCommand):
+    """Delete a sheet; undo puts the same sheet object back with its names and tables, and recalculates."""
+
+    def __init__(self, doc: Document, name: str):
+        super().__init__(f"Delete sheet {name}")
+        self.doc = doc
+        self.detached = _Detached(doc, name)
+
+    def redo(self) -> None:
+        self.detached.take_out(self.doc)
+
+    def undo(self) -> None:
+        self.detached.put_back(self.doc)
 
 
 class BuildSheet(QUndoCommand):
-    """A new sheet written by `build(wb) -> sheet name` (a report, an imported CSV); undo removes it."""
+    """A new sheet written by `build(wb) -> sheet name` (a report, an imported CSV). It is built here, so a
+    failure (an unreadable file) raises before anything is pushed; undo takes the sheet out, redo puts it back."""
 
     def __init__(self, doc: Document, text: str, build):
         super().__init__(text)
-        self.doc, self.build, self.name = doc, build, None
+        self.doc = doc
+        wb = doc.wb
+        self.detached = _Detached(doc, build(wb))
+        self._pushed = False
 
     def redo(self) -> None:
-        wb = self.doc.wb
-        self.name = self.build(wb)
-        wb.active = wb.sheets.index(wb.sheet(self.name))
+        if self._pushed:
+            self.detached.put_back(self.doc)
+            return
+        self._pushed = True  # the first redo (the push) shows the sheet built in __init__
+        self.doc.wb.active = self.detached.index
         self.doc.sheets_changed.emit()
 
     def undo(self) -> None:
-        self.doc.wb.remove_sheet(self.name)
-        self.doc.sheets_changed.emit()
+        self.detached.take_out(self.doc)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from gdsheet.errors import ExcelError
 from gdsheet.gui.document import DEPENDENT, OBJECTIVE, VARIABLE, Document
-from gdsheet.gui.numfmt import GENERAL_WIDTH, format_value
+from gdsheet.gui.numfmt import GENERAL_WIDTH, format_color, format_value
 from gdsheet.refs import MAX_COL, MAX_ROW, col_letter
 from gdsheet.values import format_number
 
@@ -114,8 +114,12 @@ class SheetModel(QAbstractTableModel):
                 horizontal = Qt.AlignmentFlag.AlignLeft
             return horizontal | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.ForegroundRole:
-            if isinstance(sheet.cells.get(key), ExcelError):
+            value = sheet.cells.get(key)
+            if isinstance(value, ExcelError):
                 return QBrush(ERROR_FOREGROUND)
+            fmt_color = format_color(value, sheet.number_formats.get(key))
+            if fmt_color is not None:
+                return QBrush(QColor(fmt_color))
             color = ROLE_FOREGROUND.get(self.doc.roles.get((sheet.name, *key)))
             return None if color is None else QBrush(color)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -135,6 +139,8 @@ class SheetModel(QAbstractTableModel):
         f = sheet.formulas.get(key)
         if f is not None and f.error is not None and f.error.detail and f.error.detail not in lines[0:1]:
             lines.append(f.error.detail)
+        if (sheet.name, *key) in self.doc.wb.engine.circular:
+            lines.append(f"Circular reference ({self.doc.wb.engine.circular_note}): shown as 0, as Excel does")
         role = self.doc.roles.get((sheet.name, *key))
         if role:
             lines.append(ROLE_NAMES[role])

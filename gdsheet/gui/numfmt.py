@@ -61,13 +61,31 @@ def _text_section(text: str, fmt: str | None) -> str:
     return text
 
 
-def _format_number(v: float, fmt: str, width: int) -> str:
+_COLORS = {"black": "#000000", "blue": "#0000ff", "cyan": "#00ffff", "green": "#00ff00", "magenta": "#ff00ff",
+           "red": "#ff0000", "white": "#ffffff", "yellow": "#ffff00"}
+_COLOR = re.compile(r"\[(black|blue|cyan|green|magenta|red|white|yellow)\]", re.I)
+
+
+def _section(v: float, fmt: str) -> tuple[str, float]:
+    """The section of `fmt` that shows `v`, and the value it shows (the negative section shows its own sign)."""
     sections = _split_sections(fmt)
-    section, value = sections[0], v
     if v < 0 and len(sections) >= 2 and sections[1]:
-        section, value = sections[1], -v  # the negative section shows its own sign, if any
-    elif v == 0 and len(sections) >= 3:
-        section = sections[2]
+        return sections[1], -v
+    if v == 0 and len(sections) >= 3:
+        return sections[2], v
+    return sections[0], v
+
+
+def format_color(value, fmt: str | None) -> str | None:
+    """The colour a format gives this value ("#ff0000" for [Red]), or None: negatives in red, as Excel shows."""
+    if not fmt or "[" not in fmt or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    m = _COLOR.search(_section(float(value), fmt)[0])
+    return None if m is None else _COLORS[m.group(1).lower()]
+
+
+def _format_number(v: float, fmt: str, width: int) -> str:
+    section, value = _section(v, fmt)
     plain = _BRACKET.sub(lambda m: _currency(m.group(0)), section).strip()
     if not plain or plain.lower() == "general":
         return general(value, width)

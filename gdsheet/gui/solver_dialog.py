@@ -202,6 +202,10 @@ class SolverDialog(QDialog):
 
     def _method_changed(self) -> None:
         method = self.method.currentData()
+        if method != "lbfgs" and not self.lr.isEnabled():
+            # the box showed L-BFGS's unused rate (its models store 1): Adam or plain descent at 1 jumps
+            # straight off the start, so leaving L-BFGS starts from the usual default instead
+            self.lr.setValue(SolverOptions().lr)
         self.lr.setEnabled(method != "lbfgs")
         self.momentum.setEnabled(method == "momentum")
 

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from gdsheet.errors import GdsheetError
@@ -157,8 +157,7 @@ class SolveController(QObject):
         if run is None:
             return False
         self.run = run
-        self.window.loss_plot.reset(_plot_title(model))
-        self.window.loss_plot.show()
+        self._show_plot(_plot_title(model), run.objective)
         self.runner = SolveRunner(run.solve)
         self.runner.stepped.connect(self._stepped)
         self.runner.finished.connect(self._finished)
@@ -166,6 +165,20 @@ class SolveController(QObject):
         self.running_changed.emit(True)
         self.runner.start()
         return True
+
+    def _show_plot(self, title: str, objective: CellId) -> None:
+        """Start the loss plot afresh, docked beside the grid, with the objective cell kept in view."""
+        win, plot = self.window, self.window.loss_plot
+        appearing = plot.isHidden()
+        plot.reset(title)
+        plot.show()
+        if appearing and not plot.isFloating():
+            # a third of the window: the grid keeps the loss cell and the variables around it in sight
+            win.resizeDocks([plot], [max(win.width() // 3, 320)], Qt.Orientation.Horizontal)
+        win.layout().activate()  # the grid's new width, before scrolling within it
+        s, r, c = objective
+        if s.lower() == win.model.sheet_name.lower():
+            win.view.scrollTo(win.model.index(r - 1, c - 1))
 
     def stop(self) -> None:
         if self.runner is not None:
@@ -282,12 +295,12 @@ class SolveController(QObject):
             s = self.stepping = self._prepare(model)
             if s is None:
                 return None
-            self.window.loss_plot.reset(_plot_title(model) + ", step by step")
-            self.window.loss_plot.show()
+            self._show_plot(_plot_title(model) + ", step by step", s.objective)
         p = s.solve.step()
         self.doc.undo.push(set_values_command(self.doc, "Solver step", s.variables, p.values, SOLVER_STEP_ID))
         s.last_values = tuple(float(v) for v in p.values)
-        self.window.loss_plot.append(np.array([p.iteration]), np.array([p.loss]))
+        if not p.done:  # the final record repeats the last iteration (or the best point): no new point
+            self.window.loss_plot.append(np.array([p.iteration]), np.array([p.loss]))
         self.progressed.emit(_status(p) + (f" · gradient norm {p.grad_norm:.4g}" if p.grad_norm else ""))
         if p.done and p.message:
             self.progressed.emit(p.message)

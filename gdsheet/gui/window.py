@@ -250,6 +250,11 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.formula_bar.show_cell(cell_name(row, col), text)
 
     def _cells_changed(self, changed) -> None:
+        circular = self.doc.wb.engine.circular
+        if circular and not circular.isdisjoint(changed):
+            # Excel shows 0 in the cells of a circular reference and warns; so do we
+            self.statusBar().showMessage(f"Circular reference: {self.doc.wb.engine.circular_note}. Those cells "
+                                         "show 0 until the cycle is broken (or iterative calculation is on).", 15000)
         if self.current_id() in changed:
             self._update_formula_bar()
         if self.stats.text() or len(changed) < 10_000:

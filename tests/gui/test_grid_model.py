@@ -93,3 +93,14 @@ def test_grows_when_a_cell_past_the_end_changes(qtbot):
     with qtbot.waitSignal(m.rowsInserted):
         doc.notify({("S", MIN_ROWS + 5, 1)})
     assert m.rowCount() > MIN_ROWS + 5
+
+
+def test_a_format_colours_its_section(qapp):
+    doc, m = make()
+    fmt = '#,##0.00\\ "€";[Red]\\-#,##0.00\\ "€"'  # a common Excel currency format: negatives in red
+    for row, v in ((2, -3.0), (3, 3.0)):
+        doc.wb.set_value("S", row, 1, v)
+        doc.wb.sheet("S").number_formats[(row, 1)] = fmt
+    red, plain = m.data(m.index(1, 0), Qt.ItemDataRole.ForegroundRole), m.data(m.index(2, 0),
+                                                                              Qt.ItemDataRole.ForegroundRole)
+    assert m.data(m.index(1, 0), D) == "-3.00 €" and red.color().name() == "#ff0000" and plain is None

@@ -61,6 +61,16 @@ def test_solve_curve_fit_through_the_dialog(qtbot, window):
     assert value(window, 4, 2) == pytest.approx(after)
 
 
+def test_leaving_lbfgs_starts_from_the_default_learning_rate(qtbot, window):
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))  # an L-BFGS model: its unused rate is stored as 1
+    assert dialog.method.currentData() == "lbfgs" and dialog.lr.value() == 1.0
+    dialog.method.setCurrentIndex(dialog.method.findData("adam"))
+    assert dialog.lr.isEnabled() and dialog.lr.value() == 0.01
+    dialog.lr.setValue(0.05)
+    dialog.method.setCurrentIndex(dialog.method.findData("gd"))
+    assert dialog.lr.value() == 0.05  # a rate the user chose stays
+
+
 def test_stop_midway_and_edits_refused_while_running(qtbot, window):
     dialog = open_example(window, "curve_fit.xlsx", (4, 2))
     dialog.method.setCurrentIndex(1)  # gradient descent
@@ -132,6 +142,15 @@ def test_step_reproduces_the_parabola_trace_and_undoes_at_once(qtbot, window):
     assert shown(window, 1, 1) == "-0.421824"
     window.doc.undo.undo()
     assert value(window, 1, 1) == -3.0
+
+
+def test_stepping_past_a_divergence_plots_each_iteration_once(qtbot, window):
+    dialog = open_example(window, "too_large_lr.xlsx", (1, 2))
+    for _ in range(5):  # 2 -> 6 -> -58.8, then divergence: the best values (x = 2) come back
+        dialog.step_button.click()
+    assert value(window, 1, 1) == 2.0 and "too large" in window.solve_status.text()
+    assert list(window.loss_plot.buffer.x) == [1.0, 2.0]
+    assert list(window.loss_plot.buffer.y) == pytest.approx([729.0, 11891738.0], rel=1e-6)
 
 
 def test_randomize_is_seeded_and_undoable(qtbot, window):
@@ -224,3 +243,16 @@ def test_dialog_edits_constraints_and_options(qtbot, window, monkeypatch):
     assert model.constraints == [Constraint("$B$2", "<=", "5")] and (model.sense, model.target) == ("value", 0.5)
     assert model.options.method == "momentum" and model.options.batch_size == 8
     assert dialog.momentum.isEnabled() and dialog.lr.isEnabled()
+
+
+def test_the_loss_cell_stays_in_sight_beside_the_plot(qtbot, window):
+    assert window.load(str(EXAMPLES / "titanic.xlsx"))
+    window.show_sheet([s.name for s in window.doc.wb.sheets].index("nnet"))
+    window.resize(1280, 800)
+    window.view.go_to(1, 14)  # N1, the loss, near the right edge of the grid before the plot appears
+    dialog = window.solver.open_dialog(window.current_id())
+    dialog.multistart.setValue(1)
+    solve(qtbot, window, dialog, timeout=60_000)
+    viewport = window.view.viewport().rect()
+    assert viewport.contains(window.view.visualRect(window.model.index(0, 13)))
+    assert window.loss_plot.width() < window.width() // 2

@@ -48,6 +48,15 @@ def test_a_bad_formula_shows_its_error_with_the_reason(qtbot, window):
     assert shown(window, 2, 1) == "#DIV/0!"
 
 
+def test_a_circular_reference_is_named_in_the_status_bar_and_tooltip(qtbot, window):
+    type_into(qtbot, window, 1, 2, "=A1+1")
+    type_into(qtbot, window, 1, 1, "=B1*2")
+    assert shown(window, 1, 1) == "0" and shown(window, 1, 2) == "0"
+    assert "Circular reference" in window.statusBar().currentMessage()
+    tip = window.model.data(window.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Circular reference" in tip and "Sheet1!A1" in tip
+
+
 def test_formula_bar_shows_and_commits(qtbot, window):
     window._edit_cell(1, 1, "=1+2")
     window.view.go_to(1, 1)
@@ -193,6 +202,16 @@ def test_import_csv_into_a_new_sheet(qtbot, window, tmp_path):
     assert window.model.sheet_name == "points" and cell(window, 3, 2) == 4.0
     window.doc.undo.undo()
     assert not window.doc.wb.has_sheet("points")
+    window.doc.undo.redo()  # the same sheet comes back, not a second import
+    assert window.model.sheet_name == "points" and cell(window, 3, 2) == 4.0
+
+
+def test_a_csv_that_cannot_be_read_says_so_and_changes_nothing(qtbot, window, tmp_path, monkeypatch):
+    messages = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: messages.append(text))
+    assert not window.import_csv(str(tmp_path / "missing.csv"))
+    assert "missing.csv" in messages[0]
+    assert [s.name for s in window.doc.wb.sheets] == ["Sheet1"] and window.doc.undo.count() == 0
 
 
 @pytest.mark.parametrize("text", ["", "=", "'=1"])
