@@ -170,7 +170,7 @@ class Solve:
                 method.close()
             if outcome in ("stopped", "time limit", "diverged"):
                 break
-        yield from clock.pause(self._final(iteration, best, best_start, outcome, message))
+        yield from clock.pause(self._final(iteration, best, best_start, outcome, message, starts=s + 1))
 
     def _starts(self, gen: torch.Generator) -> Iterator[Tensor]:
         """The given start, then K-1 seeded random starts: uniform in a box around the start as wide as its largest
@@ -198,12 +198,14 @@ class Solve:
         return Progress(iteration, point.objective, best.objective, 0.0, grad_norm, lr,
                         tuple(point.x.tolist()), start=start, violation=point.violation)
 
-    def _final(self, iteration: int, best: Point, best_start: int, outcome: str, message: str | None) -> Progress:
+    def _final(self, iteration: int, best: Point, best_start: int, outcome: str, message: str | None,
+               starts: int = 1) -> Progress:
         o = self.options
+        tolerance = o.tolerance ** 2 if o.method == "lbfgs" else o.tolerance
         words = {
-            "converged": f"converged: the objective improved by less than "
-                         f"{o.tolerance ** 2 if o.method == 'lbfgs' else o.tolerance:g} (relative) over the last "
-                         f"{WINDOW[o.method]} iterations",
+            "converged": f"converged: the objective improved by less than {tolerance:g} (relative) over the last "
+                         f"{WINDOW[o.method]} iterations" if tolerance > 0 else
+                         "converged: the gradient vanished or the method could make no further progress",
             "iteration limit": f"stopped at the iteration limit ({o.iterations}"
                                f"{' per start' if o.multistart > 1 else ''}) before converging",
             "time limit": f"stopped at the time limit of {o.time_limit:g} s",
@@ -211,8 +213,10 @@ class Solve:
         }
         text = message or words[outcome]
         text += f"; objective {best.objective:.10g}"
-        if o.multistart > 1:
-            text += f", the best of {o.multistart} starts (start {best_start + 1})"
+        if starts > 1:
+            text += f", the best of {starts} starts (start {best_start + 1})"
+        elif o.multistart > 1:
+            text += f" (start 1 of {o.multistart})"
         if self.problem.constrained:
             text += f"; largest constraint violation {best.violation:.3g}"
             if best.violation > o.precision:
