@@ -4,12 +4,11 @@ from __future__ import annotations
 import random
 import sys
 from collections import deque
-from graphlib import CycleError, TopologicalSorter
 
 import numpy as np
 
 from gdsheet import errors as E
-from gdsheet.errors import ExcelError, FormulaSyntaxError
+from gdsheet.errors import FormulaSyntaxError
 from gdsheet.formula import parse_cached
 from gdsheet.refs import Area
 from gdsheet.sheet.evaluate import Context, evaluate, to_value
@@ -33,15 +32,15 @@ class Engine:
         self._busy: set[CellId] = set()
         self._changed: set[CellId] = set()
         self._cycles: set[CellId] = set()
-        self._blocked: dict[CellId, Area] = {}
+        self._blocked: dict[CellId, Area] = {}  # #SPILL! anchors -> the range they need, retried when it empties
         self._sheets: dict = {}
-        self._reads: dict[Area, np.ndarray] = {}
-        self._respilled: set[CellId] = set()
+        self._reads: dict[Area, np.ndarray] = {}  # areas read in this pass whose formulas are all computed
+        self._respilled: set[CellId] = set()  # anchors whose spill range changed in this pass
         self._stack: list[CellId] = []  # the formulas being computed, innermost last
         self._tainted: set[CellId] = set()  # computed in this pass from a cell on (or after) a cycle
-        self._last_spill: Area | None = None  # anchors whose spill range changed in this pass  # areas read in this pass whose formulas are all computed
+        self._last_spill: Area | None = None
         self.circular: set[CellId] = set()  # cells on or after a circular reference (Excel shows them as 0)
-        self.circular_note = ""  # #SPILL! anchors -> the range they need, retried when it empties
+        self.circular_note = ""
 
     # ---- the graph ------------------------------------------------------------------------------------------
 
@@ -103,11 +102,12 @@ class Engine:
                 self._cycles.update(self._stack[self._stack.index(cid):])
             elif cid in self._dirty:
                 self._compute(cid)
-            else:
+            elif sh.spilled_from:
                 anchor = sh.spilled_from.get((row, col))
                 if anchor is not None and (sheet, *anchor) in self._dirty:
                     self._compute((sheet, *anchor))
-        if self._stack and (cid in self._cycles or cid in self._tainted or cid in self.circular):
+        if self._stack and (self._cycles or self._tainted or self.circular) and (
+                cid in self._cycles or cid in self._tainted or cid in self.circular):
             self._tainted.add(self._stack[-1])  # it read a cell Excel would not calculate: neither would Excel
         return sh.cells.get((row, col))
 
@@ -175,6 +175,8 @@ class Engine:
                 self._spill(sh, cid, _as_array_result(value, ctx))
             elif f.array is not None:
                 self._fill_array(sh, f.array, _as_array_result(value, ctx))
+            elif type(value) is float:
+                self._store(sh, cid, value)
             else:
                 value = to_value(value, ctx)
                 if isinstance(value, np.ndarray):
@@ -248,20 +250,20 @@ class Engine:
 
     def recalculate_all(self) -> set[CellId]:
         g = self.ensure_graph()
-        return self._run(set(g.precedents))
+        return self._run(set(g.precedents), full=True)
 
     def recalculate_volatile(self) -> set[CellId]:
         g = self.ensure_graph()
         return self._run(self._with_dependents(set(g.volatile)))
 
-    def _run(self, dirty: set[CellId]) -> set[CellId]:
+    def _run(self, dirty: set[CellId], full: bool = False) -> set[CellId]:
         self._reads = {}
         self.circular -= dirty
         self._changed = set()
         self._cycles = set()
         self._tainted = set()
         self._dirty = set(dirty)
-        for cid in self._order(dirty):
+        for cid in self._order(dirty, full):
             if cid in self._dirty:
                 self._compute(cid)
         for _ in range(4):  # a spill that appeared or changed size: its readers may have read too early
@@ -282,23 +284,35 @@ class Engine:
         changed, self._changed = self._changed, set()
         return changed
 
-    def _order(self, cells: set[CellId]) -> list[CellId]:
+    def _order(self, cells: set[CellId], full: bool = False) -> list[CellId]:
+        """An evaluation order for `cells` (precedents first). A full recalculation's order is kept on the graph
+        and reused until the graph or the spill ranges change."""
         g = self.graph
         spills = [(sh.name, a, (sh.name, *anchor)) for sh in self.wb.sheets for anchor, a in sh.spills.items()]
-        graph = {}
-        for cid in cells:
-            preds = [p for p in g.formula_precedents(cid) if p in cells]
+        if full:
+            if g.full_order is not None and g.full_order[0] == spills:
+                return g.full_order[1]
+            cells_in_order = g.precedents.keys()  # the same cells as `cells`, in a reproducible order
+        else:
+            cells_in_order = cells
+
+        def preds(cid):
+            out = [p for p in g.formula_precedents(cid) if p in cells]
             if spills:
                 prec = g.precedents.get(cid)
                 for sheet, area, anchor in spills:
                     if anchor in cells and anchor != cid and any(_overlaps(a, area) for a in prec.areas):
-                        preds.append(anchor)
-            graph[cid] = preds
-        try:
-            return list(TopologicalSorter(graph).static_order())
-        except CycleError:
+                        out.append(anchor)
+            return out
+
+        order = _depth_first(cells_in_order, preds)
+        if order is None:
             # cells on cycles come out as components, in dependency order; reading each other marks the cycle
-            return [cid for component in strongly_connected(graph) for cid in sorted(component)]
+            graph = {cid: preds(cid) for cid in cells_in_order}
+            order = [cid for component in strongly_connected(graph) for cid in sorted(component)]
+        if full:
+            g.full_order = (spills, order)
+        return order
 
     def _zero_circular(self) -> None:
         """Iterative calculation off: do what Excel does. The cells found on a cycle, and the cells computed from
@@ -463,6 +477,32 @@ def _result(v):
 
 def _num(v) -> float:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+
+
+def _depth_first(cells, preds) -> list[CellId] | None:
+    """The cells with each one after its precedents (depth-first, iteratively); None when there is a cycle."""
+    order: list[CellId] = []
+    done: dict[CellId, bool] = {}  # False while on the current path, True once placed
+    for root in cells:
+        if root in done:
+            continue
+        done[root] = False
+        stack = [(root, iter(preds(root)))]
+        while stack:
+            cid, todo = stack[-1]
+            for p in todo:
+                state = done.get(p)
+                if state is None:
+                    done[p] = False
+                    stack.append((p, iter(preds(p))))
+                    break
+                if state is False:
+                    return None
+            else:
+                stack.pop()
+                done[cid] = True
+                order.append(cid)
+    return order
 
 
 def _overlaps(a: Area, b: Area) -> bool:

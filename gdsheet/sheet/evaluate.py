@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import operator
+from typing import Callable
 
 import numpy as np
 
@@ -14,6 +16,8 @@ from gdsheet.functions import FUNCTIONS
 from gdsheet.functions.operators import BINARY_OPS, UNARY_OPS
 from gdsheet.functions.registry import SCALAR_KINDS, FunctionSpec
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
+from gdsheet.sheet.references import (_area, _intersect, _on_sheet, _range_op, _union, intersect_implicitly,
+                                       to_value)
 from gdsheet.sheet.structured import resolve_structured
 from gdsheet.values import MultiArea, to_bool, to_number, to_text
 
@@ -82,39 +86,7 @@ class Context:
         return (row, col) in self.engine.wb.sheet(sheet).formulas
 
 
-# ---- references -------------------------------------------------------------------------------------------
-
-def _cell_area(n: A.CellRef, ctx: Context):
-    r = n.row if n.row_abs else n.row + ctx.row
-    c = n.col if n.col_abs else n.col + ctx.col
-    if not (1 <= r <= MAX_ROW and 1 <= c <= MAX_COL):
-        return E.REF.because("the reference points outside the grid")
-    return _on_sheet(n.sheet, ctx, r, c, r, c)
-
-
-def _area(n: A.AreaRef, ctx: Context):
-    if n.r1 is None:
-        r1, r2 = 1, MAX_ROW
-    else:
-        r1, r2 = (n.r1 if n.r1_abs else n.r1 + ctx.row), (n.r2 if n.r2_abs else n.r2 + ctx.row)
-    if n.c1 is None:
-        c1, c2 = 1, MAX_COL
-    else:
-        c1, c2 = (n.c1 if n.c1_abs else n.c1 + ctx.col), (n.c2 if n.c2_abs else n.c2 + ctx.col)
-    if not (1 <= min(r1, r2) and max(r1, r2) <= MAX_ROW and 1 <= min(c1, c2) and max(c1, c2) <= MAX_COL):
-        return E.REF.because("the reference points outside the grid")
-    return _on_sheet(n.sheet, ctx, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
-
-
-def _on_sheet(sheet: str | None, ctx: Context, r1: int, c1: int, r2: int, c2: int):
-    if sheet is None:
-        return Area(ctx.sheet, r1, c1, r2, c2)
-    try:
-        name = ctx.engine.wb.sheet(sheet).name
-    except KeyError:
-        return E.REF.because(f"there is no sheet named {sheet!r}")
-    return Area(name, r1, c1, r2, c2)
-
+# ---- names ------------------------------------------------------------------------------------------------
 
 def _name(n: A.Name, ctx: Context):
     if n.sheet is None and ctx.locals and n.name.upper() in ctx.locals:
@@ -134,126 +106,151 @@ def _name(n: A.Name, ctx: Context):
     return evaluate(node, sub)
 
 
-def _range_op(left, right, ctx: Context):
-    """A:B — the bounding box of two references on one sheet."""
-    if isinstance(left, ExcelError):
-        return left
-    if isinstance(right, ExcelError):
-        return right
-    if not (isinstance(left, Area) and isinstance(right, Area)) or left.sheet != right.sheet:
-        return E.VALUE.because("':' needs two references on one sheet")
-    return Area(left.sheet, min(left.r1, right.r1), min(left.c1, right.c1), max(left.r2, right.r2),
-                max(left.c2, right.c2))
+# ---- evaluation: each distinct tree is compiled once into a closure over the context ----------------------
+#
+# Trees are interned (a filled-down column shares one), so a recalculation compiles a handful of trees and then
+# calls closures: no per-node type dispatch, arguments prepared by a plan made once per call site.
 
+_COMPILED: dict[int, tuple[A.Node, Callable]] = {}  # id(tree) -> (tree, closure); the tree is kept so ids stay unique
+_COMPILED_LIMIT = 100_000
 
-def _intersect(left, right):
-    if isinstance(left, ExcelError):
-        return left
-    if isinstance(right, ExcelError):
-        return right
-    if not (isinstance(left, Area) and isinstance(right, Area)):
-        return E.VALUE.because("a space between references means intersection; these are not references")
-    if left.sheet != right.sheet:
-        return E.NULL
-    r1, c1, r2, c2 = max(left.r1, right.r1), max(left.c1, right.c1), min(left.r2, right.r2), min(left.c2, right.c2)
-    if r1 > r2 or c1 > c2:
-        return E.NULL.because("the references do not intersect")
-    return Area(left.sheet, r1, c1, r2, c2)
-
-
-def _union(left, right):
-    if isinstance(left, ExcelError):
-        return left
-    if isinstance(right, ExcelError):
-        return right
-    areas = []
-    for v in (left, right):
-        if isinstance(v, Area):
-            areas.append(v)
-        elif isinstance(v, MultiArea):
-            areas.extend(v.areas)
-        else:
-            return E.VALUE.because("',' between references means union; these are not references")
-    return MultiArea(tuple(areas))
-
-
-def intersect_implicitly(ref, ctx: Context):
-    """Legacy Excel's reading of a multi-cell reference where one value is expected: the cell in the host's row
-    (for a column) or column (for a row); #VALUE! when there is none."""
-    if isinstance(ref, MultiArea):
-        return E.VALUE.because("a union of references cannot give one value")
-    if ref.is_cell:
-        return ctx.engine.cell_value(ref.sheet, ref.r1, ref.c1)
-    row = ref.r1 if ref.rows == 1 else ctx.row if ref.r1 <= ctx.row <= ref.r2 else None
-    col = ref.c1 if ref.cols == 1 else ctx.col if ref.c1 <= ctx.col <= ref.c2 else None
-    if row is None or col is None:
-        return E.VALUE.because(f"{ref.a1(False)} has no cell in this formula's row or column")
-    return ctx.engine.cell_value(ref.sheet, row, col)
-
-
-def to_value(v, ctx: Context):
-    """A reference made into the value(s) it holds: one cell -> scalar, several -> array (array mode) or the
-    implicitly intersected cell (legacy mode)."""
-    if isinstance(v, Area):
-        if v.is_cell:
-            return ctx.engine.cell_value(v.sheet, v.r1, v.c1)
-        return ctx.read(v) if ctx.array else intersect_implicitly(v, ctx)
-    if isinstance(v, MultiArea):
-        return E.VALUE.because("a union of references cannot be used as a value")
-    return v
-
-
-# ---- evaluation -------------------------------------------------------------------------------------------
 
 def evaluate(n: A.Node, ctx: Context):
     """The value of a node: scalar, 2-D object array, or a reference (Area / MultiArea) left unread."""
+    hit = _COMPILED.get(id(n))
+    if hit is None:
+        if len(_COMPILED) >= _COMPILED_LIMIT:
+            _COMPILED.clear()
+        hit = _COMPILED[id(n)] = (n, _compile(n))
+    return hit[1](ctx)
+
+
+def _compile(n: A.Node) -> Callable:
+    """A closure ctx -> the node's value, as described in evaluate."""
     t = type(n)
-    if t is A.Number:
-        return n.value
+    if t is A.Number or t is A.Text or t is A.Bool:
+        value = n.value
+        return lambda ctx: value
     if t is A.CellRef:
-        return _cell_area(n, ctx)
+        return _compile_cell(n, False)
     if t is A.Binary:
-        op = n.op
-        if op == ":":
-            return _range_op(evaluate(n.left, ctx), evaluate(n.right, ctx), ctx)
-        if op == " ":
-            return _intersect(evaluate(n.left, ctx), evaluate(n.right, ctx))
-        if op == ",":
-            return _union(evaluate(n.left, ctx), evaluate(n.right, ctx))
-        a = to_value(evaluate(n.left, ctx), ctx)
-        b = to_value(evaluate(n.right, ctx), ctx)
-        return lift(BINARY_OPS[op], (a, b))
+        return _compile_binary(n)
     if t is A.Call:
-        return call(n, ctx)
+        return _compile_call(n)
     if t is A.AreaRef:
-        return _area(n, ctx)
-    if t is A.Text:
-        return n.value
-    if t is A.Bool:
-        return n.value
+        return lambda ctx: _area(n, ctx)
     if t is A.Unary:
-        v = evaluate(n.operand, ctx)
-        if n.op == "@":
-            return intersect_implicitly(v, ctx) if isinstance(v, (Area, MultiArea)) else _first(v)
-        return lift(UNARY_OPS[n.op], (to_value(v, ctx),))
+        return _compile_unary(n)
     if t is A.Name:
-        return _name(n, ctx)
+        return lambda ctx: _name(n, ctx)
     if t is A.StructRef:
-        return resolve_structured(n, ctx)
+        return lambda ctx: resolve_structured(n, ctx)
     if t is A.ErrorLit:
-        return E.error_from_code(n.code)
+        return lambda ctx: E.error_from_code(n.code)
     if t is A.ArrayLit:
-        out = np.empty((len(n.rows), len(n.rows[0])), dtype=object)
-        for i, r in enumerate(n.rows):
-            for j, v in enumerate(r):
-                out[i, j] = evaluate(v, ctx)
-        return out
+        rows = [[_compile(v) for v in r] for r in n.rows]
+
+        def array(ctx):
+            out = np.empty((len(rows), len(rows[0])), dtype=object)
+            for i, r in enumerate(rows):
+                for j, f in enumerate(r):
+                    out[i, j] = f(ctx)
+            return out
+        return array
     if t is A.SpillRef:
-        target = evaluate(n.target, ctx)
-        return ctx.engine.spill_area(target) if isinstance(target, Area) else target
+        target = _compile(n.target)
+
+        def spill(ctx):
+            v = target(ctx)
+            return ctx.engine.spill_area(v) if isinstance(v, Area) else v
+        return spill
     if t is A.Missing:
-        return None
-    raise TypeError(f"cannot evaluate {n!r}")
+        return lambda ctx: None
+
+    def unknown(ctx):
+        raise TypeError(f"cannot evaluate {n!r}")
+    return unknown
+
+
+def _compile_value(n: A.Node) -> Callable:
+    """A closure ctx -> to_value(the node's value): a cell reference reads the cell without building an Area."""
+    t = type(n)
+    if t is A.Number or t is A.Text or t is A.Bool or t is A.Missing:
+        return _compile(n)
+    if t is A.CellRef:
+        return _compile_cell(n, True)
+    if (t is A.Binary and n.op not in _REFERENCE_OPS) or (t is A.Unary and n.op != "@"):
+        return _compile(n)  # operators give values, never references
+    f = _compile(n)
+    return lambda ctx: to_value(f(ctx), ctx)
+
+
+def _compile_cell(n: A.CellRef, value: bool) -> Callable:
+    row, col, row_abs, col_abs, sheet = n.row, n.col, n.row_abs, n.col_abs, n.sheet
+    if value and sheet is None:
+        def cell_value(ctx):
+            r = row if row_abs else row + ctx.row
+            c = col if col_abs else col + ctx.col
+            if 1 <= r <= MAX_ROW and 1 <= c <= MAX_COL:
+                return ctx.engine.cell_value(ctx.sheet, r, c)
+            return E.REF.because("the reference points outside the grid")
+        return cell_value
+
+    def cell(ctx):
+        r = row if row_abs else row + ctx.row
+        c = col if col_abs else col + ctx.col
+        if not (1 <= r <= MAX_ROW and 1 <= c <= MAX_COL):
+            return E.REF.because("the reference points outside the grid")
+        area = _on_sheet(sheet, ctx, r, c, r, c)
+        return to_value(area, ctx) if value else area
+    return cell
+
+
+_REFERENCE_OPS = {":": _range_op, " ": lambda a, b, ctx: _intersect(a, b), ",": lambda a, b, ctx: _union(a, b)}
+# float op float needs none of the coercions: the same arithmetic as operators.arithmetic, without the calls
+_FLOAT_OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul}
+
+
+def _compile_binary(n: A.Binary) -> Callable:
+    op = n.op
+    if op in _REFERENCE_OPS:
+        combine, left, right = _REFERENCE_OPS[op], _compile(n.left), _compile(n.right)
+        return lambda ctx: combine(left(ctx), right(ctx), ctx)
+    fn, left, right = BINARY_OPS[op], _compile_value(n.left), _compile_value(n.right)
+    fast = _FLOAT_OPS.get(op)
+
+    def binary(ctx):
+        a = left(ctx)
+        b = right(ctx)
+        if type(a) is float and type(b) is float:
+            if fast is not None:
+                r = fast(a, b)
+                return r if math.isfinite(r) else E.NUM
+            if op == "/" and b != 0.0:
+                r = a / b
+                return r if math.isfinite(r) else E.NUM
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return lift(fn, (a, b))
+        return fn(a, b)
+    return binary
+
+
+def _compile_unary(n: A.Unary) -> Callable:
+    if n.op == "@":
+        operand = _compile(n.operand)
+
+        def at(ctx):
+            v = operand(ctx)
+            return intersect_implicitly(v, ctx) if isinstance(v, (Area, MultiArea)) else _first(v)
+        return at
+    fn, operand, negate = UNARY_OPS[n.op], _compile_value(n.operand), n.op == "-"
+
+    def unary(ctx):
+        v = operand(ctx)
+        if negate and type(v) is float:
+            return -v
+        return lift(fn, (v,)) if isinstance(v, np.ndarray) else fn(v)
+    return unary
 
 
 def _first(v):
@@ -285,53 +282,91 @@ def _element(a, i: int, j: int):
     return a[ii, jj] if ii < h and jj < w else E.NA
 
 
-def call(n: A.Call, ctx: Context):
+def _compile_call(n: A.Call) -> Callable:
     name = n.name.upper()
     if name == "LET":
-        return _let(n, ctx)
+        return lambda ctx: _let(n, ctx)
     spec = FUNCTIONS.get(name)
+    body = _call_body(n, name, spec)
+
+    def call(ctx):
+        nonlocal spec, body
+        if FUNCTIONS.get(name) is not spec:  # the table changed since this was compiled (a test's stand-in)
+            spec = FUNCTIONS.get(name)
+            body = _call_body(n, name, spec)
+        return body(ctx)
+    return call
+
+
+# how call_body prepares each argument (from the parameter kinds)
+_SCALAR, _ANY, _NUMS, _NUMSA, _VALUES, _REF, _LAZY, _NONE = range(8)
+_STEP_OF_KIND = {"nums": _NUMS, "numsa": _NUMSA, "values": _VALUES, "ref": _REF, "any": _ANY}
+
+
+def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
+    """The closure for a call to a known function: each argument evaluated and prepared as its kind says."""
     if spec is None:
-        return E.NAME.because(f"{name} is not a function gdsheet knows")
+        return lambda ctx: E.NAME.because(f"{name} is not a function gdsheet knows")
     nargs = len(n.args)
     if nargs < spec.min_args or (spec.max_args is not None and nargs > spec.max_args):
-        return E.VALUE.because(f"{name} takes {_arity(spec)} arguments, not {nargs}")
-    args: list = []
-    lifted = False
+        return lambda ctx: E.VALUE.because(f"{name} takes {_arity(spec)} arguments, not {nargs}")
+    steps = []
     for i, node in enumerate(n.args):
         kind = spec.kind_of(i)
         if kind == "lazy":
-            args.append(_thunk(node, ctx))
-            continue
-        if type(node) is A.Missing:
-            if kind in ("nums", "numsa"):
-                continue
-            args.append(None)
-            continue
-        v = evaluate(node, ctx.derive(array=True) if kind == "values" and not ctx.array else ctx)
-        if kind in SCALAR_KINDS:
-            v = to_value(v, ctx)
-            if isinstance(v, np.ndarray):
-                if v.shape == (1, 1):
-                    v = v[0, 0]
-                else:
-                    lifted = True
-        elif kind == "nums" or kind == "numsa":
-            v = collect_numbers(v, ctx, kind == "numsa")
-            if isinstance(v, ExcelError):
-                return v
-        elif kind == "values":
-            if isinstance(v, (Area, MultiArea)):
-                v = ctx.read(v)
-            elif not isinstance(v, np.ndarray):
-                v = np.array([[v]], dtype=object)
-        elif kind == "ref":
-            if not isinstance(v, (Area, MultiArea)):
-                return v if isinstance(v, ExcelError) else E.VALUE.because(f"{name} needs a reference")
-        args.append(v)
-    if lifted:
-        scalar_positions = [i for i in range(len(args)) if spec.kind_of(i) in SCALAR_KINDS]
-        return lift(lambda *xs: _invoke(spec, ctx, _prepare(spec, xs)), args, scalar_positions)
-    return _invoke(spec, ctx, _prepare(spec, args))
+            steps.append((_LAZY, _compile(node)))
+        elif type(node) is A.Missing:
+            if kind not in ("nums", "numsa"):  # an omitted aggregate argument is skipped
+                steps.append((_NONE, None))
+        elif kind in SCALAR_KINDS:
+            steps.append((_SCALAR, _compile_value(node)))
+        else:
+            steps.append((_STEP_OF_KIND[kind], _compile(node)))
+    # scalar coercions, by position in the prepared argument list (after skipped arguments)
+    plan = [(i, kind, _SCALAR_COERCE.get(kind)) for i in range(len(steps))
+            if (kind := spec.kind_of(i)) in SCALAR_KINDS and kind != "scalar?"]
+    scalar_positions = [i for i in range(len(steps)) if spec.kind_of(i) in SCALAR_KINDS]
+
+    def call(ctx):
+        args = []
+        lifted = False
+        for step, f in steps:
+            if step == _SCALAR:
+                v = f(ctx)
+                if isinstance(v, np.ndarray):
+                    if v.shape == (1, 1):
+                        v = v[0, 0]
+                    else:
+                        lifted = True
+            elif step == _ANY:
+                v = f(ctx)
+            elif step == _NUMS or step == _NUMSA:
+                v = collect_numbers(f(ctx), ctx, step == _NUMSA)
+                if isinstance(v, ExcelError):
+                    return v
+            elif step == _LAZY:
+                v = _thunk(f, ctx)
+            elif step == _VALUES:
+                v = f(ctx if ctx.array else ctx.derive(array=True))
+                if isinstance(v, (Area, MultiArea)):
+                    v = ctx.read(v)
+                elif not isinstance(v, np.ndarray):
+                    v = np.array([[v]], dtype=object)
+            elif step == _REF:
+                v = f(ctx)
+                if not isinstance(v, (Area, MultiArea)):
+                    return v if isinstance(v, ExcelError) else E.VALUE.because(f"{name} needs a reference")
+            else:
+                v = None
+            args.append(v)
+        if lifted:
+            return lift(lambda *xs: _invoke(spec, ctx, _prepare(plan, list(xs))), args, scalar_positions)
+        return _invoke(spec, ctx, _prepare(plan, args))
+    return call
+
+
+def _thunk(f: Callable, ctx: Context):
+    return lambda: f(ctx)
 
 
 def _arity(spec: FunctionSpec) -> str:
@@ -340,27 +375,26 @@ def _arity(spec: FunctionSpec) -> str:
     return str(spec.min_args) if spec.min_args == spec.max_args else f"{spec.min_args} to {spec.max_args}"
 
 
-def _prepare(spec: FunctionSpec, args):
-    """Coerce scalar arguments to their kinds; the first error (left to right) is returned instead."""
-    out = list(args)
-    for i, v in enumerate(out):
-        kind = spec.kind_of(i)
-        if kind not in SCALAR_KINDS or kind == "scalar?":
-            continue
+def _prepare(plan, args: list):
+    """Coerce scalar arguments (in place) to their kinds; the first error (left to right) is returned instead."""
+    for i, kind, coerce in plan:
+        v = args[i]
+        if coerce is to_number and type(v) is float:
+            continue  # already what to_number would give
         if isinstance(v, ExcelError):
             return v
-        if kind in _SCALAR_COERCE:
+        if coerce is not None:
             if v is None:
                 continue  # a missing/blank scalar stays None: each function knows its default
-            v = _SCALAR_COERCE[kind](v)
+            v = coerce(v)
         elif kind == "int" and v is not None:
             v = to_number(v)
             if not isinstance(v, ExcelError):
                 v = float(math.trunc(v))
         if isinstance(v, ExcelError):
             return v
-        out[i] = v
-    return out
+        args[i] = v
+    return args
 
 
 def _invoke(spec: FunctionSpec, ctx: Context, args):
@@ -392,14 +426,6 @@ def normalise(v):
     if isinstance(v, np.bool_):
         return bool(v)
     return v
-
-
-def _thunk(node: A.Node, ctx: Context):
-    def value():
-        if type(node) is A.Missing:
-            return None
-        return evaluate(node, ctx)
-    return value
 
 
 def collect_numbers(v, ctx: Context, count_text: bool):

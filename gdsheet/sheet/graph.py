@@ -36,35 +36,49 @@ class Graph:
         self.buckets: dict[tuple[str, int, int], set[Area]] = defaultdict(set)
         self.volatile: set[CellId] = set()
         self.formula_rows: dict[tuple[str, int], list[int]] = defaultdict(list)  # (sheet, col) -> sorted rows
+        self.formula_cols: dict[str, set[int]] = defaultdict(set)  # sheet -> columns with formulas
+        self.full_order: tuple | None = None  # (spill ranges, order) of the last full recalculation; see Engine
 
     def add(self, cid: CellId, prec: Precedents) -> None:
-        self.remove(cid)
+        if cid in self.precedents:
+            self.remove(cid)
+        self.full_order = None
         self.precedents[cid] = prec
+        cell_readers = self.cell_readers
         for c in prec.cells:
-            have = self.cell_readers.get(c)
+            have = cell_readers.get(c)
             if have is None:
-                self.cell_readers[c] = cid
+                cell_readers[c] = cid
             elif type(have) is set:
                 have.add(cid)
             elif have != cid:
-                self.cell_readers[c] = {have, cid}
+                cell_readers[c] = {have, cid}
         for a in prec.areas:
-            readers = self.area_readers[a]
-            if not readers:
+            readers = self.area_readers.get(a)
+            if readers is None:
+                readers = self.area_readers[a] = set()
+                buckets = self.buckets
                 for key in _bucket_keys(a):
-                    self.buckets[key].add(a)
+                    buckets[key].add(a)
             readers.add(cid)
         if prec.volatile:
             self.volatile.add(cid)
         rows = self.formula_rows[(cid[0], cid[2])]
-        i = bisect.bisect_left(rows, cid[1])
-        if i == len(rows) or rows[i] != cid[1]:
-            rows.insert(i, cid[1])
+        r = cid[1]
+        if not rows:
+            self.formula_cols[cid[0]].add(cid[2])
+        if not rows or rows[-1] < r:  # formulas mostly arrive row by row
+            rows.append(r)
+        else:
+            i = bisect.bisect_left(rows, r)
+            if i == len(rows) or rows[i] != r:
+                rows.insert(i, r)
 
     def remove(self, cid: CellId) -> None:
         prec = self.precedents.pop(cid, None)
         if prec is None:
             return
+        self.full_order = None
         for c in prec.cells:
             have = self.cell_readers.get(c)
             if have == cid:
@@ -85,6 +99,8 @@ class Graph:
             i = bisect.bisect_left(rows, cid[1])
             if i < len(rows) and rows[i] == cid[1]:
                 rows.pop(i)
+                if not rows:
+                    self.formula_cols[cid[0]].discard(cid[2])
 
     def readers(self, cid: CellId) -> set[CellId]:
         """Formula cells that read cid directly."""
@@ -106,7 +122,15 @@ class Graph:
     def formulas_in(self, area: Area) -> list[CellId]:
         """Formula cells inside an area."""
         out = []
-        for c in range(area.c1, min(area.c2, MAX_COL) + 1):
+        cols = self.formula_cols.get(area.sheet)
+        if not cols:
+            return out
+        c2 = min(area.c2, MAX_COL)
+        if c2 - area.c1 >= len(cols):  # a wide area: visit the few columns that have formulas
+            cols = sorted(c for c in cols if area.c1 <= c <= c2)
+        else:
+            cols = range(area.c1, c2 + 1)
+        for c in cols:
             rows = self.formula_rows.get((area.sheet, c))
             if not rows:
                 continue
@@ -133,39 +157,113 @@ def _bucket_keys(a: Area):
             yield a.sheet, c, b
 
 
+_TEMPLATES: dict[int, tuple[A.Node, tuple | None]] = {}  # id(tree) -> (tree, its references); trees are interned
+_TEMPLATES_LIMIT = 100_000
+
+
 def find_precedents(node: A.Node, sheet: str, row: int, col: int, engine) -> Precedents:
     """The references a formula makes when written in (sheet, row, col)."""
+    hit = _TEMPLATES.get(id(node))
+    if hit is None:
+        if len(_TEMPLATES) >= _TEMPLATES_LIMIT:
+            _TEMPLATES.clear()
+        hit = _TEMPLATES[id(node)] = (node, _template(node))
+    if hit[1] is None:
+        return _walk_precedents(node, sheet, row, col, engine)
+    cell_refs, area_refs, calls, volatile = hit[1]
+    cells: list[CellId] = []
+    areas: list[Area] = []
+    for r, c, r_abs, c_abs, s in cell_refs:
+        s = _sheet_of(engine, s) if s else sheet
+        if not r_abs:
+            r += row
+        if not c_abs:
+            c += col
+        if s and 1 <= r <= MAX_ROW and 1 <= c <= MAX_COL:
+            cells.append((s, r, c))
+    for n in area_refs:
+        s = _sheet_of(engine, n.sheet) if n.sheet else sheet
+        area = _area_in(n, s, row, col)
+        if area is not None:
+            areas.append(area)
+    for name in calls:
+        spec = FUNCTIONS.get(name)
+        if name in _DYNAMIC_REFERENCE_FUNCTIONS or (spec is not None and spec.volatile):
+            volatile = True
+    return Precedents(tuple(cells), tuple(areas), volatile)
+
+
+def _template(node: A.Node) -> tuple | None:
+    """A tree's cell references, area references and function names in the order find_precedents meets them, and
+    whether it has a spill reference; None when it names something (names, tables) resolved per workbook."""
+    cell_refs, area_refs, calls = [], [], []
+    volatile = False
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        t = type(n)
+        if t is A.CellRef:
+            cell_refs.append((n.row, n.col, n.row_abs, n.col_abs, n.sheet))
+        elif t is A.AreaRef:
+            area_refs.append(n)
+        elif t is A.Binary:
+            todo += (n.right, n.left)
+        elif t is A.Unary:
+            todo.append(n.operand)
+        elif t is A.SpillRef:
+            todo.append(n.target)
+            volatile = True  # the spill range is known only after its anchor is computed
+        elif t is A.Call:
+            calls.append(n.name)
+            todo += reversed(n.args)
+        elif t is A.Name or t is A.StructRef:
+            return None
+    return tuple(cell_refs), tuple(area_refs), tuple(calls), volatile
+
+
+def _sheet_of(engine, name: str) -> str | None:
+    try:
+        return engine.wb.sheet(name).name
+    except KeyError:
+        return None
+
+
+def _area_in(n: A.AreaRef, s: str | None, row: int, col: int) -> Area | None:
+    """The area an area reference means in (row, col) on sheet s; None outside the grid or on no sheet."""
+    if n.r1 is None:
+        r1, r2 = 1, MAX_ROW
+    else:
+        r1, r2 = (n.r1 if n.r1_abs else n.r1 + row), (n.r2 if n.r2_abs else n.r2 + row)
+    if n.c1 is None:
+        c1, c2 = 1, MAX_COL
+    else:
+        c1, c2 = (n.c1 if n.c1_abs else n.c1 + col), (n.c2 if n.c2_abs else n.c2 + col)
+    r1, r2, c1, c2 = min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
+    if s and r1 >= 1 and c1 >= 1 and r2 <= MAX_ROW and c2 <= MAX_COL:
+        return Area(s, r1, c1, r2, c2)
+    return None
+
+
+def _walk_precedents(node: A.Node, sheet: str, row: int, col: int, engine) -> Precedents:
+    """find_precedents for a tree with names or structured references, which are followed as the workbook has them."""
     cells: list[CellId] = []
     areas: list[Area] = []
     volatile = False
     seen_names: set = set()
 
-    def sheet_of(name):
-        if name is None:
-            return sheet
-        try:
-            return engine.wb.sheet(name).name
-        except KeyError:
-            return None
-
     def walk(n, host_sheet):
         nonlocal volatile
         t = type(n)
         if t is A.CellRef:
-            s = sheet_of(n.sheet) if n.sheet else host_sheet
+            s = _sheet_of(engine, n.sheet) if n.sheet else host_sheet
             r = n.row if n.row_abs else n.row + row
             c = n.col if n.col_abs else n.col + col
             if s and 1 <= r <= MAX_ROW and 1 <= c <= MAX_COL:
                 cells.append((s, r, c))
         elif t is A.AreaRef:
-            s = sheet_of(n.sheet) if n.sheet else host_sheet
-            r1, r2 = (1, MAX_ROW) if n.r1 is None else ((n.r1 if n.r1_abs else n.r1 + row),
-                                                         (n.r2 if n.r2_abs else n.r2 + row))
-            c1, c2 = (1, MAX_COL) if n.c1 is None else ((n.c1 if n.c1_abs else n.c1 + col),
-                                                        (n.c2 if n.c2_abs else n.c2 + col))
-            r1, r2, c1, c2 = min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
-            if s and r1 >= 1 and c1 >= 1 and r2 <= MAX_ROW and c2 <= MAX_COL:
-                areas.append(Area(s, r1, c1, r2, c2))
+            area = _area_in(n, _sheet_of(engine, n.sheet) if n.sheet else host_sheet, row, col)
+            if area is not None:
+                areas.append(area)
         elif t is A.Binary:
             walk(n.left, host_sheet)
             walk(n.right, host_sheet)
