@@ -30,9 +30,6 @@ def is_reference(v) -> bool:
     return isinstance(v, (Area, MultiArea))
 
 
-def is_array(v) -> bool:
-    return isinstance(v, np.ndarray)
-
 
 def is_number(v) -> bool:
     """A number proper (booleans are not numbers in Excel's range functions)."""
@@ -175,20 +172,3 @@ def compare(a, b) -> int | ExcelError:
     elif ra == 1:
         a, b = a.lower(), b.lower()
     return (a > b) - (a < b)
-
-
-def first_error(*values):
-    """The first ExcelError among values (left to right), else None."""
-    for v in values:
-        if isinstance(v, ExcelError):
-            return v
-    return None
-
-
-def is_finite_number(x: float) -> bool:
-    return math.isfinite(x)
-
-
-def numeric_result(x: float):
-    """A float result, or #NUM! when it overflowed or left the domain (inf / nan)."""
-    return x if math.isfinite(x) else E.NUM

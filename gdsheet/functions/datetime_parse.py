@@ -55,10 +55,6 @@ def serial_from_datetime(t: _dt.datetime) -> float:
     return day + (t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6) / 86400
 
 
-def date_to_serial(d: _dt.date) -> float:
-    return float(serial_from_ymd(d.year, d.month, d.day))
-
-
 # ---- text -> date and time ------------------------------------------------------------------------------------
 
 _TIME = re.compile(r"(?:^|\s+)(\d{1,4}):(\d{1,2})(?::(\d{1,2}(?:\.\d*)?))?(\.\d*)?\s*([ap]m?)?$|"
