@@ -19,12 +19,17 @@ class SetCells(QUndoCommand):
         # `before` given: what undo restores when the cells show something transient now (a run in progress)
         self.before = before if before is not None else [(s, r, c, capture(doc.wb, s, r, c)) for s, r, c, _ in after]
         self.merge_id = merge_id
+        self.also: QUndoCommand | None = None  # done and undone with the cells (a first Step stores its model)
 
     def redo(self) -> None:
+        if self.also is not None:
+            self.also.redo()
         self._apply(self.after)
 
     def undo(self) -> None:
         self._apply(self.before)
+        if self.also is not None:
+            self.also.undo()
 
     def _apply(self, states) -> None:
         self.doc.notify(restore(self.doc.wb, states))
@@ -36,7 +41,7 @@ class SetCells(QUndoCommand):
         return self.merge_id
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetCells) or other.merge_id != self.merge_id or self.merge_id < 0:
+        if not isinstance(other, SetCells) or other.merge_id != self.merge_id or self.merge_id < 0 or other.also:
             return False
         if [k[:3] for k in other.after] != [k[:3] for k in self.after]:
             return False

@@ -1,10 +1,11 @@
-"""Excel number formats for display: General, 0, 0.00, #,##0, 0%, 0.00E+00, currency and dates (no Qt here)."""
+"""Excel number formats for display: General, 0, 0.00, #,##0, 0%, 0.00E+00, fractions, currency and dates (no Qt)."""
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import lru_cache
 
 from gdsheet.errors import ExcelError
@@ -91,6 +92,8 @@ def _format_number(v: float, fmt: str, width: int) -> str:
         return general(value, width)
     if _is_date(plain):
         return _format_date(value, plain)
+    if _FRACTION.search(plain):
+        return _format_fraction(value, plain)
     return _format_plain(value, plain)
 
 
@@ -193,6 +196,68 @@ def _fixed(v: float, spec: str) -> str:
         whole = whole.zfill(min_int)
     sign = "-" if v < 0 and rounded != 0 else ""
     return sign + whole + ("." + frac if dec_spec else "")
+
+
+# "# ?/?", '0 "and "??/100', "?/4": an optional whole part and what separates it (spaces, quoted text), a numerator,
+# and a placeholder or fixed denominator; searched in the raw format, so quoted text is never a placeholder
+_FRACTION = re.compile(r'(?:([#0,]+)((?:\s|"[^"]*"|\\.)+))?([#0?]+)/([#0?]+|[1-9]\d*)')
+
+
+def _format_fraction(v: float, fmt: str) -> str:
+    """Excel's fractions. A placeholder denominator (?/?, ??/??) takes the last continued-fraction convergent whose
+    denominator has at most that many digits, as Excel does (0.23 under ??/?? is 3/13); a fixed one (?/4, ??/100)
+    rounds the numerator half up. With a whole part the fraction is the remainder (1.25 -> "1 1/4"); without, it is
+    improper (1.25 -> "5/4"). '?' pads with spaces so the fraction bars line up: the numerator on the left, the
+    denominator on the right ("# ??/??": 1.25 -> "1  1/4 "). A zero remainder shows as spaces after the whole part,
+    a zero whole part as spaces before the fraction."""
+    m = _FRACTION.search(fmt)
+    whole_spec, sep, num_spec, den_spec = m.groups()
+    sep = _literal(sep or "")
+    sign, a = ("-" if v < 0 else ""), abs(v)
+    whole = math.floor(a) if whole_spec else 0
+    if den_spec.isdigit():
+        den = int(den_spec)
+        num = int(Decimal(repr((a - whole) * den)).quantize(Decimal(1), ROUND_HALF_UP))
+    else:
+        num, den = _convergent(Fraction(repr(a - whole)), 10 ** len(den_spec) - 1)
+    if whole_spec and num == den:  # the remainder rounds up to one: carry it
+        whole, num = whole + 1, 0
+    if whole_spec and num == 0:
+        body = (_fixed(whole, whole_spec) or "0") + sep + " " * (len(num_spec) + 1 + len(den_spec))
+    else:
+        denominator = den_spec if den_spec.isdigit() else _pad(str(den), den_spec, left=False)
+        body = f"{_pad(str(num), num_spec, left=True)}/{denominator}"
+        if whole_spec:
+            shown = _fixed(whole, whole_spec)
+            body = (shown + sep if shown else " " * (len(whole_spec) + len(sep))) + body
+    if whole == 0 and num == 0:
+        sign = ""
+    return _literal(fmt[:m.start()]) + sign + body + _literal(fmt[m.end():])
+
+
+def _convergent(x: Fraction, max_den: int) -> tuple[int, int]:
+    """The last convergent of x's continued fraction with a denominator up to max_den."""
+    p0, q0, p1, q1 = 0, 1, 1, 0
+    while True:
+        a = math.floor(x)
+        p2, q2 = a * p1 + p0, a * q1 + q0
+        if q2 > max_den:
+            return p1, q1
+        p0, q0, p1, q1 = p1, q1, p2, q2
+        if x == a:
+            return p1, q1
+        x = 1 / (x - a)
+
+
+def _pad(digits: str, spec: str, left: bool) -> str:
+    """Pad to the placeholders' width: '0' with zeros, '?' with spaces, '#' not at all."""
+    width = len(spec)
+    if len(digits) >= width:
+        return digits
+    fill = "0" if "0" in spec else " " if "?" in spec else ""
+    if not fill:
+        return digits
+    return digits.rjust(width, fill) if left or fill == "0" else digits.ljust(width, fill)
 
 
 def _scientific(v: float, spec: str) -> str:

@@ -14,7 +14,7 @@ from gdsheet.gui.document import Document
 from gdsheet.gui.results_dialog import ResultsDialog
 from gdsheet.gui.solve_runner import SolveRunner, Update, program_cells
 from gdsheet.gui.solver_dialog import SolverDialog
-from gdsheet.refs import parse_area
+from gdsheet.refs import col_letter, parse_area, quote_sheet
 from gdsheet.sheet.workbook import CellId, Workbook
 from gdsheet.solver.model import SolverModel, guess_model, read_model
 from gdsheet.solver.reports import SolveSummary, answer_report, sensitivity_report
@@ -131,14 +131,13 @@ class SolveController(QObject):
         from gdsheet.solver.run import prepare
 
         wb, sheet = self.doc.wb, self.doc.wb.active_sheet.name
-        if read_model(wb, sheet) != model:
-            self.doc.undo.push(SetSolverModel(self.doc, sheet, model))
         try:
             solve = prepare(wb, model)
             objective, _ = model_cells(wb, model, sheet)
             if objective is None:
                 raise GdsheetError(f"the objective {model.objective!r} is not a cell")
         except (GdsheetError, ValueError) as exc:
+            self._store_model(sheet, model)  # the dialog opens again with what was typed, to be fixed
             QMessageBox.warning(self.window, "Solver", str(exc))
             return None
         variables = list(solve.variables)
@@ -146,6 +145,16 @@ class SolveController(QObject):
         locked = frozenset(wb.precedents(*objective, transitive=True)) | {objective} | set(variables)
         return _Run(solve, model, sheet, objective, variables, tuple(solve.start), _number(wb.get(*objective)),
                     locked, tuple(solve.start))
+
+    def _model_command(self, sheet: str, model: SolverModel) -> SetSolverModel | None:
+        """Storing the model on its sheet, when that changes it. A run stores it with its result, so one Undo
+        takes back both (a separate step would undo nothing the user can see)."""
+        return SetSolverModel(self.doc, sheet, model) if read_model(self.doc.wb, sheet) != model else None
+
+    def _store_model(self, sheet: str, model: SolverModel) -> None:
+        command = self._model_command(sheet, model)
+        if command is not None:
+            self.doc.undo.push(command)
 
     # ---- Solve ----------------------------------------------------------------------------------------------
 
@@ -238,6 +247,7 @@ class SolveController(QObject):
         self._end_run()
         self._show_values(run.original)
         self.run = None
+        self._store_model(run.sheet, run.model)
         self.progressed.emit(f"Solve failed: {message}")
         QMessageBox.warning(self.window, "Solver", message)
 
@@ -263,7 +273,9 @@ class SolveController(QObject):
         """Apply the end of a run: the solution kept or the originals restored, both undoable, and reports."""
         run, self.run = self.run, None
         wb, doc = self.doc.wb, self.doc
-        doc.undo.beginMacro("Solver solution")  # with its reports, one step; a restore is a step of its own
+        # the model, the solution and its reports are one step, "Solve Sheet1!$B$4"; a restore is a step of its own
+        doc.undo.beginMacro(f"Solve {_cell_ref(run.objective)}")
+        self._store_model(run.sheet, run.model)
         # the cells show the run's last point; undo must go back to where it started, and one recalculation
         # (this push) replaces every value the run showed by the engine's own
         doc.undo.push(set_values_command(doc, "Solver solution", run.variables, p.values, before=run.original))
@@ -297,11 +309,13 @@ class SolveController(QObject):
                 return None
             self._show_plot(_plot_title(model) + ", step by step", s.objective)
         p = s.solve.step()
-        self.doc.undo.push(set_values_command(self.doc, "Solver step", s.variables, p.values, SOLVER_STEP_ID))
+        command = set_values_command(self.doc, "Solver step", s.variables, p.values, SOLVER_STEP_ID)
+        command.also = self._model_command(s.sheet, s.model)  # the first step of a new model stores it
+        self.doc.undo.push(command)
         s.last_values = tuple(float(v) for v in p.values)
         if not p.done:  # the final record repeats the last iteration (or the best point): no new point
             self.window.loss_plot.append(np.array([p.iteration]), np.array([p.loss]))
-        self.progressed.emit(_status(p) + (f" · gradient norm {p.grad_norm:.4g}" if p.grad_norm else ""))
+        self.progressed.emit(f"Step {p.iteration:,} · loss {p.loss:.6g}")  # a rate or a time means nothing here
         if p.done and p.message:
             self.progressed.emit(p.message)
         return p
@@ -330,6 +344,11 @@ def _plot_title(model: SolverModel) -> str:
     if model.sense == "value":
         return f"{method}: drive {model.objective} to {model.target:g}"
     return f"{method}: {'maximise' if model.sense == 'max' else 'minimise'} {model.objective}"
+
+
+def _cell_ref(cell: CellId) -> str:
+    s, r, c = cell
+    return f"{quote_sheet(s)}!${col_letter(c)}${r}"
 
 
 def _number(value) -> float:

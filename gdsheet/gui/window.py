@@ -99,6 +99,7 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self._refresh_tabs()
         self._show_stored_roles()
         self.view.go_to(1, 1)
+        self._places: dict[int, tuple] = {}  # id(sheet) -> (sheet, row, col, h scroll, v scroll), to come back to
         self._update_title()
         if old is not None:
             self.undo_group.removeStack(old.undo)
@@ -134,14 +135,27 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             self.model.refresh()
 
     def show_sheet(self, index: int) -> None:
+        """Show a sheet where it was left (the current cell and the scroll position), A1 the first time."""
         wb = self.doc.wb
+        if wb.has_sheet(self.model.sheet_name):
+            left = wb.sheet(self.model.sheet_name)
+            self._places[id(left)] = (left, *self.view.current_cell(), self.view.horizontalScrollBar().value(),
+                                      self.view.verticalScrollBar().value())
         wb.active = index
         self.model.set_sheet(wb.sheets[index].name)
         self.view.apply_sheet_layout()
         if not self.solver.running:
             self._show_stored_roles()  # the roles of this sheet's own solver model, when it has one
         self.tabs.set_sheets([s.name for s in wb.sheets], index)
-        self.view.go_to(1, 1)
+        place = self._places.get(id(wb.sheets[index]))
+        if place is None or place[0] is not wb.sheets[index]:  # never shown, or an id reused by a new sheet
+            self.view.go_to(1, 1)
+            return
+        _, row, col, h, v = place
+        self.view.go_to(row, col)
+        self.view.updateGeometries()  # the scroll bars' ranges for this sheet, before moving them
+        self.view.horizontalScrollBar().setValue(h)
+        self.view.verticalScrollBar().setValue(v)
 
     def current_id(self) -> CellId:
         return (self.model.sheet_name, *self.view.current_cell())
@@ -344,8 +358,12 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             self.statusBar().clearMessage()  # a hint such as "press Solve" is out of date now
         self.acts["stop"].setEnabled(running)
         self.acts["solver"].setEnabled(not running)
-        for name in ("new", "open", "import_csv", "add_sheet", "rename_sheet", "delete_sheet"):
+        # the run's cells show transient values and its model is stored when it ends: nothing may save, replace
+        # the workbook or change its sheets meanwhile
+        for name in ("new", "open", "save", "save_as", "import_csv", "examples", "add_sheet", "rename_sheet",
+                     "delete_sheet"):
             self.acts[name].setEnabled(not running)
+        self.recent_menu.setEnabled(not running)
         # undo while the run owns the variable cells would fight it: no active stack disables Undo and Redo
         self.undo_group.setActiveStack(None if running else self.doc.undo)
 

@@ -47,3 +47,28 @@ def test_format_value(value, fmt, shown):
 def test_general_fits_the_width():
     for v in (1 / 7, -1 / 7, 12345.6789012345, 9.87654321e-7, -4.2e200):
         assert len(general(v)) <= 11
+
+
+@pytest.mark.parametrize("value, fmt, shown", [
+    (0.5, "?/?", "1/2"),
+    (2.5, "?/?", "5/2"),  # no whole part: an improper fraction
+    (0.333, "?/?", "1/3"),
+    (1.25, "# ?/?", "1 1/4"),
+    (-1.25, "# ?/?", "-1 1/4"),
+    (0.5, "# ?/?", "  1/2"),  # a zero whole part leaves its room, so fraction bars line up
+    (2.0, "# ?/?", "2    "),  # a zero remainder leaves the fraction's room
+    (0.0, "# ?/?", "0    "),
+    (0.99, "# ?/?", "1    "),  # rounds up to a whole
+    (0.333, "# ??/??", "   1/3 "),  # '?' pads the numerator on the left, the denominator on the right
+    (1.25, "# ??/??", "1  1/4 "),
+    (0.23, "# ??/??", "   3/13"),  # Excel's convergent, not 20/87
+    (5.3, "# ???/???", "5   3/10 "),
+    (3.14159, "# ???/???", "3  16/113"),
+    (1.3, "?/4", "5/4"),
+    (0.75, "# ?/8", "  6/8"),  # a fixed denominator is not reduced
+    (0.1, "# ??/16", "   2/16"),
+    (154.87, '0 "and "??/100', "154 and 87/100"),
+    (1.2, '"a/b" 0.0', "a/b 1.2"),  # a slash in quotes is not a fraction
+])
+def test_fractions(value, fmt, shown):
+    assert format_value(value, fmt) == shown

@@ -1,4 +1,5 @@
 """Solving from the window: the dialog, a live run, Stop, Keep / Restore and undo, Step, Randomize, reports."""
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -89,10 +90,15 @@ def test_stop_midway_and_edits_refused_while_running(qtbot, window):
     window._edit_cell(30, 10, "ok")  # a cell the solve does not read: fine
     assert window.doc.wb.get("Sheet1", 30, 10) == "ok"
     assert not window.acts["undo"].isEnabled()
+    # what would save the run's transient values or replace the workbook waits; Stop and the menus do not
+    files = ("new", "open", "save", "save_as", "import_csv", "examples")
+    assert not any(window.acts[name].isEnabled() for name in files) and not window.recent_menu.isEnabled()
+    assert window.acts["stop"].isEnabled() and window.menuBar().isEnabled()
     with qtbot.waitSignal(window.solver.run_finished, timeout=10_000) as finished:
         window.acts["stop"].trigger()
     assert finished.args[0].status == "stopped" and not window.solver.running
     assert window.acts["solver"].isEnabled()
+    assert all(window.acts[name].isEnabled() for name in files) and window.recent_menu.isEnabled()
 
 
 def test_the_loss_cell_shows_the_live_loss_at_every_update(qtbot, window):
@@ -142,6 +148,31 @@ def test_step_reproduces_the_parabola_trace_and_undoes_at_once(qtbot, window):
     assert shown(window, 1, 1) == "-0.421824"
     window.doc.undo.undo()
     assert value(window, 1, 1) == -3.0
+
+
+def test_undoing_a_solve_also_takes_back_the_model_it_stored(qtbot, window):
+    dialog = open_example(window, "parabola.xlsx", (1, 2))
+    stored = read_model(window.doc.wb, "Sheet1")
+    dialog.iterations.setValue(dialog.iterations.value() + 1)  # a changed model: stored when solved
+    solve(qtbot, window, dialog)
+    assert read_model(window.doc.wb, "Sheet1") != stored
+    assert window.acts["undo"].text() == "&Undo Solve Sheet1!$B$1"
+    window.doc.undo.undo()
+    assert value(window, 1, 1) == -3.0 and read_model(window.doc.wb, "Sheet1") == stored
+    assert not window.doc.undo.canUndo()  # no invisible step left behind
+
+
+def test_the_first_step_of_a_changed_model_stores_it_in_the_same_undo(qtbot, window):
+    dialog = open_example(window, "parabola.xlsx", (1, 2))
+    stored = read_model(window.doc.wb, "Sheet1")
+    dialog.iterations.setValue(dialog.iterations.value() + 1)
+    for _ in range(3):
+        dialog.step_button.click()
+    assert read_model(window.doc.wb, "Sheet1") != stored
+    assert re.fullmatch(r"Step 3 · loss [\d.]+", window.solve_status.text())  # no rate: the user sets the pace
+    window.doc.undo.undo()
+    assert value(window, 1, 1) == -3.0 and read_model(window.doc.wb, "Sheet1") == stored
+    assert not window.doc.undo.canUndo()
 
 
 def test_stepping_past_a_divergence_plots_each_iteration_once(qtbot, window):

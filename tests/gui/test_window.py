@@ -218,3 +218,20 @@ def test_a_csv_that_cannot_be_read_says_so_and_changes_nothing(qtbot, window, tm
 def test_typed_entries_that_are_not_formulas(qtbot, window, text):
     window._edit_cell(1, 1, text)
     assert isinstance(SheetModel, type) and (cell(window, 1, 1) or "") == text.lstrip("'")
+
+
+def test_a_sheet_tab_returns_to_where_that_sheet_was_left(qtbot, window):
+    window.add_sheet()
+    window.tabs.bar.setCurrentIndex(0)
+    assert window.view.current_cell() == (1, 1)  # a sheet not shown before starts at A1
+    window.view.go_to(300, 40)
+    scrolled = (window.view.horizontalScrollBar().value(), window.view.verticalScrollBar().value())
+    assert all(scrolled)
+    window.tabs.bar.setCurrentIndex(1)
+    assert window.view.current_cell() == (1, 1)  # Sheet2's own place
+    window.view.go_to(5, 3)
+    window.tabs.bar.setCurrentIndex(0)
+    assert window.view.current_cell() == (300, 40)
+    assert (window.view.horizontalScrollBar().value(), window.view.verticalScrollBar().value()) == scrolled
+    window.tabs.bar.setCurrentIndex(1)
+    assert window.view.current_cell() == (5, 3)
