@@ -17,13 +17,11 @@ DATA = [
 
 
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    book.set_values([("Sheet1", r, c, v) for r, row in enumerate(DATA, start=1) for c, v in enumerate(row, start=1)
-                     if v is not None])
-    book.set_value("Sheet1", 1, 6, "west")  # F1: a criterion in a cell
-    return book
+def wb(wb):
+    wb.set_values([("Sheet1", r, c, v) for r, row in enumerate(DATA, start=1) for c, v in enumerate(row, start=1)
+                   if v is not None])
+    wb.set_value("Sheet1", 1, 6, "west")  # F1: a criterion in a cell
+    return wb
 
 
 @pytest.mark.parametrize("formula,expected", [

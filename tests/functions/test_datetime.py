@@ -3,30 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import partial
 
 import pytest
 
-from gdsheet.errors import ExcelError
 from gdsheet.functions.datetime_parse import (MAX_SERIAL, parse_date_text, parse_datetime_text, serial_from_datetime,
                                               serial_from_ymd, ymd_from_serial)
 from gdsheet.sheet.workbook import Workbook
 
-
-@pytest.fixture(scope="module")
-def wb() -> Workbook:
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    return book
+import oracle
 
 
-def check(wb: Workbook, formula: str, expected) -> None:
-    got = wb.evaluate(formula)
-    if isinstance(expected, float):
-        assert isinstance(got, float) and math.isclose(got, expected, rel_tol=1e-7, abs_tol=1e-9), (formula, got)
-    elif isinstance(expected, str) and expected.startswith("#"):
-        assert isinstance(got, ExcelError) and got.code == expected, (formula, got)
-    else:
-        assert got == expected, (formula, got)
+check = partial(oracle.check, rel=1e-7)  # this module's tolerance
 
 
 CALENDAR = [

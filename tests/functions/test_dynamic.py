@@ -3,20 +3,19 @@ import numpy as np
 import pytest
 
 from gdsheet import errors as E
-from gdsheet.sheet import Workbook
+
+from oracle import new_workbook
 
 NA = E.NA
 
 
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+def wb(wb):
     # A1:B4: names and scores, with a blank in A3
     for r, (a, b) in enumerate([("b", 3.0), ("A", 1.0), (None, 2.0), ("c", 1.0)], start=1):
-        book.set_value("Sheet1", r, 1, a)
-        book.set_value("Sheet1", r, 2, b)
-    return book
+        wb.set_value("Sheet1", r, 1, a)
+        wb.set_value("Sheet1", r, 2, b)
+    return wb
 
 
 TABLE = [
@@ -120,8 +119,7 @@ def test_formula(wb, formula, expected):
 
 
 def test_sorted_results_spill_and_follow_edits():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+    book = new_workbook()
     for r, v in enumerate([3.0, 1.0, 2.0], start=1):
         book.set_value("Sheet1", r, 1, v)
     book.set_formula("Sheet1", 1, 3, "=SORT(A1:A3)", dynamic=True)

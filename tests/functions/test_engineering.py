@@ -1,30 +1,17 @@
 """Engineering functions through the engine: Microsoft's documented examples and the edge cases of each."""
 from __future__ import annotations
 
-import math
+from functools import partial
 
 import pytest
 
-from gdsheet.errors import ExcelError
 from gdsheet.functions.engineering_units import BINARY_PREFIXES, PREFIXES, UNITS, lookup
 from gdsheet.sheet.workbook import Workbook
 
-
-@pytest.fixture(scope="module")
-def wb() -> Workbook:
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    return book
+import oracle
 
 
-def check(wb: Workbook, formula: str, expected) -> None:
-    got = wb.evaluate(formula)
-    if isinstance(expected, float):
-        assert isinstance(got, float) and math.isclose(got, expected, rel_tol=1e-6, abs_tol=1e-12), (formula, got)
-    elif isinstance(expected, str) and expected.startswith("#"):
-        assert isinstance(got, ExcelError) and got.code == expected, (formula, got)
-    else:
-        assert got == expected, (formula, got)
+check = partial(oracle.check, abs=1e-12)  # this module's tolerance
 
 
 BASES = [

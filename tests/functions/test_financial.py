@@ -1,31 +1,16 @@
 """Financial functions through the engine (Microsoft's documented examples), and their kernels under torch."""
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
 import torch
 
-from gdsheet.errors import ExcelError
 from gdsheet.functions import FUNCTIONS
 from gdsheet.sheet.workbook import Workbook
 
-
-@pytest.fixture(scope="module")
-def wb() -> Workbook:
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    return book
-
-
-def check(wb: Workbook, formula: str, expected, rel: float = 1e-6) -> None:
-    got = wb.evaluate(formula)
-    if isinstance(expected, float):
-        assert isinstance(got, float) and math.isclose(got, expected, rel_tol=rel, abs_tol=1e-9), (formula, got)
-    else:
-        assert isinstance(got, ExcelError) and got.code == expected, (formula, got)
+from oracle import check
 
 
 XIRR_FLOWS = "{-10000,2750,4250,3250,2750},{39448,39508,39751,39859,39904}"  # 1/1/2008, 3/1/2008, ...

@@ -2,8 +2,8 @@
 import pytest
 
 from gdsheet import errors as E
-from gdsheet.errors import ExcelError
-from gdsheet.sheet.workbook import Workbook
+
+from oracle import same
 
 CASES = [
     ("=ISBLANK(A4)", True), ("=ISBLANK(A1)", False), ("=ISBLANK(B1)", False), ("=ISERR(1/0)", True),
@@ -31,21 +31,13 @@ CASES = [
 ]
 
 
-def same(got, expected) -> bool:
-    if isinstance(expected, (ExcelError, str, bool)):
-        return type(got) is type(expected) and got == expected
-    return isinstance(got, float) and got == pytest.approx(expected, rel=1e-12)
-
-
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    book.add_sheet("Sheet2")
+def wb(wb):
+    wb.add_sheet("Sheet2")
     # A1:A5 = 1, 2, TRUE, blank, "text" ; B1 a formula
-    book.set_values([("Sheet1", r, 1, v) for r, v in enumerate([1.0, 2.0, True, None, "text"], 1)])
-    book.set_formula("Sheet1", 1, 2, "=A1*2")
-    return book
+    wb.set_values([("Sheet1", r, 1, v) for r, v in enumerate([1.0, 2.0, True, None, "text"], 1)])
+    wb.set_formula("Sheet1", 1, 2, "=A1*2")
+    return wb
 
 
 @pytest.mark.parametrize("formula, expected", CASES)

@@ -1,15 +1,13 @@
 """Differential test: date, engineering and financial formulas with random arguments, gdsheet against IronCalc."""
 from __future__ import annotations
 
-import math
 import random
 
 import pytest
 
-from gdsheet.errors import ExcelError
-from gdsheet.sheet.workbook import Workbook
+from oracle import agree, ironcalc_values, new_workbook
 
-ironcalc = pytest.importorskip("ironcalc")
+pytest.importorskip("ironcalc")  # the oracle
 
 # Dates from 1901 on: IronCalc is wrong about Excel's 1900 (it has no 1900-01-00 and no phantom 1900-02-29).
 LOW, HIGH = 367, 2958465
@@ -139,33 +137,17 @@ GENERATORS = {
 }
 
 
-def _ironcalc(formulas: list[str]) -> list:
-    model = ironcalc.create("model", "en", "UTC")
-    for i, f in enumerate(formulas):
-        model.set_user_input(0, i + 1, 1, f)
-    model.evaluate()
-    return [model.get_cell_value_by_ref(f"Sheet1!A{i + 1}") for i in range(len(formulas))]
-
-
 # IronCalc's XIRR stops iterating earlier than gdsheet's (which test_financial checks against a precise root).
 TOLERANCE = {"XIRR": 1e-7}
-
-
-def _agree(ours, theirs, tol: float) -> bool:
-    if isinstance(ours, ExcelError):
-        return ours.code == theirs
-    if isinstance(ours, float) and isinstance(theirs, float):
-        return math.isclose(ours, theirs, rel_tol=tol, abs_tol=1e-9)
-    return ours == theirs
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_agrees_with_ironcalc(name: str) -> None:
     rng = random.Random(name)
     formulas = [GENERATORS[name](rng) for _ in range(40)]
-    wb = Workbook()
-    wb.add_sheet("Sheet1")
+    wb = new_workbook()
     ours = [wb.evaluate(f) for f in formulas]
-    theirs = _ironcalc(formulas)
-    wrong = [f"{f}: gdsheet {o!r}, IronCalc {t!r}" for f, o, t in zip(formulas, ours, theirs) if not _agree(o, t, TOLERANCE.get(name, 1e-9))]
+    theirs = ironcalc_values(formulas)
+    rel = TOLERANCE.get(name, 1e-9)
+    wrong = [f"{f}: gdsheet {o!r}, IronCalc {t!r}" for f, o, t in zip(formulas, ours, theirs) if not agree(o, t, rel)]
     assert not wrong, "\n".join(wrong)

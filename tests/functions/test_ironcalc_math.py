@@ -12,15 +12,13 @@ documentation, the generator stays away from those inputs, with the reason next 
 - COMBIN/PERMUT of a number in (-1, 0): truncation makes it 0 in gdsheet, IronCalc says #NUM! first.
 - AND/OR with an empty argument, RANDBETWEEN (random), SUBTOTAL and AGGREGATE (IronCalc lacks them).
 """
-import math
 import random
 
 import pytest
 
-from gdsheet.errors import ExcelError
-from gdsheet.sheet.workbook import Workbook
+from oracle import agree, ironcalc_values
 
-ironcalc = pytest.importorskip("ironcalc")
+pytest.importorskip("ironcalc")  # the oracle
 
 rng = random.Random(20240611)
 
@@ -124,29 +122,7 @@ FORMULAS = _formulas()
 
 @pytest.fixture(scope="module")
 def oracle() -> dict[str, object]:
-    model = ironcalc.create("oracle", "en", "UTC")
-    for i, f in enumerate(FORMULAS):
-        model.set_user_input(0, i + 1, 1, f)
-    model.evaluate()
-    out = {}
-    for i, f in enumerate(FORMULAS):
-        v = model.get_cell_value(0, i + 1, 1)
-        is_error = model.get_cell_type(0, i + 1, 1) == ironcalc.CellType.ErrorValue
-        out[f] = ExcelError(v) if is_error else v
-    return out
-
-
-@pytest.fixture(scope="module")
-def wb() -> Workbook:
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    return book
-
-
-def agree(ours, theirs) -> bool:
-    if isinstance(theirs, float) and isinstance(ours, float):
-        return math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-12)
-    return type(ours) is type(theirs) and ours == theirs
+    return dict(zip(FORMULAS, ironcalc_values(FORMULAS)))
 
 
 def test_enough_formulas():
@@ -156,4 +132,5 @@ def test_enough_formulas():
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_agrees_with_ironcalc(wb, oracle, formula):
     ours = wb.evaluate(formula)
-    assert agree(ours, oracle[formula]), f"{formula}: gdsheet {ours!r}, IronCalc {oracle[formula]!r}"
+    assert agree(ours, oracle[formula], abs=1e-12, exact_types=True), \
+        f"{formula}: gdsheet {ours!r}, IronCalc {oracle[formula]!r}"

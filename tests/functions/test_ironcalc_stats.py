@@ -1,13 +1,11 @@
 """Differential test: statistics, distributions and conditional aggregates evaluated by gdsheet and by IronCalc."""
-import math
 import random
 
 import pytest
 
-from gdsheet.errors import ExcelError
-from gdsheet.sheet import Workbook
+from oracle import agree, ironcalc_values, new_workbook
 
-ironcalc = pytest.importorskip("ironcalc")
+pytest.importorskip("ironcalc")  # the oracle
 
 ROWS = 20
 _rnd = random.Random(20240611)
@@ -136,42 +134,19 @@ def _formulas() -> dict[str, list[str]]:
 FORMULAS = _formulas()
 
 
-def _ironcalc_input(v) -> str | None:
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    return repr(v) if isinstance(v, float) else v
-
-
 @pytest.fixture(scope="module")
 def results():
     """{formula: (gdsheet value, IronCalc value)} for every generated formula."""
-    wb = Workbook()
-    wb.add_sheet("Sheet1")
-    model = ironcalc.create("oracle", "en", "UTC")
     cells = [(r + 1, ci + 1, v) for ci, col in enumerate(DATA.values()) for r, v in enumerate(col)]
-    wb.set_values([("Sheet1", r, c, v) for r, c, v in cells if v is not None])
-    for r, c, v in cells:
-        text = _ironcalc_input(v)
-        if text is not None:
-            model.set_user_input(0, r, c, text)
+    wb = new_workbook((r, c, v) for r, c, v in cells if v is not None)
     flat = [f for fs in FORMULAS.values() for f in fs]
-    for i, f in enumerate(flat):
-        model.set_user_input(0, i + 1, 10, f)
-    model.evaluate()
-    return {f: (wb.evaluate(f, row=i + 1, col=10), model.get_cell_value(0, i + 1, 10)) for i, f in enumerate(flat)}
-
-
-def _agree(ours, theirs) -> bool:
-    if isinstance(ours, ExcelError) or isinstance(theirs, str):
-        return isinstance(ours, ExcelError) and ours.code == theirs
-    return isinstance(theirs, float) and math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-12)
+    theirs = ironcalc_values(flat, cells, col=10)
+    return {f: (wb.evaluate(f, row=i + 1, col=10), t) for i, (f, t) in enumerate(zip(flat, theirs))}
 
 
 @pytest.mark.parametrize("name", sorted(FORMULAS))
 def test_gdsheet_agrees_with_ironcalc(results, name):
-    bad = [(f, *results[f]) for f in FORMULAS[name] if not _agree(*results[f])]
+    bad = [(f, *results[f]) for f in FORMULAS[name] if not agree(*results[f], abs=1e-12, exact_types=True)]
     assert not bad, "\n".join(f"{f}: gdsheet {o!r}, IronCalc {t!r}" for f, o, t in bad)
 
 

@@ -9,16 +9,16 @@ TEXTBEFORE/TEXTAFTER miss a match at the very start when searching backwards and
 """
 from __future__ import annotations
 
-import math
 import random
 
 import numpy as np
 import pytest
 
-from gdsheet.errors import ExcelError
 from gdsheet.sheet.workbook import Workbook
 
-ironcalc = pytest.importorskip("ironcalc")
+from oracle import agree, ironcalc_cell, ironcalc_model, ironcalc_values, new_workbook
+
+pytest.importorskip("ironcalc")  # the oracle
 
 N_ROWS = 12  # data in A1:E12; formulas are evaluated in column J
 HOST_COL = 10
@@ -144,43 +144,12 @@ ARRAY_GENERATORS = {
 GENERATORS = {**TEXT_GENERATORS, **LOOKUP_GENERATORS}
 
 
-def _fill(model, data: list[list]) -> None:
-    for i, row in enumerate(data):
-        for j, v in enumerate(row):
-            if v is None:
-                continue
-            text = ("TRUE" if v else "FALSE") if isinstance(v, bool) else repr(v) if isinstance(v, float) else \
-                str(v) if isinstance(v, int) else v
-            model.set_user_input(0, i + 1, j + 1, text)
+def _cells(data: list[list]) -> list[tuple[int, int, object]]:
+    return [(i + 1, j + 1, v) for i, row in enumerate(data) for j, v in enumerate(row)]
 
 
-def _fill_ours(wb: Workbook, data: list[list]) -> None:
-    wb.set_values([("Sheet1", i + 1, j + 1, float(v) if type(v) is int else v)
-                   for i, row in enumerate(data) for j, v in enumerate(row)])
-
-
-def _ironcalc(data: list[list], formulas: list[str]) -> list:
-    model = ironcalc.create("model", "en", "UTC")
-    _fill(model, data)
-    for i, f in enumerate(formulas):
-        model.set_user_input(0, i + 1, HOST_COL, f)
-    model.evaluate()
-    return [model.get_cell_value(0, i + 1, HOST_COL) for i in range(len(formulas))]
-
-
-def _gdsheet(data: list[list], formulas: list[str]) -> list:
-    wb = Workbook()
-    wb.add_sheet("Sheet1")
-    _fill_ours(wb, data)
-    return [wb.evaluate(f, "Sheet1", i + 1, HOST_COL) for i, f in enumerate(formulas)]
-
-
-def _agree(ours, theirs) -> bool:
-    if isinstance(ours, ExcelError):
-        return ours.code == theirs
-    if isinstance(ours, float) and isinstance(theirs, float):
-        return math.isclose(ours, theirs, rel_tol=1e-9, abs_tol=1e-9)
-    return ours == theirs
+def _gdsheet(data: list[list]) -> Workbook:
+    return new_workbook((r, c, float(v) if type(v) is int else v) for r, c, v in _cells(data))
 
 
 @pytest.mark.parametrize("name", sorted(GENERATORS))
@@ -188,24 +157,22 @@ def test_agrees_with_ironcalc(name: str) -> None:
     rng = random.Random(name)
     data = _data(rng)
     formulas = [GENERATORS[name](rng) for _ in range(12)]
-    ours, theirs = _gdsheet(data, formulas), _ironcalc(data, formulas)
-    wrong = [f"{f}: gdsheet {o!r}, IronCalc {t!r}" for f, o, t in zip(formulas, ours, theirs) if not _agree(o, t)]
+    wb = _gdsheet(data)
+    ours = [wb.evaluate(f, "Sheet1", i + 1, HOST_COL) for i, f in enumerate(formulas)]
+    theirs = ironcalc_values(formulas, _cells(data), col=HOST_COL)
+    wrong = [f"{f}: gdsheet {o!r}, IronCalc {t!r}" for f, o, t in zip(formulas, ours, theirs) if not agree(o, t)]
     assert not wrong, "\n".join(wrong)
 
 
 def _ironcalc_spills(data: list[list], formulas: list[str], gap: int = 20) -> list:
     """Each formula's spill as a grid (the cells until the first empty row and column), formula i at row gap*(i+1)."""
-    model = ironcalc.create("model", "en", "UTC")
-    _fill(model, data)
-    for i, f in enumerate(formulas):
-        model.set_user_input(0, gap * (i + 1), HOST_COL, f)
-    model.evaluate()
+    model = ironcalc_model({(gap * (i + 1), HOST_COL): f for i, f in enumerate(formulas)}, _cells(data))
     out = []
     for i in range(len(formulas)):
         r0 = gap * (i + 1)
         width = next(w for w in range(1, 30) if model.get_cell_value(0, r0, HOST_COL + w) is None)
         height = next(h for h in range(1, gap) if model.get_cell_value(0, r0 + h, HOST_COL) is None)
-        out.append([[model.get_cell_value(0, r0 + a, HOST_COL + b) for b in range(width)] for a in range(height)])
+        out.append([[ironcalc_cell(model, r0 + a, HOST_COL + b) for b in range(width)] for a in range(height)])
     return out
 
 
@@ -214,14 +181,12 @@ def test_spills_agree_with_ironcalc(name: str) -> None:
     rng = random.Random(name)
     data = _data(rng)
     formulas = [ARRAY_GENERATORS[name](rng) for _ in range(12)]
-    wb = Workbook()
-    wb.add_sheet("Sheet1")
-    _fill_ours(wb, data)
+    wb = _gdsheet(data)
     theirs = _ironcalc_spills(data, formulas)
     wrong = []
     for i, (f, grid) in enumerate(zip(formulas, theirs)):
         ours = wb.evaluate(f, "Sheet1", 20 * (i + 1), HOST_COL)
         ours = ours.tolist() if isinstance(ours, np.ndarray) else [[ours]]
-        if len(ours) != len(grid) or any(len(a) != len(b) or not all(map(_agree, a, b)) for a, b in zip(ours, grid)):
+        if len(ours) != len(grid) or any(len(a) != len(b) or not all(map(agree, a, b)) for a, b in zip(ours, grid)):
             wrong.append(f"{f}: gdsheet {ours!r}, IronCalc {grid!r}")
     assert not wrong, "\n".join(wrong)

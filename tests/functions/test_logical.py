@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from gdsheet import errors as E
-from gdsheet.errors import ExcelError
 from gdsheet.functions import FUNCTIONS, FunctionSpec
-from gdsheet.sheet.workbook import Workbook
+
+from oracle import same
 
 CASES = [
     ("=IF(TRUE,1,2)", 1.0), ("=IF(FALSE,1,2)", 2.0), ("=IF(FALSE,1)", False), ("=IF(FALSE,1,)", 0.0),
@@ -31,21 +31,13 @@ CASES = [
 ]
 
 
-def same(got, expected) -> bool:
-    if isinstance(expected, (ExcelError, str, bool)):
-        return type(got) is type(expected) and got == expected
-    return isinstance(got, float) and got == pytest.approx(expected, rel=1e-12)
-
-
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+def wb(wb):
     # A1:A6 = 1, 2, TRUE, blank, "text", FALSE ; B1:B3 = 4, 5, 6 ; C1:C2 = text only
-    book.set_values([("Sheet1", r, 1, v) for r, v in enumerate([1.0, 2.0, True, None, "text", False], 1)])
-    book.set_values([("Sheet1", r, 2, float(r + 3)) for r in range(1, 4)])
-    book.set_values([("Sheet1", 1, 3, "a"), ("Sheet1", 2, 3, "b")])
-    return book
+    wb.set_values([("Sheet1", r, 1, v) for r, v in enumerate([1.0, 2.0, True, None, "text", False], 1)])
+    wb.set_values([("Sheet1", r, 2, float(r + 3)) for r in range(1, 4)])
+    wb.set_values([("Sheet1", 1, 3, "a"), ("Sheet1", 2, 3, "b")])
+    return wb
 
 
 @pytest.mark.parametrize("formula, expected", CASES)

@@ -5,7 +5,8 @@ import pytest
 from gdsheet import errors as E
 from gdsheet.functions.lookup import bsearch, find_exact
 from gdsheet.refs import Area
-from gdsheet.sheet import Workbook
+
+from oracle import new_workbook
 
 # Sheet1:      A        B       C     D         E
 #   1         10       "ten"    1     "apple"   5
@@ -23,18 +24,16 @@ DATA = [
 
 
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    book.add_sheet("Other Sheet")
+def wb(wb):
+    wb.add_sheet("Other Sheet")
     for r, row in enumerate(DATA, start=1):
         for c, v in enumerate(row, start=1):
-            book.set_value("Sheet1", r, c, v)
-    book.set_value("Other Sheet", 2, 2, 99.0)
+            wb.set_value("Sheet1", r, c, v)
+    wb.set_value("Other Sheet", 2, 2, 99.0)
     # G1:G6 mixes types for the binary search: numbers with text and a blank in between
     for r, v in enumerate([1.0, "x", 3.0, None, 5.0, "zz"], start=1):
-        book.set_value("Sheet1", r, 7, v)
-    return book
+        wb.set_value("Sheet1", r, 7, v)
+    return wb
 
 
 TABLE = [
@@ -184,15 +183,13 @@ def test_array_results(wb, formula, expected):
 
 
 def test_row_spills_in_a_dynamic_formula():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+    book = new_workbook()
     book.set_formula("Sheet1", 1, 1, "=ROW(B3:B5)*10", dynamic=True)
     assert [book.get("Sheet1", r, 1) for r in (1, 2, 3)] == [30.0, 40.0, 50.0]
 
 
 def test_offset_and_indirect_are_volatile_and_follow_edits():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+    book = new_workbook()
     book.set_value("Sheet1", 1, 1, 1.0)
     book.set_value("Sheet1", 1, 2, "A1")
     book.set_formula("Sheet1", 2, 1, "=INDIRECT(B1)+SUM(OFFSET(A1,0,0,1,1))")
@@ -218,8 +215,7 @@ def test_binary_search_steps_over_other_types():
 
 
 def test_whole_columns_line_up_although_reads_stop_at_the_last_used_row():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+    book = new_workbook()
     book.set_values([("Sheet1", r, c, float(r * c)) for r in range(1, 4) for c in (1, 2)])
     assert book.evaluate("=XLOOKUP(2,A:A,B:B)") == 4.0
     assert book.evaluate("=MATCH(3,A:A,0)") == 3.0

@@ -1,13 +1,15 @@
 """Math & trig functions through the real engine: a table of formulas and the values Excel gives."""
 import math
+from functools import partial
 
 import numpy as np
 import pytest
 
 from gdsheet import errors as E
-from gdsheet.errors import ExcelError
 from gdsheet.functions import FUNCTIONS
 from gdsheet.sheet.workbook import Workbook
+
+import oracle
 
 CASES = [
     # smooth kernels and their domain errors
@@ -71,17 +73,7 @@ CASES = [
 ]
 
 
-def same(got, expected) -> bool:
-    if isinstance(expected, ExcelError) or isinstance(expected, (str, bool)):
-        return type(got) is type(expected) and got == expected
-    return isinstance(got, float) and got == pytest.approx(expected, rel=1e-12, abs=1e-15)
-
-
-@pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    return book
+same = partial(oracle.same, abs=1e-15)  # this module's tolerance
 
 
 @pytest.mark.parametrize("formula, expected", CASES)

@@ -10,13 +10,11 @@ SKEWED = "3,4,5,2,3,4,5,6,4,7"
 
 
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+def wb(wb):
     # A1:A6 = 1, TRUE, "3" (text), blank, 5, "x"
-    book.set_values([("Sheet1", 1, 1, 1.0), ("Sheet1", 2, 1, True), ("Sheet1", 3, 1, "3"), ("Sheet1", 5, 1, 5.0),
-                     ("Sheet1", 6, 1, "x"), ("Sheet1", 1, 2, E.NA)])
-    return book
+    wb.set_values([("Sheet1", 1, 1, 1.0), ("Sheet1", 2, 1, True), ("Sheet1", 3, 1, "3"), ("Sheet1", 5, 1, 5.0),
+                   ("Sheet1", 6, 1, "x"), ("Sheet1", 1, 2, E.NA)])
+    return wb
 
 
 @pytest.mark.parametrize("formula,expected", [

@@ -7,14 +7,6 @@ import torch
 
 from gdsheet import errors as E
 from gdsheet.functions import FUNCTIONS
-from gdsheet.sheet import Workbook
-
-
-@pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    return book
 
 
 @pytest.mark.parametrize("formula,expected", [

@@ -3,19 +3,16 @@ import numpy as np
 import pytest
 
 from gdsheet import errors as E
-from gdsheet.sheet import Workbook
 
 Y7, X7 = "{2,3,9,1,8,7,5}", "{6,5,11,7,5,4,4}"  # Microsoft's SLOPE/STEYX/RSQ example
 
 
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
+def wb(wb):
     # A1:A5 known y with a text cell, B1:B5 known x
-    book.set_values([("Sheet1", r, 1, v) for r, v in enumerate([1.0, 3.0, "n/a", 5.0, 4.0], start=1)]
-                    + [("Sheet1", r, 2, float(r)) for r in range(1, 6)])
-    return book
+    wb.set_values([("Sheet1", r, 1, v) for r, v in enumerate([1.0, 3.0, "n/a", 5.0, 4.0], start=1)]
+                  + [("Sheet1", r, 2, float(r)) for r in range(1, 6)])
+    return wb
 
 
 @pytest.mark.parametrize("formula,expected", [

@@ -5,7 +5,6 @@ import pytest
 from gdsheet import errors as E
 from gdsheet.functions import FUNCTIONS
 from gdsheet.functions.text import wildcard_regex
-from gdsheet.sheet import Workbook
 
 TABLE = [
     # joining
@@ -127,13 +126,11 @@ TABLE = [
 
 
 @pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    book.set_value("Sheet1", 1, 1, "x")  # A1; A2 stays blank
-    book.set_value("Sheet1", 1, 2, 2.5)  # B1
-    book.set_value("Sheet1", 2, 2, True)  # B2
-    return book
+def wb(wb):
+    wb.set_value("Sheet1", 1, 1, "x")  # A1; A2 stays blank
+    wb.set_value("Sheet1", 1, 2, 2.5)  # B1
+    wb.set_value("Sheet1", 2, 2, True)  # B2
+    return wb
 
 
 @pytest.mark.parametrize("formula, expected", TABLE)

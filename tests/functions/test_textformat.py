@@ -4,7 +4,6 @@ import pytest
 
 from gdsheet import errors as E
 from gdsheet.functions.textformat import format_value, split_sections
-from gdsheet.sheet import Workbook
 
 TEXT_TABLE = [
     # digits, rounding, grouping, scaling
@@ -78,13 +77,6 @@ TEXT_TABLE = [
 @pytest.mark.parametrize("value, fmt, expected", TEXT_TABLE)
 def test_format_value(value, fmt, expected):
     assert format_value(float(value), fmt) == expected
-
-
-@pytest.fixture(scope="module")
-def wb():
-    book = Workbook()
-    book.add_sheet("Sheet1")
-    return book
 
 
 @pytest.mark.parametrize("formula, expected", [
