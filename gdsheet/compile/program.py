@@ -7,6 +7,7 @@ from typing import Sequence
 import torch
 
 from gdsheet.compile import logic, tensor_functions  # noqa: F401  (they fill the lowering table)
+from gdsheet.compile.batch import NotRowWise, RowBatch
 from gdsheet.compile.cone import Block, Cone, cell_label
 from gdsheet.compile.gradients import blockers as find_blockers
 from gdsheet.compile.lower import Lowerer
@@ -32,6 +33,7 @@ class Program:
         self._size = builder.size
         self._outs = builder.out_getters
         self._batched = builder.batched
+        self._row_batch = builder.row_batch
         self.batch_rows: int | None = builder.batch_rows
         self._blocks = [b for b in builder.blocks if b.dep]
         self._blockers = builder.blocker_sentences
@@ -39,14 +41,24 @@ class Program:
     def forward(self, x: torch.Tensor, rows: torch.Tensor | None = None) -> list[torch.Tensor]:
         """One 0-d tensor per output cell. With `rows` (0-based row indexes, on the program's device) and a
         batchable outputs[0], the first output is the mean over those rows only (a sum: scaled up to all rows,
-        so both are unbiased estimates). The per-row formulas are still computed for every row."""
+        so both are unbiased estimates). Where the per-row formulas are purely row-wise (see batch.py) only the
+        sampled rows are computed; otherwise every row is, and the same estimate is taken from them."""
         env = [None] * self._size
         env[0] = x
+        if rows is not None and self._row_batch is not None:
+            got = self._row_batch(env, rows)
+            if got is not None:
+                return [got] + [g(env) for g in self._outs[1:]]
         for slot, fn in self._steps:
             env[slot] = fn(env)
         if rows is not None and self._batched is not None:
             return [self._batched(env, rows)] + [g(env) for g in self._outs[1:]]
         return [g(env) for g in self._outs]
+
+    @property
+    def row_wise(self) -> bool:
+        """Whether forward(x, rows) computes the per-row formulas at the sampled rows only."""
+        return self._row_batch is not None
 
     def blockers(self) -> list[str]:
         return list(self._blockers)
@@ -97,6 +109,7 @@ class _Builder:
         self.out_getters: list = []
         self.batched = None
         self.batch_rows = None
+        self.row_batch: RowBatch | None = None
 
     def scratch(self) -> int:
         self.size += 1
@@ -114,7 +127,7 @@ class _Builder:
                 self.steps.append((blk.slot, self._lower_block(blk)))
         self.out_getters = [self._output(cid) for cid in outputs]
         if outputs:
-            self._batchable(outputs[0])
+            self._batchable(outputs)
             self.blocker_sentences = find_blockers(self.wb, self.cone, self.blocks, outputs[0], self.variables)
         else:
             self.blocker_sentences = []
@@ -176,9 +189,9 @@ class _Builder:
         t = torch.tensor(math.nan if isinstance(v, ExcelError) else v, dtype=self.dtype, device=self.device)
         return lambda env: t
 
-    def _batchable(self, objective: CellId) -> None:
+    def _batchable(self, outputs: list[CellId]) -> None:
         """An objective AVERAGE/SUM/SUMSQ(range) over a dependent column can be estimated from sampled rows."""
-        blk = self.cone.block_at(*objective)
+        blk = self.cone.block_at(*outputs[0])
         if blk is None or not blk.dep or blk.area is not None:
             return
         node = blk.formula.ast
@@ -201,4 +214,25 @@ class _Builder:
             return s * (m / rows.numel())
 
         self.batched, self.batch_rows = batched, m
+        self.row_batch = self._row_batch(v.region, op, outputs[1:])
+
+    def _row_batch(self, reg, op: str, others: list[CellId]) -> RowBatch | None:
+        """The sampled-rows-only pass, when the objective reduces exactly one block's column and it is row-wise."""
+        if reg is None or reg.varying or reg.w != 1:
+            return None
+        blocks, variables = self.cone.sources(reg, 1)
+        if variables or len(blocks) != 1:
+            return None
+        top = self.cone.blocks[blocks.pop()]
+        if (top.r0, top.n, top.col) != (reg.r, reg.h, reg.c):
+            return None
+        extra = set()
+        for cid in others:
+            b = self.cone.block_at(*cid) if cid not in self.cone.var_index else None
+            if b is not None and b.dep:
+                extra.add(b.id)
+        try:
+            return RowBatch(self, top, op, extra)
+        except NotRowWise:
+            return None
 
