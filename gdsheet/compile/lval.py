@@ -95,7 +95,8 @@ def const(t: torch.Tensor, shape: Shape, kind: str = "num", **kw) -> LVal:
 
 
 def dyn(fn: Getter, shape: Shape, kind: str = "num", raw_shape=None, **kw) -> LVal:
-    return LVal(shape, kind, fn=fn, raw_shape=raw_shape or shape, **kw)
+    # () is a raw shape (a single cell's 0-d tensor), not a missing one
+    return LVal(shape, kind, fn=fn, raw_shape=shape if raw_shape is None else tuple(raw_shape), **kw)
 
 
 def without_ref(v: LVal) -> LVal:

@@ -223,11 +223,10 @@ class Loader:
         slot = blk.slot
         if blk.area is None:
             i, j = s - blk.r0, e - blk.r0 + 1
-            if blk.raw == ():
-                return lambda env: env[slot].reshape(1)
-            if blk.raw == (blk.n,):
+            if len(blk.raw) == 1:
                 return lambda env: env[slot][i:j]
-            return lambda env: env[slot][i:j, 0, 0]
+            # (n, 1, 1), or a single cell's 0-d tensor: the column's values in row order either way
+            return lambda env: env[slot].reshape(-1)[i:j]
         i, j, k = s - blk.area.r1, e - blk.area.r1 + 1, c - blk.area.c1
         return lambda env: env[slot][0, i:j, k]
 

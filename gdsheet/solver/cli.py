@@ -58,6 +58,22 @@ def main(argv: list[str]) -> int:
         reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"gdsheet solve: {reason}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug, not the user's doing: one line that says where, not a traceback
+        first = next(iter(str(exc).splitlines()), "")
+        print(f"gdsheet solve: internal error in {_stage(exc)}: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 2
+
+
+def _stage(exc: BaseException) -> str:
+    """The gdsheet subpackage (compile, solver, io, ...) of the innermost frame of `exc` inside one."""
+    stage = "solve"
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "").split(".")
+        if module[0] == "gdsheet" and len(module) > 2:
+            stage = module[1]
+        tb = tb.tb_next
+    return stage
 
 
 def model_from_args(wb, args: argparse.Namespace) -> tuple[SolverModel, str]:
