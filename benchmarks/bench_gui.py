@@ -24,7 +24,8 @@ def model_for(wb, sheet: str, iterations: int):
 
     model = read_model(wb, sheet)
     # plain descent, no convergence test: both runs do exactly the same iterations
-    options = replace(model.options, method="gd", lr=0.05, iterations=iterations, tolerance=0.0, time_limit=600)
+    options = replace(model.options, method="gd", lr=0.05, iterations=iterations, tolerance=0.0, time_limit=600,
+                      multistart=1)
     return replace(model, options=options)
 
 

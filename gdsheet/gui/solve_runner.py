@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from gdsheet.errors import GdsheetError
 
-EVENTS_PER_SECOND = 30
-GRID_UPDATES_PER_SECOND = 4
+EVENTS_PER_SECOND = 24
+GRID_UPDATES_PER_SECOND = 3
 
 
 @dataclass(frozen=True, slots=True)
