@@ -23,6 +23,18 @@ SPARE_ROWS, SPARE_COLS = 200, 10  # blank room past the used range, as a spreads
 ROLE_BACKGROUND = {VARIABLE: QColor("#fff4c2"), OBJECTIVE: QColor("#c9f0d0"), DEPENDENT: QColor("#eaf2fb")}
 ROLE_FOREGROUND = {VARIABLE: QColor("#7a4b00"), OBJECTIVE: QColor("#0b5d1e")}
 ERROR_FOREGROUND = QColor("#c0282d")
+_ROLE_BACKGROUND_BRUSH = {role: QBrush(color) for role, color in ROLE_BACKGROUND.items()}
+_ROLE_FOREGROUND_BRUSH = {role: QBrush(color) for role, color in ROLE_FOREGROUND.items()}
+_ERROR_BRUSH = QBrush(ERROR_FOREGROUND)
+_DISPLAY, _EDIT, _ALIGNMENT, _FOREGROUND, _BACKGROUND, _FONT, _TOOLTIP = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ToolTipRole))
+_HANDLED_ROLES = frozenset((_DISPLAY, _EDIT, _ALIGNMENT, _FOREGROUND, _BACKGROUND, _FONT, _TOOLTIP))
+_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
 ROLE_NAMES = {VARIABLE: "variable cell (the solver changes it)", OBJECTIVE: "objective cell (the solver's loss)",
               DEPENDENT: "depends on the variable cells"}
 
@@ -92,44 +104,39 @@ class SheetModel(QAbstractTableModel):
     # ---- data -----------------------------------------------------------------------------------------------
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # called ~7 times per visible cell per repaint, and a live solve repaints a few times a second while the
+        # worker holds the GIL: roles are compared as ints and brushes are made once
+        role = int(role)
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
         key = (index.row() + 1, index.column() + 1)
         sheet = self.doc.wb.sheet(self.sheet_name)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             value = sheet.cells.get(key)
             if value is None:
                 return None
             return format_value(value, sheet.number_formats.get(key), self.col_chars.get(key[1], GENERAL_WIDTH))
-        if role == Qt.ItemDataRole.EditRole:
-            f = sheet.formulas.get(key)
-            return f.text if f is not None else edit_text(sheet.cells.get(key))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             value = sheet.cells.get(key)
             if isinstance(value, (bool, ExcelError)):
-                horizontal = Qt.AlignmentFlag.AlignHCenter
-            elif isinstance(value, (int, float)):
-                horizontal = Qt.AlignmentFlag.AlignRight
-            else:
-                horizontal = Qt.AlignmentFlag.AlignLeft
-            return horizontal | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.ForegroundRole:
+                return _CENTER
+            return _RIGHT if isinstance(value, (int, float)) else _LEFT
+        if role == _FOREGROUND:
             value = sheet.cells.get(key)
             if isinstance(value, ExcelError):
-                return QBrush(ERROR_FOREGROUND)
+                return _ERROR_BRUSH
             fmt_color = format_color(value, sheet.number_formats.get(key))
             if fmt_color is not None:
                 return QBrush(QColor(fmt_color))
-            color = ROLE_FOREGROUND.get(self.doc.roles.get((sheet.name, *key)))
-            return None if color is None else QBrush(color)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            color = ROLE_BACKGROUND.get(self.doc.roles.get((sheet.name, *key)))
-            return None if color is None else QBrush(color)
-        if role == Qt.ItemDataRole.FontRole:
+            return _ROLE_FOREGROUND_BRUSH.get(self.doc.roles.get((sheet.name, *key)))
+        if role == _BACKGROUND:
+            return _ROLE_BACKGROUND_BRUSH.get(self.doc.roles.get((sheet.name, *key)))
+        if role == _FONT:
             return self._bold if self.doc.roles.get((sheet.name, *key)) == OBJECTIVE else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(sheet, key)
-        return None
+        if role == _EDIT:
+            f = sheet.formulas.get(key)
+            return f.text if f is not None else edit_text(sheet.cells.get(key))
+        return self._tooltip(sheet, key)  # the only role left
 
     def _tooltip(self, sheet, key) -> str | None:
         lines = []
@@ -154,7 +161,7 @@ class SheetModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        return Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
+        return _FLAGS
 
     def setData(self, index: Index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
