@@ -300,27 +300,33 @@ def xirr(values, dates, guess: float | None = 0.1):
 @excel("EFFECT", "scalar", "scalar", category=CAT, syntax="EFFECT(nominal_rate, npery)",
        summary="The effective annual interest rate of a nominal rate compounded npery times a year.")
 def effect(nominal_rate, npery):
-    # Excel quirk: npery is truncated; a rate <= 0 or npery < 1 is #NUM!; TRUE/FALSE are refused.
-    nums = toolpak_numbers(nominal_rate, npery)
-    if isinstance(nums, E.ExcelError):
-        return nums
-    r, p = nums[0], math.trunc(nums[1])
-    if r <= 0 or p < 1:
-        return E.NUM.because("nominal_rate must be positive and npery at least 1")
+    args = _rate_and_periods(nominal_rate, npery, "nominal_rate")
+    if isinstance(args, E.ExcelError):
+        return args
+    r, p = args
     return (1 + r / p) ** p - 1
 
 
 @excel("NOMINAL", "scalar", "scalar", category=CAT, syntax="NOMINAL(effect_rate, npery)",
        summary="The nominal annual interest rate that, compounded npery times a year, gives the effective rate.")
 def nominal(effect_rate, npery):
-    # Excel quirk: npery is truncated; a rate <= 0 or npery < 1 is #NUM!; TRUE/FALSE are refused.
-    nums = toolpak_numbers(effect_rate, npery)
+    args = _rate_and_periods(effect_rate, npery, "effect_rate")
+    if isinstance(args, E.ExcelError):
+        return args
+    r, p = args
+    return p * ((1 + r) ** (1 / p) - 1)
+
+
+def _rate_and_periods(rate, npery, rate_name: str):
+    """EFFECT's and NOMINAL's arguments. Excel quirk: npery is truncated; a rate <= 0 or npery < 1 is #NUM!;
+    TRUE/FALSE are refused."""
+    nums = toolpak_numbers(rate, npery)
     if isinstance(nums, E.ExcelError):
         return nums
     r, p = nums[0], math.trunc(nums[1])
     if r <= 0 or p < 1:
-        return E.NUM.because("effect_rate must be positive and npery at least 1")
-    return p * ((1 + r) ** (1 / p) - 1)
+        return E.NUM.because(f"{rate_name} must be positive and npery at least 1")
+    return r, p
 
 
 def _cumulative(kernel, *args):
