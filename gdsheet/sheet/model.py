@@ -86,6 +86,13 @@ class Sheet:
     spills: dict[CellKey, Area] = field(default_factory=dict)  # anchor -> range its result occupies
     spilled_from: dict[CellKey, CellKey] = field(default_factory=dict)  # spilled cell -> its anchor
     hidden: bool = False
+    # Formatting and layout as the file has them: read by io/, shown and edited by gui/, written back by io/.
+    style_ids: dict[CellKey, int] = field(default_factory=dict)  # cellXfs index ('s') of styled cells; 0 not stored
+    merged: list[Area] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    freeze: CellKey | None = None  # first scrolling cell (the pane's topLeftCell): rows above and columns left frozen
+    zoom: int = 100  # percent, as sheetView zoomScale
     _bounds: tuple[int, int] | None = field(default=None, repr=False, compare=False)
 
     def value(self, row: int, col: int):

@@ -24,6 +24,7 @@ class Workbook:
         self.active: int = 0
         self.path: str | None = None
         self.load_warnings: list[str] = []  # what a reader could not keep (charts, pivots...), for the user
+        self.styles = None  # the file's style table (gdsheet.sheet.styles.StyleTable); None for a new workbook
         from gdsheet.sheet.calc import Engine  # the engine needs the model, not the other way round
 
         self.engine = Engine(self)
