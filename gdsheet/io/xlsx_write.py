@@ -1,9 +1,7 @@
-"""Write a Workbook to .xlsx with openpyxl, atomically: a temporary file in the same folder, fsync, then replace."""
+"""Write a Workbook to .xlsx with openpyxl, atomically (gdsheet.io.atomic: a temporary sibling, fsync, replace)."""
 from __future__ import annotations
 
 import io
-import os
-import secrets
 from itertools import groupby
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
 from gdsheet.errors import ExcelError, WorkbookWriteError
 from gdsheet.formula.unparse import unparse
+from gdsheet.io.atomic import atomic_write
 from gdsheet.io.xlsx_patch import cached_value, patch_package
 from gdsheet.refs import Area, col_letter
 from gdsheet.sheet.model import Formula, Sheet
@@ -32,6 +31,8 @@ def write_xlsx(wb: Workbook, path: str | Path) -> None:
     array formula over its spill range whose cell carries Excel's dynamic-array metadata (cm="1",
     xl/metadata.xml), so Excel 365 reopens it as a spill; older readers see a legacy array formula there.
     """
+    if not str(path).strip():
+        raise WorkbookWriteError("could not save: no file name was given")
     path = Path(path)
     if path.suffix.lower() in (".xlsm", ".xltm", ".xltx"):
         # openpyxl can only label the package an .xlsx without a macro project; Excel rejects a mismatched name
@@ -152,32 +153,13 @@ def _table(table) -> XlTable:
 
 
 def atomic_save(book: openpyxl.Workbook, wb: Workbook, path: Path) -> None:
-    """Write `book`, made from `wb`, to a temporary sibling of `path`, fsync it, then rename it over `path`.
+    """Write `book`, made from `wb`, to `path` atomically (see gdsheet.io.atomic).
     openpyxl cannot write cached values of formulas or cm: its package is finished by `patch_package`."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:  # created with the usual umask, unlike mkstemp's 0600
-            buffer = io.BytesIO()
-            book.save(buffer)
-            buffer.seek(0)
-            patch_package(buffer, fh, wb)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException as e:
-        tmp.unlink(missing_ok=True)
-        if isinstance(e, Exception):
-            raise WorkbookWriteError(f"could not save {path.name}: {e}") from e
-        raise
-    try:  # make the rename itself durable; not possible on every platform or filesystem
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+
+    def write(fh) -> None:
+        buffer = io.BytesIO()
+        book.save(buffer)
+        buffer.seek(0)
+        patch_package(buffer, fh, wb)
+
+    atomic_write(path, write)
