@@ -86,7 +86,7 @@ def format_number(v: float) -> str:
     if 1e-9 <= a < 1e15:
         s = f"{v:.15g}"
         if "e" in s:  # .15g chose exponent form for small numbers; Excel writes them out
-            s = f"{v:.{15 + max(0, -int(math.floor(math.log10(a))))}f}".rstrip("0").rstrip(".")
+            s = f"{v:.{14 - int(math.floor(math.log10(a)))}f}".rstrip("0").rstrip(".")
         return s
     mant, exp = f"{v:.14E}".split("E")
     mant = mant.rstrip("0").rstrip(".")
