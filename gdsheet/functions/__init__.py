@@ -4,9 +4,10 @@ The modules are listed, not discovered: a frozen app (PyInstaller) neither finds
 only imported by name at run time. tests/functions/test_registry.py checks that every module is listed.
 """
 from gdsheet.functions import (  # noqa: F401 - imported for their registrations
-    complex, conditional, criteria, database, datetime, datetime_count, distributions, dynamic, engineering, engineering_units,
-    financial, financial_depreciation, info, logical, lookup, lookup_ref, lookup_shape, math, math_aggregate,
-    math_integer, matrix, operators, percentiles, regression, stats, text, textformat, textsplit, trig,
+    bessel, complex, conditional, criteria, database, datetime, datetime_count, distributions, distributions_discrete,
+    dynamic, engineering, engineering_units, financial, financial_depreciation, hypothesis_tests, info, logical,
+    lookup, lookup_ref, lookup_shape, math, math_aggregate, math_integer, matrix, operators, percentiles, regression,
+    stats, text, textformat, textsplit, trig,
 )
 from gdsheet.functions.registry import FUNCTIONS, FunctionSpec, elementwise, excel
 
