@@ -13,10 +13,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from lxml import etree
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.strings import read_string_table
 from openpyxl.reader.workbook import WorkbookParser
-from openpyxl.styles.numbers import BUILTIN_FORMATS
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.xml.functions import fromstring
@@ -24,8 +24,10 @@ from openpyxl.xml.functions import fromstring
 from gdsheet.errors import GdsheetError, WorkbookReadError
 from gdsheet.io.safety import open_archive
 from gdsheet.io.xlsx_sheet import read_sheet_xml
+from gdsheet.io.xlsx_styles import read_styles, read_theme
 from gdsheet.refs import parse_area
 from gdsheet.sheet.model import CalcSettings, DefinedName, Table
+from gdsheet.sheet.styles import StyleTable
 from gdsheet.sheet.workbook import Workbook
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -36,7 +38,7 @@ _SPREADSHEET_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
 # Parts gdsheet does not keep, by the folder they live in; saving drops them, so the user is told on load.
 _NOT_KEPT = {"charts": "charts", "drawings": "drawings and images", "pivotTables": "pivot tables",
              "comments": "comments", "vbaProject.bin": "macros", "externalLinks": "links to other workbooks"}
-_READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, ET.ParseError, zipfile.BadZipFile,
+_READ_ERRORS = (etree.XMLSyntaxError, ValueError, KeyError, TypeError, IndexError, AttributeError, ET.ParseError, zipfile.BadZipFile,
                 zlib.error, EOFError, OSError)
 
 
@@ -83,15 +85,18 @@ class _Reader:
         strings = []
         if rels.get("sharedStrings") in self.files:
             strings = self.step(f"the shared strings ({rels['sharedStrings']})", self.strings, rels["sharedStrings"])
-        formats = []
+        styles = None
         if rels.get("styles") in self.files:
-            formats = self.optional(f"number formats ({rels['styles']})", [], self.number_formats, rels["styles"])
+            styles = self.optional(f"cell and number formats ({rels['styles']})", None, self.styles, rels["styles"],
+                                   rels.get("theme"))
+        formats = styles.number_formats() if styles is not None else []
         dynamic = set()
         if rels.get("sheetMetadata") in self.files:
             dynamic = self.optional("dynamic-array metadata; spilled formulas are read as array formulas",
                                     set(), self.dynamic_cms, rels["sheetMetadata"])
 
         wb = Workbook()
+        wb.styles = styles
         index_of: dict[int, str] = {}  # position among all sheets (charts too) -> worksheet name
         for pos, child in enumerate(parser.sheets):
             rel = parser.rels.get(child.id)
@@ -150,17 +155,13 @@ class _Reader:
         with self.archive.open(part) as fh:
             return read_string_table(fh)
 
-    def number_formats(self, part: str) -> list[str | None]:
-        """Format code by style index (cellXfs position); None for General."""
-        root = ET.fromstring(self.archive.read(part))
-        custom = {int(f.get("numFmtId")): f.get("formatCode")
-                  for f in root.iterfind(f"{_NS}numFmts/{_NS}numFmt")}
-        out = []
-        for xf in root.iterfind(f"{_NS}cellXfs/{_NS}xf"):
-            fid = int(xf.get("numFmtId", "0"))
-            code = custom.get(fid, BUILTIN_FORMATS.get(fid))
-            out.append(None if code in (None, "General") else code)
-        return out
+    def styles(self, part: str, theme_part: str | None) -> StyleTable:
+        """The cell formats (number formats included) and the theme's colours they refer to."""
+        table = read_styles(self.archive.read(part))
+        if theme_part in self.files:
+            table.theme = self.optional(f"theme colours ({theme_part})", table.theme, read_theme,
+                                        self.archive.read(theme_part))
+        return table
 
     def dynamic_cms(self, part: str) -> set[str]:
         """The cell-metadata indices (`cm` values, 1-based) that mark dynamic-array formulas (XLDAPR fDynamic)."""

@@ -107,6 +107,7 @@ class _Cells:
         style = el.get("s")
         if style is not None and style != "0":
             i = int(style)
+            self.sheet.style_ids[key] = i
             code = self.number_formats[i] if i < len(self.number_formats) else None
             if code is not None:
                 self.sheet.number_formats[key] = code

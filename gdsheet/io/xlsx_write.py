@@ -17,8 +17,10 @@ from gdsheet.errors import ExcelError, WorkbookWriteError
 from gdsheet.formula.unparse import unparse
 from gdsheet.io.atomic import atomic_write
 from gdsheet.io.xlsx_patch import cached_value, patch_package
+from gdsheet.io.xlsx_write_styles import write_formatting
 from gdsheet.refs import Area, col_letter
 from gdsheet.sheet.model import Formula, Sheet
+from gdsheet.sheet.styles import sync_number_formats
 from gdsheet.sheet.workbook import Workbook
 
 
@@ -39,6 +41,7 @@ def write_xlsx(wb: Workbook, path: str | Path) -> None:
         raise WorkbookWriteError(f"could not save {path.name}: gdsheet writes .xlsx files only (macros and "
                                  "templates are not kept); choose a name ending in .xlsx")
     try:
+        sync_number_formats(wb)
         book = to_openpyxl(wb)
     except WorkbookWriteError:
         raise
@@ -56,6 +59,7 @@ def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
         ws.sheet_state = "hidden" if sheet.hidden else "visible"
         _write_cells(ws, sheet)
         _write_dimensions(ws, sheet)
+        write_formatting(ws, sheet, wb.styles)
     for (scope, _), dn in wb.names.items():
         xl = XlName(dn.name, attr_text=dn.formula, hidden=dn.hidden or None, comment=dn.comment)
         if scope is None:
