@@ -1,4 +1,5 @@
-"""Two-variable statistics and least squares: CORREL, COVARIANCE, SLOPE, INTERCEPT, RSQ, STEYX, FORECAST, TREND, LINEST."""
+"""Two-variable statistics and least squares: CORREL, COVARIANCE, SLOPE, INTERCEPT, RSQ, STEYX, FORECAST, TREND, LINEST,
+and their exponential counterparts GROWTH and LOGEST."""
 from __future__ import annotations
 
 import math
@@ -231,3 +232,48 @@ def trend(known_y: np.ndarray, known_x=None, new_x=None, const=None):
             return E.REF.because("new_xs needs one row per variable")
         out = fit.predict(new.T).reshape(1, -1)
     return np.array([[float(v) for v in row] for row in out], dtype=object)
+
+
+# ---- exponential curves: least squares on ln(y) ----------------------------------------------------------------
+
+def _ln_y(known_y: np.ndarray) -> np.ndarray | ExcelError:
+    """ln of each known y (as an object array for LINEST and TREND); a y <= 0 has no logarithm: #NUM!."""
+    y = _numbers(known_y)
+    if isinstance(y, ExcelError):
+        return y
+    if (y <= 0).any():
+        return E.NUM.because("known_ys must all be positive")
+    return np.log(y).astype(object)
+
+
+@excel("LOGEST", "values", "values", "bool", "bool", category=CAT, min_args=1,
+       syntax="LOGEST(known_ys, [known_xs], [const], [stats])",
+       summary="The exponential curve y = b*m1^x1*m2^x2... that fits the data: the m values right to left, then b; "
+               "with stats TRUE, LINEST's statistics of the fit of ln(y).")
+def logest(known_y: np.ndarray, known_x=None, const=None, stats=None):
+    # Excel quirk: only the first row is transformed back (m = e^slope, b = e^intercept); the statistics below
+    # stay those of the straight line through ln(y), as LINEST gives them
+    ln_y = _ln_y(known_y)
+    if isinstance(ln_y, ExcelError):
+        return ln_y
+    block = linest(ln_y, known_x, const, stats)
+    if isinstance(block, ExcelError):
+        return block
+    block = block.copy()
+    block[0, :] = [math.exp(v) for v in block[0, :]]
+    return block
+
+
+@excel("GROWTH", "values", "values", "values", "bool", category=CAT, min_args=1,
+       syntax="GROWTH(known_ys, [known_xs], [new_xs], [const])",
+       summary="The y values that the exponential curve fitted to the known points predicts at new_xs.")
+def growth(known_y: np.ndarray, known_x=None, new_x=None, const=None):
+    # TREND of ln(y), raised back to e; a prediction too large for a number is #NUM!
+    ln_y = _ln_y(known_y)
+    if isinstance(ln_y, ExcelError):
+        return ln_y
+    out = trend(ln_y, known_x, new_x, const)
+    if isinstance(out, ExcelError):
+        return out
+    with np.errstate(over="ignore"):
+        return np.array([[float(np.exp(v)) if v < 709.78 else E.NUM for v in row] for row in out], dtype=object)
