@@ -1,6 +1,8 @@
 """The Solver dialog, with Excel's concepts: objective, Min/Max/Value Of, variable cells, constraints, options."""
 from __future__ import annotations
 
+import html
+
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
@@ -55,6 +57,8 @@ TIPS = {
     "device": "Where the arithmetic runs: the processor (cpu), or a graphics card (cuda, listed when one is "
               "available), which is faster on large sheets.",
 }
+# As rich text, so Qt wraps a tooltip to a readable width instead of one line ~1,500 pixels long.
+TIPS = {key: f"<p>{html.escape(text)}</p>" for key, text in TIPS.items()}
 
 
 class ConstraintDialog(QDialog):
@@ -75,7 +79,23 @@ class ConstraintDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.added: list[Constraint] = []  # constraints taken with Add before OK
+        if constraint is None:  # Excel's Add Constraint: Add keeps this one and clears the fields for the next
+            add = buttons.addButton("&Add", QDialogButtonBox.ButtonRole.ActionRole)
+            add.clicked.connect(self._add)
         form.addRow(buttons)
+
+    def _add(self) -> None:
+        if self.lhs.text().strip():
+            self.added.append(self.constraint())
+        self.lhs.clear()
+        self.rhs.clear()
+        self.lhs.setFocus()
+
+    def constraints(self, accepted: bool) -> list[Constraint]:
+        """What the dialog adds: those taken with Add, and the one in the fields when closed with OK."""
+        last = [self.constraint()] if accepted and self.lhs.text().strip() else []
+        return self.added + last
 
     def constraint(self) -> Constraint:
         rel = self.rel.currentText()
@@ -216,8 +236,9 @@ class SolverDialog(QDialog):
 
     def _add(self) -> None:
         dlg = ConstraintDialog(self)
-        if dlg.exec():
-            self._constraints.append(dlg.constraint())
+        added = dlg.constraints(bool(dlg.exec()))
+        if added:
+            self._constraints.extend(added)
             self._refresh_constraints()
 
     def _change(self) -> None:

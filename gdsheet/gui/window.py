@@ -68,8 +68,27 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
             self.restoreState(state)
+        self.fit_to_screen(first_start=geometry is None)
+
+    def fit_to_screen(self, first_start: bool) -> None:
+        """On first start, 1280x800 or 90% of the available screen, whichever is smaller, centred (at scale 1.5 on
+        a 1600x1000 screen 1280x800 would push the tabs and the status bar off it); later, a remembered geometry
+        that no longer fits (another monitor, another scale) is shrunk and moved back onto the screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()  # title bar, borders
+        max_w, max_h = avail.width() - extra_w, avail.height() - extra_h
+        if first_start:
+            w, h = min(1280, int(max_w * 0.9)), min(800, int(max_h * 0.9))
+        elif self.width() <= max_w and self.height() <= max_h and avail.contains(frame):
+            return
         else:
-            self.resize(1280, 800)
+            w, h = min(self.width(), max_w), min(self.height(), max_h)
+        self.resize(w, h)
+        self.move(avail.x() + (avail.width() - w - extra_w) // 2, avail.y() + (avail.height() - h - extra_h) // 2)
 
     def doc_undo_action(self, which: str):
         if which == "undo":

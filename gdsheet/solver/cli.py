@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--multistart", type=int, metavar="K", help="K seeded starts; the best result is kept")
     p.add_argument("--seed", type=int)
     p.add_argument("--device", help="torch device, e.g. cpu or cuda")
-    p.add_argument("--trace", metavar="TRACE.csv", help="write iteration, loss and every variable per iteration")
+    p.add_argument("--trace", metavar="TRACE.csv",
+                   help="write the start (1.. of a multistart), iteration, loss and every variable per iteration")
     p.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the solved, recalculated workbook here")
     return p
 
@@ -124,14 +125,14 @@ def _solve(args: argparse.Namespace) -> int:
     try:
         writer = csv.writer(trace) if trace else None
         if writer:
-            writer.writerow(["iteration", "loss", *names])
+            writer.writerow(["start", "iteration", "loss", *names])
         final = None
         for record in solve.run():
             if record.done:
                 final = record
                 break
             if writer:
-                writer.writerow([record.iteration, repr(record.loss), *map(repr, record.values)])
+                writer.writerow([record.start + 1, record.iteration, repr(record.loss), *map(repr, record.values)])
             if bar:
                 bar.show(record)
     finally:

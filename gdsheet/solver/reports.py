@@ -29,11 +29,17 @@ class SolveSummary:
 
 
 def label(wb: Workbook, cell: CellId) -> str:
-    """A name for a cell as Excel's reports make one: the nearest text to its left, then the nearest above."""
+    """A name for a cell as Excel's reports make one: the nearest text to its left, then the nearest above.
+
+    Where nothing above is text (a row of parameters on top with their headers just below it, as in the course's
+    Titanic sheets), the header right below is taken, so the variables read "Params SibSp", not all "Params"."""
     s, r, c = cell
     sheet = wb.sheet(s)
     left = next((v for cc in range(c - 1, 0, -1) if isinstance(v := sheet.cells.get((r, cc)), str)), "")
     above = next((v for rr in range(r - 1, 0, -1) if isinstance(v := sheet.cells.get((rr, c)), str)), "")
+    if not above:
+        below = next((v for rr in range(r + 1, r + 4) if (v := sheet.cells.get((rr, c))) is not None), None)
+        above = below if isinstance(below, str) else ""
     return " ".join(t for t in (left, above) if t)
 
 

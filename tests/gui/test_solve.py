@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from gdsheet.gui.results_dialog import ResultsDialog
 from gdsheet.gui.solving import model_cells
@@ -252,15 +252,40 @@ def test_titanic_linear_solves_and_the_grid_follows(qtbot, window):
     assert final.status == "converged"
 
 
+def test_add_constraint_add_button_takes_several(qtbot):
+    """Excel's Add Constraint: Add keeps the constraint and clears the fields for the next; OK adds the last."""
+    from gdsheet.gui.solver_dialog import TIPS, ConstraintDialog
+    from gdsheet.solver.model import Constraint
+
+    dlg = ConstraintDialog()
+    qtbot.addWidget(dlg)
+    add = next(b for b in dlg.findChildren(QPushButton) if b.text().replace("&", "") == "Add")
+    dlg.lhs.setText("$A$1")
+    dlg.rhs.setText("5")
+    add.click()
+    assert dlg.lhs.text() == "" and dlg.rhs.text() == ""
+    dlg.lhs.setText("$A$2")
+    dlg.rel.setCurrentText("int")
+    assert dlg.constraints(accepted=True) == [Constraint("$A$1", "<=", "5"), Constraint("$A$2", "int", "integer")]
+    assert dlg.constraints(accepted=False) == [Constraint("$A$1", "<=", "5")]
+    assert TIPS["batch_size"].startswith("<p>")  # rich text: Qt wraps it instead of one very long line
+
+
 def test_dialog_edits_constraints_and_options(qtbot, window, monkeypatch):
     from gdsheet.gui.solver_dialog import ConstraintDialog
     from gdsheet.solver.model import Constraint
 
     dialog = open_example(window, "curve_fit.xlsx", (4, 2))
-    monkeypatch.setattr(ConstraintDialog, "exec", lambda self: True)
-    monkeypatch.setattr(ConstraintDialog, "constraint", lambda self: Constraint("$B$1", ">=", "0"))
+    def filled(self):
+        self.lhs.setText("$B$1")
+        self.rel.setCurrentText(">=")
+        self.rhs.setText("0")
+        return True
+
+    monkeypatch.setattr(ConstraintDialog, "exec", filled)
     dialog._add()
     dialog._add()
+    assert dialog._constraints[-2:] == [Constraint("$B$1", ">=", "0")] * 2
     dialog.constraints.setCurrentRow(1)
     monkeypatch.setattr(ConstraintDialog, "constraint", lambda self: Constraint("$B$2", "<=", "5"))
     dialog._change()

@@ -235,3 +235,25 @@ def test_a_sheet_tab_returns_to_where_that_sheet_was_left(qtbot, window):
     assert (window.view.horizontalScrollBar().value(), window.view.verticalScrollBar().value()) == scrolled
     window.tabs.bar.setCurrentIndex(1)
     assert window.view.current_cell() == (5, 3)
+
+
+def test_first_start_fits_the_available_screen(window):
+    """No remembered layout: the window is 1280x800 or smaller, inside the screen (offscreen: 800x600)."""
+    avail = window.screen().availableGeometry()
+    assert window.frameGeometry().width() <= avail.width() and window.frameGeometry().height() <= avail.height()
+    assert avail.contains(window.frameGeometry().topLeft())
+
+
+def test_a_remembered_geometry_too_big_for_the_screen_is_brought_back(qtbot):
+    from gdsheet.gui import settings
+    from gdsheet.gui.window import MainWindow
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.setGeometry(3000, 2000, 2400, 1600)  # as if saved on a larger monitor
+    settings.save_layout(first.saveGeometry(), first.saveState())
+    again = MainWindow()
+    qtbot.addWidget(again)
+    avail = again.screen().availableGeometry()
+    assert again.width() <= avail.width() and again.height() <= avail.height()
+    assert avail.contains(again.frameGeometry().topLeft())

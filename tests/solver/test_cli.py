@@ -38,9 +38,12 @@ def test_trace_and_output_workbook(parabola_book, tmp_path, capsys):
     trace, out = tmp_path / "trace.csv", tmp_path / "out.xlsx"
     assert main([str(parabola_book), "--iterations", "5", "--trace", str(trace), "-o", str(out)]) == 0
     rows = list(csv.reader(trace.open()))
-    assert rows[0] == ["iteration", "loss", "S!A1"]
-    assert [int(r[0]) for r in rows[1:]] == [0, 1, 2, 3, 4, 5]
-    assert float(rows[1][2]) == -3.0 and float(rows[2][1]) == pytest.approx(6.92032)
+    assert rows[0] == ["start", "iteration", "loss", "S!A1"]
+    assert [int(r[1]) for r in rows[1:]] == [0, 1, 2, 3, 4, 5] and {r[0] for r in rows[1:]} == {"1"}
+    assert float(rows[1][3]) == -3.0 and float(rows[2][2]) == pytest.approx(6.92032)
+    assert main([str(parabola_book), "--iterations", "3", "--multistart", "2", "--trace", str(trace)]) == 0
+    starts = [r[0] for r in list(csv.reader(trace.open()))[1:]]
+    assert starts[0] == "1" and starts[-1] == "2" and starts == sorted(starts)  # one column tells the runs apart
     wb = load_workbook(out)
     wb.recalculate()
     assert wb.get("S", 1, 1) == pytest.approx(-3 * 0.52**5)

@@ -33,6 +33,18 @@ def test_label_is_the_nearest_text_left_then_above():
     assert label(wb, ("M", 4, 4)) == "col"  # text to the left wins; the one above would come second
 
 
+def test_label_of_a_parameter_row_on_top_takes_the_header_below():
+    """The course's layout: 'Params' then the parameters in row 1, their column headers in row 3."""
+    from gdsheet.sheet.workbook import Workbook
+
+    wb = Workbook()
+    wb.add_sheet("L")
+    wb.set_values([("L", 1, 1, "Params"), ("L", 1, 2, 0.5), ("L", 1, 3, 0.1), ("L", 3, 2, "SibSp"),
+                   ("L", 2, 3, 4.0), ("L", 3, 3, "Parch")])
+    assert label(wb, ("L", 1, 2)) == "Params SibSp"
+    assert label(wb, ("L", 1, 3)) == "Params"  # a number comes first below: no header to take
+
+
 def test_answer_report_lists_objective_variables_and_constraints():
     wb = book()
     wb.set_value("M", 1, 2, 3.0)  # the solution is in the cells while the report is built
