@@ -13,7 +13,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from lxml import etree
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.reader.strings import read_string_table
 from openpyxl.reader.workbook import WorkbookParser
@@ -38,7 +37,7 @@ _SPREADSHEET_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
 # Parts gdsheet does not keep, by the folder they live in; saving drops them, so the user is told on load.
 _NOT_KEPT = {"charts": "charts", "drawings": "drawings and images", "pivotTables": "pivot tables",
              "comments": "comments", "vbaProject.bin": "macros", "externalLinks": "links to other workbooks"}
-_READ_ERRORS = (etree.XMLSyntaxError, ValueError, KeyError, TypeError, IndexError, AttributeError, ET.ParseError, zipfile.BadZipFile,
+_READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, SyntaxError, zipfile.BadZipFile,  # lxml's errors are SyntaxErrors too
                 zlib.error, EOFError, OSError)
 
 

@@ -1,13 +1,13 @@
-"""One pass over a worksheet's XML: values, formulas with their cached results, spills, formats, widths, heights.
+"""One pass over a worksheet's XML: values, formulas with their cached results, spills, style ids, layout.
 
-openpyxl's own cell reader is bypassed on purpose: C-accelerated iterparse over the part is about twice as fast,
-and the same pass sees what openpyxl drops: the `cm` attribute that marks dynamic arrays, and the cached values
-of formula cells. openpyxl's Translator still expands shared formulas.
+openpyxl's own cell reader is bypassed on purpose: the byte-level walk of gdsheet.io.sheet_xml (the one the
+patched save uses) is faster, and it sees what openpyxl drops: the `cm` attribute that marks dynamic arrays, and
+the cached values of formula cells. openpyxl's Translator still expands shared formulas. Each Formula keeps the
+file's own text (`Formula.source`: `_xlfn.` prefixes, the author's parentheses), so a save writes it back as read.
 """
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -15,15 +15,12 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.datetime import from_ISO8601, to_excel
 
 from gdsheet import errors as E
-from gdsheet.refs import cell_name, col_index, parse_area
+from gdsheet.io.sheet_layout import read_head, read_tail
+from gdsheet.io.sheet_xml import Position, RawCell, WorksheetXml, attrs, cell_spans, parse_cell, row_spans, unescape
+from gdsheet.refs import cell_name, parse_area
 from gdsheet.sheet.formulas import make_formula
 from gdsheet.sheet.model import Sheet
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-C, V, F, IS, T = (_NS + t for t in ("c", "v", "f", "is", "t"))
-ROW, COL, TABLE_PART = _NS + "row", _NS + "col", _NS + "tablePart"
-_DIGITS = "0123456789"
 # Excel writes the newer functions as _xlfn.NAME (_xlfn._xlws.SORT); shown text drops that, string literals kept.
 _FILE_PREFIX = re.compile(r'("(?:[^"]|"")*")|_xlfn\.(?:_xlws\.)?|_xlws\.', re.IGNORECASE)
 
@@ -45,45 +42,36 @@ def display_text(formula: str) -> str:
 
 def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_formats: list[str | None],
                    dynamic_cms: set[str]) -> SheetExtras:
-    """Fill `sheet` from the worksheet XML in `source`.
+    """Fill `sheet` from the worksheet XML in `source`: cells, formulas, style ids and the layout.
 
     `strings` is the shared string table, `number_formats` maps a style index to its format code (None for
-    General), `dynamic_cms` holds the `cm` values whose metadata marks a dynamic-array formula.
+    General), `dynamic_cms` holds the `cm` values whose metadata marks a dynamic-array formula. The part is walked
+    by gdsheet.io.sheet_xml, as the patched save walks it.
     """
+    part = WorksheetXml(source)
+    pat = part.patterns
+    layout = read_head(part.head, part.root)
     cells = _Cells(sheet, strings, number_formats, dynamic_cms)
     extras = SheetExtras()
-    pending: list[tuple[ET.Element, int]] = []  # cells without an r attribute wait for their row's number
-    last_row, col_no = 0, 0
-    # Only end events: half the callbacks of start+end, and a cell's children are complete when it ends.
-    for _, el in ET.iterparse(source):
-        tag = el.tag
-        if tag == C:
-            ref = el.get("r")
-            if ref:
-                letters = ref.rstrip(_DIGITS)
-                col_no = col_index(letters)
-                cells.add(el, int(ref[len(letters):]), col_no, ref)
-                el.clear()
-            else:  # writers other than Excel may omit r: the cell follows the previous one
-                col_no += 1
-                pending.append((el, col_no))
-        elif tag == ROW:
-            r_attr = el.get("r")
-            last_row = int(r_attr) if r_attr else last_row + 1
-            for c_el, col in pending:
-                cells.add(c_el, last_row, col, cell_name(last_row, col))
-            pending.clear()
-            col_no = 0
-            if el.get("customHeight") in ("1", "true") and el.get("ht"):
-                sheet.row_heights[last_row] = float(el.get("ht"))
-            el.clear()
-        elif tag == COL:
-            width = el.get("width")
-            if width is not None and el.get("customWidth") in ("1", "true"):
-                for c in range(int(el.get("min")), int(el.get("max")) + 1):
-                    sheet.col_widths[c] = float(width)
-        elif tag == TABLE_PART:
-            extras.table_rids.append(el.get(_REL_NS + "id"))
+    pos = Position()
+    heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
+    for block in part.blocks():
+        for row in row_spans(block, pat):
+            row_attrs = attrs(row.group(1))
+            r = pos.next_row(row_attrs)
+            if row_attrs.get(b"customHeight") in (b"1", b"true") and row_attrs.get(b"ht"):
+                heights[r] = float(row_attrs[b"ht"])
+            if row_attrs.get(b"hidden") in (b"1", b"true"):
+                hidden_rows.add(r)
+            for c in cell_spans(row, pat):
+                raw = parse_cell(c, pat)
+                cells.add(raw, *pos.next_cell(raw.attrs))
+    tail = read_tail(part.tail)
+    sheet.col_widths.update(layout.col_widths)
+    sheet.hidden_cols.update(layout.hidden_cols)
+    sheet.freeze, sheet.zoom = layout.freeze, layout.zoom
+    sheet.merged.extend(parse_area(ref, sheet.name) for ref in tail.merged)
+    extras.table_rids.extend(tail.table_rids)
     if cells.data_tables:
         extras.warnings.append(f"sheet {sheet.name}: {cells.data_tables} what-if data table cell(s) kept as "
                                "values only")
@@ -94,62 +82,71 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
 
 
 class _Cells:
-    """Turns <c> elements into values, formats and formulas of one sheet."""
+    """Turns cells of the file into values, style ids, formats and formulas of one sheet."""
 
     def __init__(self, sheet: Sheet, strings: list, number_formats: list[str | None], dynamic_cms: set[str]):
         self.sheet, self.strings, self.number_formats, self.dynamic_cms = sheet, strings, number_formats, dynamic_cms
-        self.shared: dict[str, Translator] = {}
+        self.shared = SharedFormulas()
         self.data_tables = 0
         self.orphans = 0
 
-    def add(self, el: ET.Element, row: int, col: int, ref: str) -> None:
+    def add(self, raw: RawCell, row: int, col: int) -> None:
         key = (row, col)
-        style = el.get("s")
-        if style is not None and style != "0":
+        style = raw.attrs.get(b"s")
+        if style is not None and style != b"0":
             i = int(style)
             self.sheet.style_ids[key] = i
             code = self.number_formats[i] if i < len(self.number_formats) else None
             if code is not None:
                 self.sheet.number_formats[key] = code
-        value, f_el = None, None
-        for child in el:
-            ctag = child.tag
-            if ctag == V:
-                value = child.text
-            elif ctag == F:
-                f_el = child
-            elif ctag == IS:
-                value = "".join(t.text or "" for t in child.iter(T))
-        t = el.get("t")
+        value = cell_value(raw, self.strings)
         if value is not None:
-            self.sheet.cells[key] = _typed(value, t, self.strings)
-        elif t == "inlineStr":
-            self.sheet.cells[key] = ""
-        if f_el is None:
+            self.sheet.cells[key] = value
+        if raw.f_attrs is None:
             return
-        kind = f_el.get("t")
-        if kind == "dataTable":
+        kind = raw.f_attrs.get(b"t")
+        if kind == b"dataTable":
             self.data_tables += 1
             return
-        text = self.formula_text(f_el, kind, ref)
-        if text is not None:
-            _add_formula(self.sheet, key, text, f_el.get("ref") if kind == "array" else None,
-                         el.get("cm") in self.dynamic_cms)
-
-    def formula_text(self, f_el: ET.Element, kind: str | None, ref: str) -> str | None:
-        """The formula of a cell, '=' first; shared-formula followers are translated from their group's master."""
-        text = f_el.text
-        if kind == "shared":
-            si = f_el.get("si")
-            if text:  # the master carries the text; followers only name the group
-                self.shared[si] = Translator("=" + text, origin=ref)
-                return "=" + text
-            master = self.shared.get(si)
-            if master is None:
+        text = self.shared.text(raw, row, col)
+        if text is None:
+            if kind == b"shared":
                 self.orphans += 1
-                return None
-            return master.translate_formula(ref)
+            return
+        array_ref = raw.f_attrs.get(b"ref") if kind == b"array" else None
+        cm = raw.attrs.get(b"cm")
+        _add_formula(self.sheet, key, text, array_ref.decode() if array_ref else None,
+                     cm is not None and cm.decode() in self.dynamic_cms)
+
+
+class SharedFormulas:
+    """The text of each formula cell as the file means it: shared-formula followers translated from their group's
+    master (openpyxl's Translator), prefixes and the author's spelling kept."""
+
+    def __init__(self) -> None:
+        self.masters: dict[bytes, Translator] = {}
+
+    def text(self, raw: RawCell, row: int, col: int) -> str | None:
+        """'=' and the formula, or None for an empty <f/> or a follower whose master was not seen."""
+        f_attrs = raw.f_attrs
+        text = unescape(raw.f_text) if raw.f_text else ""
+        if f_attrs.get(b"t") == b"shared":
+            si = f_attrs.get(b"si")
+            if text:  # the master carries the text; followers only name the group
+                self.masters[si] = Translator("=" + text, origin=cell_name(row, col))
+                return "=" + text
+            master = self.masters.get(si)
+            return None if master is None else master.translate_formula(cell_name(row, col))
         return "=" + text if text else None
+
+
+def cell_value(raw: RawCell, strings: list):
+    """The value a cell shows (a formula's cached result), or None for an empty cell."""
+    if raw.value_text:  # an empty <v/> is no value (openpyxl writes one for every formula)
+        return _typed(unescape(raw.value_text), raw.attrs.get(b"t", b"n").decode(), strings)
+    if raw.inline is not None or raw.attrs.get(b"t") == b"inlineStr":
+        return raw.inline or ""
+    return None
 
 
 def _typed(text: str, t: str | None, strings: list):
@@ -173,7 +170,9 @@ def _typed(text: str, t: str | None, strings: list):
 def _add_formula(sheet: Sheet, key: tuple[int, int], text: str, array_ref: str | None, dynamic: bool) -> None:
     row, col = key
     area = parse_area(array_ref, sheet.name) if array_ref else None
-    sheet.formulas[key] = make_formula(display_text(text), row, col, array=area, dynamic=dynamic)
+    f = make_formula(display_text(text), row, col, array=area, dynamic=dynamic)
+    f.source = text
+    sheet.formulas[key] = f
     if dynamic and area is not None and area.size > 1:  # the spill range Excel saved, with its cached values
         sheet.spills[key] = area
         for cell in area.cells():

@@ -14,13 +14,16 @@ CellKey = tuple[int, int]  # (row, col), 1-based
 class Formula:
     """A cell's formula. `ast` is None when the text does not parse; `error` then holds the #NAME? value whose
     detail is the parser's message. `array` is the range of a legacy (Ctrl+Shift+Enter) array formula, held by its
-    top-left cell; `dynamic` marks a dynamic-array formula that spills from its cell."""
+    top-left cell; `dynamic` marks a dynamic-array formula that spills from its cell. `source` is the text the
+    file had for this cell ('_xlfn.' prefixes and the author's parentheses kept), set by the reader only: a save
+    writes it back as long as `text` still says the same (an edit makes a new Formula without it)."""
 
     text: str  # as written, starting with '='
     ast: Node | None
     error: ExcelError | None = None
     array: Area | None = None
     dynamic: bool = False
+    source: str | None = None
 
 
 @dataclass(slots=True)
