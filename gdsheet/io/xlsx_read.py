@@ -37,7 +37,8 @@ _SPREADSHEET_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
 # Parts gdsheet does not keep, by the folder they live in; saving drops them, so the user is told on load.
 _NOT_KEPT = {"charts": "charts", "drawings": "drawings and images", "pivotTables": "pivot tables",
              "comments": "comments", "vbaProject.bin": "macros", "externalLinks": "links to other workbooks"}
-_READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, SyntaxError, zipfile.BadZipFile,  # lxml's errors are SyntaxErrors too
+# SyntaxError covers ElementTree's ParseError and lxml's XMLSyntaxError (openpyxl parses with lxml when present)
+_READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, SyntaxError, zipfile.BadZipFile,
                 zlib.error, EOFError, OSError)
 
 
