@@ -1,13 +1,15 @@
 """Excel's value model and its coercions, shared by the evaluator and every function.
 
 A value is one of: float (numbers; ints are accepted and treated alike), bool, str, None (an empty cell),
-ExcelError, a 2-D numpy object array (an array value), or an Area / MultiArea (a reference, before it is read).
+ExcelError, a 2-D numpy object array (an array value), an Area / MultiArea (a reference, before it is read), or a
+Lambda (a LAMBDA, or a function passed by name, before it is called).
 """
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -24,6 +26,19 @@ class MultiArea:
 
 
 Reference = (Area, MultiArea)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Lambda:
+    """A LAMBDA as a value (what MAP, REDUCE, GROUPBY... receive): `invoke(*values)` runs its calculation with the
+    parameters bound in order (fewer values than parameters: the rest are omitted). Left in a cell it is #CALC!."""
+
+    params: tuple[str, ...]
+    invoke: Callable
+    name: str = "LAMBDA"
+
+    def __call__(self, *values):
+        return self.invoke(*values)
 
 
 def is_reference(v) -> bool:

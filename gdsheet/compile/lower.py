@@ -231,6 +231,9 @@ class Lowerer:
         name = node.name
         if name == "LET":
             return self.let(node)
+        inlined = self.inline_lambda(node)
+        if inlined is not None:
+            return self.let(inlined) if inlined.name == "LET" else self.lower(inlined)
         spec = FUNCTIONS.get(name)
         lowering = LOWERINGS.get(name)
         if lowering is not None or (spec is not None and spec.kernel is not None):
@@ -240,7 +243,8 @@ class Lowerer:
             if lowering is not None:
                 return lowering(self, node.args)
             return self.kernel(spec, node.args)
-        if spec is None:
+        if spec is None and name != A.APPLY and name.upper() not in self.locals \
+                and self.wb.get_name(name, self.sheet) is None:
             return self.number(float("nan"))  # #NAME?, as the engine shows it
         if not self.depends(node):
             return self.fold(node)
@@ -256,6 +260,28 @@ class Lowerer:
         shape = broadcast_shape(*[v.shape for v in vals], where=f" in {spec.name}")
         k = spec.kernel
         return combine(lambda *ts: k(torch, *ts), vals, shape)
+
+    def inline_lambda(self, node: A.Call) -> A.Node | None:
+        """A LAMBDA called in place or by a defined name, as the LET that binds its parameters to the call's
+        arguments (so the solver differentiates through it); None when the call is anything else."""
+        if node.name == A.APPLY and isinstance(node.args[0], A.Call) and node.args[0].name == "LAMBDA":
+            lam, args = node.args[0], node.args[1:]
+        elif node.name not in FUNCTIONS and node.name != A.APPLY and node.name.upper() not in self.locals:
+            dn = self.wb.get_name(node.name, self.sheet)
+            lam = self.wb.engine.name_tree(dn) if dn is not None else None
+            if not (isinstance(lam, A.Call) and lam.name == "LAMBDA" and dn.scope in (None, self.sheet)):
+                return None
+            args = node.args
+        else:
+            return None
+        params = lam.args[:-1]
+        if not lam.args or len(params) != len(args) or any(type(a) is A.Missing for a in args) \
+                or not all(type(p) is A.Name and p.sheet is None for p in params):
+            return None  # omitted or optional parameters, wrong counts: the engine's value (or error) stands
+        if not params:
+            return lam.args[-1]
+        pairs = [x for p, a in zip(params, args) for x in (p, a)]
+        return A.Call("LET", (*pairs, lam.args[-1]))
 
     def let(self, node: A.Call) -> LVal:
         args = node.args

@@ -124,3 +124,8 @@ class Call(Node):
 
     name: str
     args: tuple[Node, ...]
+
+
+# A Call with this name calls the value of its first argument (a LAMBDA) with the others: LAMBDA(x,x+1)(2) is
+# Call(APPLY, (Call("LAMBDA", ...), Number(2))). A call like any other, so every walk over the tree sees its parts.
+APPLY = "()"

@@ -18,7 +18,7 @@ PERCENT_BP = 60
 PREFIX_BP = 70
 _OPERAND_START = {"number", "string", "error", "bool", "cell", "area", "rows", "cols", "name", "func", "struct",
                   "lparen", "lbrace"}
-_FILE_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLPM.")
+_FILE_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLPM.", "_XLETA.")
 SPECIAL_ITEMS = {"#ALL": "#All", "#DATA": "#Data", "#HEADERS": "#Headers", "#TOTALS": "#Totals",
                  "#THIS ROW": "#This Row"}
 
@@ -74,6 +74,11 @@ class _Parser:
                 self.next()
                 left = A.SpillRef(left)
                 continue
+            if tok.kind == "lparen" and not tok.space_before and isinstance(left, A.Call):
+                # LAMBDA(x,x+1)(2): the value a call returns, called in turn
+                self.next()
+                left = A.Call(A.APPLY, (left, *self.call(tok).args))
+                continue
             if tok.kind == "op" and tok.text in BINARY:
                 op = tok.text
             elif tok.kind == "comma" and union:
@@ -120,7 +125,8 @@ class _Parser:
         raise FormulaSyntaxError(f"unexpected {tok.text!r}", self.text, tok.pos)
 
     def call(self, tok: Token) -> A.Node:
-        self.expect("lparen", "'('")
+        if tok.kind != "lparen":  # a function name (an applied call starts at its '(')
+            self.expect("lparen", "'('")
         args: list[A.Node] = []
         if self.peek() is not None and self.peek().kind == "rparen":
             self.next()
@@ -265,8 +271,8 @@ def parse_structured(text: str, formula: str = "", pos: int = 0) -> A.StructRef:
         special = SPECIAL_ITEMS.get(inner.strip().upper())
         if special:
             items.append(special)
-        else:
-            cols.append(_unescape(inner))
+        else:  # [_xlpm.y]: a LAMBDA's optional parameter as a file spells it
+            cols.append(_unescape(inner[6:] if table is None and inner.upper().startswith("_XLPM.") else inner))
     if len(cols) > 2:
         raise FormulaSyntaxError(f"{text} names more than two columns", formula, pos)
     return A.StructRef(table, tuple(items), cols[0] if cols else None, cols[1] if len(cols) > 1 else None)

@@ -18,6 +18,8 @@ NORM.S.DIST NORM.S.INV NUMBERVALUE PERCENTILE.EXC PERCENTILE.INC PERCENTRANK.EXC
 POISSON.DIST QUARTILE.EXC QUARTILE.INC RANDARRAY RANK.AVG RANK.EQ SEC SECH SEQUENCE SHEET SHEETS SKEW.P SORT SORTBY
 STDEV.P STDEV.S SWITCH T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T TAKE TEXTAFTER TEXTBEFORE TEXTJOIN TEXTSPLIT TOCOL
 TOROW UNICHAR UNICODE UNIQUE VAR.P VAR.S VSTACK WEIBULL.DIST WORKDAY.INTL WRAPCOLS WRAPROWS XLOOKUP XMATCH XOR
+MAP REDUCE SCAN BYROW BYCOL MAKEARRAY ISOMITTED ARRAYTOTEXT VALUETOTEXT PERCENTOF GROUPBY PIVOTBY TRIMRANGE
+ENCODEURL WEBSERVICE FILTERXML STOCKHISTORY IMAGE PDURATION RRI
 """.split())
 
 
@@ -29,6 +31,7 @@ def unparse(node: A.Node, row: int = 1, col: int = 1, for_file: bool = False) ->
 class _Writer:
     def __init__(self, row: int, col: int, for_file: bool):
         self.row, self.col, self.for_file = row, col, for_file
+        self.bound: frozenset[str] = frozenset()  # LET and LAMBDA names in scope (upper case)
 
     def write(self, n: A.Node, min_bp: int, in_args: bool = False) -> str:
         if isinstance(n, A.Number):
@@ -48,15 +51,15 @@ class _Writer:
         if isinstance(n, A.AreaRef):
             return self.sheet(n.sheet) + self.area(n)
         if isinstance(n, A.Name):
-            prefix = "_xlpm." if self.for_file and n.name.startswith("_xlpm.") else ""
-            return (self.sheet(n.sheet) if n.sheet else "") + prefix + n.name
+            return (self.sheet(n.sheet) if n.sheet else "") + self.name_prefix(n) + n.name
         if isinstance(n, A.StructRef):
+            if self.for_file and is_optional_parameter(n) and n.col1.upper() in self.bound:
+                return f"[_xlpm.{n.col1}]"
             return structured_text(n)
         if isinstance(n, A.SpillRef):
             return self.write(n.target, 100) + "#"
         if isinstance(n, A.Call):
-            name = f"_xlfn.{n.name}" if self.for_file and n.name in FUTURE_FUNCTIONS else n.name
-            return name + "(" + ",".join(self.write(a, 0, in_args=True) for a in n.args) + ")"
+            return self.call(n)
         if isinstance(n, A.Unary):
             if n.op == "%":
                 text, bp = self.write(n.operand, PERCENT_BP) + "%", PERCENT_BP
@@ -70,6 +73,29 @@ class _Writer:
             needs = bp < min_bp or (n.op == "," and in_args) or (min_bp == 100)
             return f"({text})" if needs else text
         raise TypeError(f"cannot write {n!r}")
+
+    def call(self, n: A.Call) -> str:
+        outer = self.bound
+        if n.name in ("LET", "LAMBDA"):
+            self.bound = outer | bound_names(n)
+        try:
+            args = "(" + ",".join(self.write(a, 0, in_args=True) for a in (n.args[1:] if n.name == A.APPLY else n.args)) + ")"
+            if n.name == A.APPLY:
+                return self.write(n.args[0], 100) + args
+        finally:
+            self.bound = outer
+        name = f"_xlfn.{n.name}" if self.for_file and n.name in FUTURE_FUNCTIONS else n.name
+        return name + args
+
+    def name_prefix(self, n: A.Name) -> str:
+        """Files spell LET/LAMBDA names _xlpm.x and a function passed as a value (GROUPBY(..., SUM)) _xleta.SUM."""
+        if not self.for_file or n.sheet is not None:
+            return ""
+        if n.name.upper() in self.bound:
+            return "_xlpm."
+        from gdsheet.functions.registry import FUNCTIONS  # only files need it; the parser stays table-free
+
+        return "_xleta." if n.name.upper() in FUNCTIONS else ""
 
     def sheet(self, name: str | None) -> str:
         return "" if name is None else quote_sheet(name) + "!"
@@ -94,6 +120,19 @@ class _Writer:
             return f"{'$' if n.r1_abs else ''}{r1}:{'$' if n.r2_abs else ''}{r2}"
         a, b = self.cell(n.r1, n.c1, n.r1_abs, n.c1_abs), self.cell(n.r2, n.c2, n.r2_abs, n.c2_abs)
         return "#REF!" if "#REF!" in (a, b) else f"{a}:{b}"
+
+
+def is_optional_parameter(n: A.Node) -> bool:
+    """LAMBDA(x, [y], ...): an optional parameter reads as a structured reference to a column of no table."""
+    return isinstance(n, A.StructRef) and n.table is None and not n.items and n.col1 is not None and n.col2 is None
+
+
+def bound_names(n: A.Call) -> frozenset[str]:
+    """The names a LET or LAMBDA call binds (upper case)."""
+    if n.name == "LET":
+        return frozenset(a.name.upper() for a in n.args[:-1:2] if isinstance(a, A.Name))
+    return frozenset((a.col1 if is_optional_parameter(a) else a.name).upper() for a in n.args[:-1]
+                     if isinstance(a, A.Name) or is_optional_parameter(a))
 
 
 def format_literal_number(v: float) -> str:

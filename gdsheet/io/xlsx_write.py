@@ -13,7 +13,9 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableColumn, TableStyleInfo
 
-from gdsheet.errors import ExcelError, WorkbookWriteError
+from gdsheet.errors import ExcelError, FormulaSyntaxError, WorkbookWriteError
+from gdsheet.formula import ast as A
+from gdsheet.formula import parse_cached
 from gdsheet.formula.unparse import unparse
 from gdsheet.io.atomic import atomic_write
 from gdsheet.io.xlsx_patch import cached_value, patch_package
@@ -61,7 +63,7 @@ def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
         _write_dimensions(ws, sheet)
         write_formatting(ws, sheet, wb.styles)
     for (scope, _), dn in wb.names.items():
-        xl = XlName(dn.name, attr_text=dn.formula, hidden=dn.hidden or None, comment=dn.comment)
+        xl = XlName(dn.name, attr_text=_name_text(dn.formula), hidden=dn.hidden or None, comment=dn.comment)
         if scope is None:
             book.defined_names[dn.name] = xl
         elif wb.has_sheet(scope):
@@ -167,3 +169,14 @@ def atomic_save(book: openpyxl.Workbook, wb: Workbook, path: Path) -> None:
         patch_package(buffer, fh, wb)
 
     atomic_write(path, write)
+
+
+def _name_text(formula: str) -> str:
+    """A defined name's definition as a file must spell it: a name that calls functions Excel added after 2007
+    (LAMBDA, LET, XLOOKUP...) needs their _xlfn. and _xlpm. prefixes, as cell formulas do; anything else (ranges,
+    constants, text gdsheet cannot parse) is written as it is."""
+    try:
+        tree = parse_cached("=" + formula, 1, 1)
+    except FormulaSyntaxError:
+        return formula
+    return unparse(tree, 1, 1, for_file=True)[1:] if isinstance(tree, A.Call) or "(" in formula else formula

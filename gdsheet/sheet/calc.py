@@ -15,6 +15,7 @@ from gdsheet.sheet.evaluate import Context, evaluate, to_value
 from gdsheet.sheet.formulas import make_formula
 from gdsheet.sheet.graph import CellId, Graph, Precedents, find_precedents, strongly_connected
 from gdsheet.sheet.rename import rename_sheet_everywhere
+from gdsheet.values import Lambda
 
 # a chain of formulas read out of order is computed by recursion; leave room for long ones
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
@@ -467,11 +468,13 @@ def _as_array_result(value, ctx: Context):
     """What an array or dynamic formula yields: a multi-cell reference is read whole."""
     if isinstance(value, Area) and not value.is_cell:
         return ctx.read(value)
-    return to_value(value, ctx)
+    return _result(to_value(value, ctx)) if isinstance(value, Lambda) else to_value(value, ctx)
 
 
 def _result(v):
-    """A formula's shown value: a reference's empty cell shows 0, as in Excel."""
+    """A formula's shown value: a reference's empty cell shows 0, as in Excel; a LAMBDA never called is #CALC!."""
+    if isinstance(v, Lambda):
+        return E.CALC.because("a LAMBDA must be called, as in =LAMBDA(x,x+1)(2)")
     return 0.0 if v is None else v
 
 

@@ -18,6 +18,7 @@ from gdsheet.functions.registry import SCALAR_KINDS, FunctionSpec
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet.references import (_area, _intersect, _on_sheet, _range_op, _union, intersect_implicitly,
                                        to_value)
+from gdsheet.sheet import lambdas
 from gdsheet.sheet.structured import resolve_structured
 from gdsheet.values import MultiArea, to_bool, to_number, to_text
 
@@ -88,15 +89,23 @@ class Context:
 
 # ---- names ------------------------------------------------------------------------------------------------
 
-def _name(n: A.Name, ctx: Context):
+_UNDEFINED = object()
+
+def _name(n: A.Name, ctx: Context, missing=_UNDEFINED):
     if n.sheet is None and ctx.locals and n.name.upper() in ctx.locals:
-        return ctx.locals[n.name.upper()]
+        v = ctx.locals[n.name.upper()]
+        return None if v is lambdas.OMITTED else v
     wb = ctx.engine.wb
     dn = wb.get_name(n.name, n.sheet or ctx.sheet)
     if dn is None:
         table = wb.tables.get(n.name.upper())
         if table is not None:  # a bare table name means its data
             return table.data_area
+        if missing is not _UNDEFINED:
+            return missing
+        spec = FUNCTIONS.get(n.name.upper()) if n.sheet is None else None
+        if spec is not None:  # a function passed by name: GROUPBY(A2:A9, B2:B9, SUM)
+            return lambdas.function_value(spec, ctx, _call_with_values)
         return E.NAME.because(f"{n.name} is not a defined name")
     node = ctx.engine.name_tree(dn)
     if isinstance(node, ExcelError):
@@ -284,8 +293,9 @@ def _element(a, i: int, j: int):
 
 def _compile_call(n: A.Call) -> Callable:
     name = n.name.upper()
-    if name == "LET":
-        return lambda ctx: _let(n, ctx)
+    special = _SPECIAL_FORMS.get(name)
+    if special is not None:  # forms whose arguments are names, not values
+        return lambda ctx: special(n, ctx)
     spec = FUNCTIONS.get(name)
     body = _call_body(n, name, spec)
 
@@ -305,8 +315,8 @@ _STEP_OF_KIND = {"nums": _NUMS, "numsa": _NUMSA, "values": _VALUES, "ref": _REF,
 
 def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
     """The closure for a call to a known function: each argument evaluated and prepared as its kind says."""
-    if spec is None:
-        return lambda ctx: E.NAME.because(f"{name} is not a function gdsheet knows")
+    if spec is None:  # a LAMBDA called by name or in place: ADD1(5), LAMBDA(x,x+1)(2)
+        return lambda ctx: lambdas.call_by_name(n, ctx, evaluate, _name)
     nargs = len(n.args)
     if nargs < spec.min_args or (spec.max_args is not None and nargs > spec.max_args):
         return lambda ctx: E.VALUE.because(f"{name} takes {_arity(spec)} arguments, not {nargs}")
@@ -466,3 +476,23 @@ def _let(n: A.Call, ctx: Context):
         local[args[i].name.upper()] = evaluate(args[i + 1], inner)
         inner = ctx.derive(local_names=dict(local))
     return evaluate(args[-1], inner)
+
+
+_SPECIAL_FORMS = {
+    "LET": _let,
+    "LAMBDA": lambda n, ctx: lambdas.make_lambda(n, ctx, evaluate),
+    "ISOMITTED": lambdas.is_omitted,
+}
+_ETA_CALLS: dict[tuple[str, int], A.Call] = {}  # one tree per (function, argument count): compiled once
+
+
+def _call_with_values(spec: FunctionSpec, values, ctx: Context):
+    """A table function called with values already computed (a function passed by name, then called by GROUPBY,
+    MAP...): the values are bound as locals, so they are prepared exactly as the arguments of a written call."""
+    key = (spec.name, len(values))
+    node = _ETA_CALLS.get(key)
+    if node is None:
+        node = _ETA_CALLS[key] = A.Call(spec.name, tuple(A.Name(f"_ETA.{i}") for i in range(len(values))))
+    local = dict(ctx.locals or {})
+    local.update((f"_ETA.{i}", v) for i, v in enumerate(values))
+    return evaluate(node, ctx.derive(local_names=local))

@@ -18,6 +18,7 @@ from gdsheet.refs import MAX_COL, MAX_ROW, Area
 CellId = tuple[str, int, int]
 BLOCK = 256
 _DYNAMIC_REFERENCE_FUNCTIONS = {"OFFSET", "INDIRECT"}
+_SPECIAL_FORMS = {"LET", "LAMBDA", "ISOMITTED", A.APPLY}  # calls that are not in the table but read no names
 
 
 @dataclass(slots=True)
@@ -214,6 +215,8 @@ def _template(node: A.Node) -> tuple | None:
             todo.append(n.target)
             volatile = True  # the spill range is known only after its anchor is computed
         elif t is A.Call:
+            if n.name not in FUNCTIONS and n.name not in _SPECIAL_FORMS:
+                return None  # a LAMBDA called by name: what it reads depends on the workbook's names
             calls.append(n.name)
             todo += reversed(n.args)
         elif t is A.Name or t is A.StructRef:
@@ -276,6 +279,8 @@ def _walk_precedents(node: A.Node, sheet: str, row: int, col: int, engine) -> Pr
             spec = FUNCTIONS.get(n.name)
             if n.name in _DYNAMIC_REFERENCE_FUNCTIONS or (spec is not None and spec.volatile):
                 volatile = True
+            if spec is None and n.name not in _SPECIAL_FORMS:  # ADD1(5): what the name's LAMBDA reads
+                walk(A.Name(n.name), host_sheet)
             for a in n.args:
                 walk(a, host_sheet)
         elif t is A.ArrayLit:

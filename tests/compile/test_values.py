@@ -30,6 +30,8 @@ FORMULAS = [
     "=CHOOSE(2,A{r},$H$1*B{r})",
     "=ROUND(A{r}*$H$1,2)+INT($I$1)+MOD(A{r}*10,3)*$J$1+TRUNC($H$1*7)",
     "=LET(z,A{r}*$H$1,z*z+z)",
+    "=LAMBDA(x,y,x*y+x)($H$1,A{r})",
+    "=SUM(MAP(A{r}:C{r},LAMBDA(v,v*2)))*$H$1",
     "=EXP(-(A{r}*$H$1)^2)+ABS(B{r}-$I$1)+TANH($J$1)",
     "=POWER(ABS($H$1),1.5)+SQRT(C{r})*$I$1+LOG(C{r}+$J$1,2)",
     "=AVERAGE(A$4:A{r})*$H$1",
@@ -47,6 +49,18 @@ FORMULAS = [
 def test_a_filled_down_formula_equals_the_engine(text):
     wb = book({"L": text})
     check(wb, column("L"))
+
+
+def test_a_lambda_called_by_its_name_is_differentiated_through():
+    wb = book({"L": "=SCALED(A{r})+TWICE($I$1)"})
+    wb.define_name("SCALED", "LAMBDA(x,x*S!$H$1)")
+    wb.define_name("TWICE", "_xlfn.LAMBDA(_xlpm.x,_xlpm.x*2)")
+    wb.recalculate()
+    prog = check(wb, column("L"))
+    x = prog.x0.clone().requires_grad_(True)
+    sum(prog.forward(x)).backward()
+    assert x.grad[0].item() == pytest.approx(sum(v for v in [0.5, -1.25, 2.0, 0.0, 3.5, -0.75, 1.5, -2.5]))
+    assert x.grad[1].item() == pytest.approx(2.0 * 8)
 
 
 @pytest.mark.parametrize("text", ["=SUM(A{r}:C{r}*$H$1:$J$1)", "=A{r}:C{r}*$H$1", "=AVERAGE(A4:A11*$H$1)"])
