@@ -7,7 +7,7 @@ from gdsheet.functions import (  # noqa: F401 - imported for their registrations
     bessel, complex, conditional, criteria, database, datetime, datetime_count, distributions, distributions_discrete,
     dynamic, engineering, engineering_units, financial, financial_depreciation, hypothesis_tests, info, lambda_helpers,
     logical, lookup, lookup_ref, lookup_shape, math, math_aggregate, math_integer, matrix, operators, percentiles,
-    regression, stats, text, textformat, textsplit, trig,
+    regression, stats, text, text_regex, textformat, textsplit, trig,
 )
 from gdsheet.functions.registry import FUNCTIONS, FunctionSpec, elementwise, excel
 

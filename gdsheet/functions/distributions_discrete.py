@@ -1,4 +1,5 @@
-"""Counting distributions beyond BINOM.DIST and POISSON.DIST: BINOM.INV, BINOM.DIST.RANGE, NEGBINOM.DIST, HYPGEOM.DIST."""
+"""Counting distributions beyond BINOM.DIST and POISSON.DIST: BINOM.INV, BINOM.DIST.RANGE, NEGBINOM.DIST, HYPGEOM.DIST
+(and their older names)."""
 from __future__ import annotations
 
 import math
