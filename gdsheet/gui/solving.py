@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,20 @@ HEADLINES = {"converged": "Solver converged: the objective stopped improving.",
              "iteration limit": "Solver stopped at the iteration limit.",
              "time limit": "Solver stopped at the time limit.", "stopped": "Solver was stopped.",
              "diverged": "Solver stopped: the descent diverged."}
+
+
+def results_text(p) -> tuple[str, str]:
+    """The Solver Results headline and details, each fact said once: the outcome (headline), the reason the
+    run gives (without the status word and the objective it repeats), then the objective, iterations and time."""
+    headline = HEADLINES.get(p.status or "", "Solver finished.")
+    reason = (p.message or "").strip()
+    if p.status and reason.lower().startswith(p.status.lower() + ":"):
+        reason = reason[len(p.status) + 1:].strip()
+    reason = re.sub(r"[;,]?\s*objective\s+-?[\d.eE+-]+\s*$", "", reason).strip()
+    if reason:
+        reason = reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+    summary = f"Objective {p.best_loss:.10g} after {p.iteration} iterations ({p.elapsed:.2f} s)."
+    return headline, f"{reason}\n\n{summary}" if reason else summary
 
 
 def expand_refs(wb: Workbook, refs: list[str], sheet: str) -> list[CellId]:
@@ -256,12 +271,11 @@ class SolveController(QObject):
         self.window.loss_plot.append(update.iterations, update.losses)
         self._end_run()
         self.progressed.emit(_status(p))
-        headline = HEADLINES.get(p.status or "", "Solver finished.")
-        details = (p.message or "") + f"\n\nObjective {p.best_loss:.10g} after {p.iteration} iterations " \
-                                      f"({p.elapsed:.2f} s)."
+        headline, details = results_text(p)
         choice = None
         if self.ask_results:
             self._show_live(p.values, program_cells(run.solve, p.values) or {})
+            self.window.show_sheet_named(run.objective[0])  # the results are read next to the objective they name
             dialog = ResultsDialog(headline, details, self.window)
             dialog.exec()
             choice = dialog.choice()

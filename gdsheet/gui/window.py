@@ -153,6 +153,11 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             self.model.sheet_name = wb.active_sheet.name
             self.model.refresh()
 
+    def show_sheet_named(self, name: str) -> None:
+        index = next((i for i, s in enumerate(self.doc.wb.sheets) if s.name.lower() == name.lower()), None)
+        if index is not None and index != self.doc.wb.active:
+            self.show_sheet(index)
+
     def show_sheet(self, index: int) -> None:
         """Show a sheet where it was left (the current cell and the scroll position), A1 the first time."""
         wb = self.doc.wb

@@ -312,3 +312,32 @@ def test_the_loss_cell_stays_in_sight_beside_the_plot(qtbot, window):
     viewport = window.view.viewport().rect()
     assert viewport.contains(window.view.visualRect(window.model.index(0, 13)))
     assert window.loss_plot.width() < window.width() // 2
+
+
+def test_results_say_each_fact_once(qtbot, window):
+    from gdsheet.gui.solving import results_text
+    from gdsheet.solver.run import Progress
+
+    p = Progress(32, 0.1442271493, 0.1442271493, 0.18, 1e-9, 1.0, (0.0,), done=True, status="converged",
+                 message="converged: the objective improved by less than 1e-08 (relative) over the last 5 "
+                         "iterations; objective 0.1442271493")
+    headline, details = results_text(p)
+    text = f"{headline}\n{details}"
+    assert text.lower().count("converged") == 1 and text.count("0.1442271493") == 1
+    assert details.startswith("The objective improved by less than 1e-08") and "after 32 iterations" in details
+
+
+def test_results_dialog_opens_on_the_objectives_sheet(qtbot, window):
+    dialog = open_example(window, "titanic.xlsx", (1, 14))
+    window.show_sheet(0)  # the user looks at the data sheet while the solve runs
+    window.solver.ask_results = True
+    shown_on = []
+
+    def answer(dlg):
+        shown_on.append(window.model.sheet_name)
+        return dlg.done(ResultsDialog.DialogCode.Accepted)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ResultsDialog, "exec", answer)
+        dialog.iterations.setValue(3)
+        solve(qtbot, window, dialog)
+    assert shown_on == [dialog.objective.text().split("!")[0]]
