@@ -1,4 +1,7 @@
 """Help: the examples offered at start and from the menu, each opening ready to solve; the function list."""
+import html
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -123,7 +126,7 @@ def test_every_solver_option_explains_itself_in_a_sentence(window):
                dialog.time_limit, dialog.tolerance, dialog.batch_size, dialog.schedule, dialog.multistart,
                dialog.seed, dialog.device]
     for widget in widgets:
-        tip = widget.toolTip()
+        tip = html.unescape(re.sub(r"<[^>]+>", "", widget.toolTip()))  # rich text, so that Qt wraps it
         assert tip[:1].isupper() and tip.endswith(".") and len(tip.split()) >= 8, tip
     assert "learning rate" in dialog.lr.toolTip() and "previous step" in dialog.momentum.toolTip()
     assert "rows" in dialog.batch_size.toolTip()
