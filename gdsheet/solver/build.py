@@ -16,12 +16,39 @@ _WORDS = {"int": "integer", "bin": "binary", "dif": "all-different"}
 
 
 @dataclass(frozen=True)
+class Row:
+    """One residual row of the Problem: the constraint it comes from, its left-hand cell, and its sign (-1 for
+    '>=', whose residual is rhs - lhs; +1 otherwise), so reports can speak of the constraint as written."""
+
+    constraint: Constraint
+    cell: CellId
+    sign: float
+
+
+@dataclass(frozen=True)
+class Integrality:
+    """Which variables (indexes into Built.variables) must be whole numbers, which 0 or 1, and the groups that must
+    take the values 1..k in some order (Excel's AllDifferent), each with the constraint that asked for it."""
+
+    integers: tuple[int, ...] = ()
+    binaries: tuple[int, ...] = ()
+    alldiff: tuple[tuple[int, ...], ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.integers or self.binaries or self.alldiff)
+
+
+@dataclass(frozen=True)
 class Built:
     problem: Problem
     objective: CellId
     variables: list[CellId]
     program: object  # gdsheet.compile's Program
     warnings: list[str]
+    rows: tuple[Row, ...] = ()
+    integrality: Integrality = Integrality()
+    bound_sources: tuple = ()  # per variable: (constraint setting its lower bound, ... its upper bound), or None
 
 
 def cell_text(cell: CellId) -> str:
@@ -82,25 +109,40 @@ def build(wb: Workbook, model: SolverModel, sheet: str | None = None) -> Built:
     n = len(variables)
     lower, upper = [-math.inf] * n, [math.inf] * n
     rows: list[tuple[object, object, str]] = []  # (lhs term, rhs term, relation) for the general constraints
+    row_info: list[Row] = []
+    sources: list[list] = [[None, None] for _ in range(n)]
+    integer, binary, alldiff, whole = [], [], [], []  # whole: the int/bin/dif constraints themselves
     for con in model.constraints:
-        if con.relation in _WORDS:
-            raise SolverModelError(
-                f"the constraint {con} makes variables {_WORDS[con.relation]}: gdsheet's gradient methods need "
-                "continuous variables; the constraint is kept for Excel, but remove it to solve here")
         lhs = cells_of(wb, con.lhs, sheet)
+        if con.relation in _WORDS:
+            outside = [c for c in lhs if c not in index]
+            if outside:
+                raise SolverModelError(f"the constraint {con} makes {cell_text(outside[0])} {_WORDS[con.relation]}, "
+                                       "but only variable cells can be made "
+                                       f"{_WORDS[con.relation]}")
+            ids = [index[c] for c in lhs]
+            if con.relation == "dif":
+                alldiff.append(tuple(ids))
+            else:
+                (integer if con.relation == "int" else binary).extend(ids)
+            whole.append(con)
+            continue
         rhs = _rhs_terms(wb, con, sheet, len(lhs))
         for cell, right in zip(lhs, rhs):
             if cell in index and isinstance(right, float):
                 i = index[cell]
-                if con.relation in ("<=", "="):
-                    upper[i] = min(upper[i], right)
-                if con.relation in (">=", "="):
-                    lower[i] = max(lower[i], right)
+                if con.relation in ("<=", "=") and right < upper[i]:
+                    upper[i], sources[i][1] = right, con
+                if con.relation in (">=", "=") and right > lower[i]:
+                    lower[i], sources[i][0] = right, con
             else:
                 rows.append((_term(wb, cell, index), right if isinstance(right, float) else _term(wb, right, index),
                              con.relation))
+                row_info.append(Row(con, cell, -1.0 if con.relation == ">=" else 1.0))
     if model.nonnegative:
-        lower = [0.0 if lo == -math.inf else lo for lo in lower]
+        for i, lo in enumerate(lower):
+            if lo == -math.inf:
+                lower[i], sources[i][0] = 0.0, "nonnegative"
     bad = [cell_text(variables[i]) for i in range(n) if lower[i] > upper[i]]
     if bad:
         raise SolverModelError(f"the bounds on {', '.join(bad)} leave no value to choose (lower above upper)")
@@ -122,7 +164,10 @@ def build(wb: Workbook, model: SolverModel, sheet: str | None = None) -> Built:
         equality=torch.tensor([r[2] == "=" for r in rows], dtype=torch.bool, device=x0.device),
         batch_rows=program.batch_rows,
     )
-    return Built(problem, objective, variables, program, list(program.blockers()))
+    integrality = Integrality(tuple(dict.fromkeys(integer)), tuple(dict.fromkeys(binary)), tuple(alldiff),
+                              tuple(whole))
+    return Built(problem, objective, variables, program, list(program.blockers()), tuple(row_info), integrality,
+                 tuple(tuple(s) for s in sources))
 
 
 def _computed(wb: Workbook, cell: CellId) -> bool:

@@ -54,6 +54,16 @@ class SolverOptions:
     seed: int = 0
     device: str = "cpu"
     precision: float = 1e-6
+    # Simplex LP and integer models (Excel's Options, All Methods and GRG tabs)
+    int_gap: float = 0.01  # Integer Optimality, as a fraction (Excel shows 1 %): solver_tol
+    max_subproblems: int = UNLIMITED  # Max Subproblems: solver_nod
+    max_feasible: int = UNLIMITED  # Max Feasible Solutions (integer solutions found): solver_mip
+    ignore_integer: bool = False  # Ignore Integer Constraints: solver_rlx
+    # Evolutionary (its tab): Population Size is shared with Multistart (solver_ssz)
+    population: int = 100
+    mutation: float = 0.075  # Mutation Rate: solver_mrt
+    patience: float = 30.0  # Maximum Time without improvement, seconds: solver_mni
+    require_bounds: bool = True  # Require Bounds on Variables: solver_rbv
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -68,6 +78,9 @@ class SolverOptions:
             raise ValueError("iterations must be >= 0, multistart >= 1 and the time limit > 0")
         if self.batch_size is not None and self.batch_size < 1:
             raise ValueError(f"the batch size must be at least 1, not {self.batch_size}")
+        if not (0 <= self.int_gap < 1 and 0 < self.mutation < 1 and self.population >= 1):
+            raise ValueError("Integer Optimality must be in [0, 1), the mutation rate in (0, 1) and the population "
+                             "at least 1")
 
 
 @dataclass(frozen=True)
@@ -130,7 +143,16 @@ def read_model(wb: Workbook, sheet: str) -> SolverModel | None:
         batch_size=batch if batch > 0 else None,
         schedule=_choice(names.get("gdsheet_schedule"), SCHEDULES, defaults.schedule),
         multistart=max(starts, 1),
-        seed=int(number("gdsheet_seed", defaults.seed)),
+        seed=int(number("gdsheet_seed", number("solver_rsd", defaults.seed))),
+        int_gap=min(max(number("solver_tol", defaults.int_gap), 0.0), 0.99),
+        max_subproblems=int(limit("solver_nod", defaults.max_subproblems)),
+        max_feasible=int(limit("solver_mip", defaults.max_feasible)),
+        ignore_integer=number("solver_rlx", 2) == 1,
+        # one Population Size serves Multistart and Evolutionary; with Multistart on it counts the starts
+        population=max(int(number("solver_ssz", defaults.population)), 1) if starts == 1 else defaults.population,
+        mutation=min(max(number("solver_mrt", defaults.mutation), 1e-6), 0.99),
+        patience=limit("solver_mni", defaults.patience),
+        require_bounds=number("solver_rbv", 1) == 1,
     )
     return SolverModel(
         objective=names.get("solver_opt", ""),
@@ -164,7 +186,15 @@ def write_model(wb: Workbook, sheet: str, model: SolverModel) -> None:
         "solver_cvg": _num(o.tolerance),
         "solver_pre": _num(o.precision),
         "solver_msl": "1" if o.multistart > 1 else "2",
-        "solver_ssz": str(o.multistart) if o.multistart > 1 else "100",
+        "solver_ssz": str(o.multistart) if o.multistart > 1 else str(o.population),
+        "solver_tol": _num(o.int_gap),
+        "solver_nod": str(o.max_subproblems),
+        "solver_mip": str(o.max_feasible),
+        "solver_rlx": "1" if o.ignore_integer else "2",
+        "solver_mrt": _num(o.mutation),
+        "solver_mni": _num(o.patience),
+        "solver_rbv": "1" if o.require_bounds else "2",
+        "solver_rsd": str(o.seed),
         "solver_ver": "3",
         "gdsheet_method": f'"{o.method}"',
         "gdsheet_lr": _num(o.lr),

@@ -32,7 +32,8 @@ class Progress:
     """One iteration (or the end) of a solve. `loss` is the objective cell's value at `values`; `best_loss` the
     best seen so far; `elapsed` seconds of solve time; `grad_norm` the norm of the gradient that drove the step.
     The last record has done=True, `values` the best values found, and `status` and `message` the outcome.
-    `start` numbers the multistart run (0-based); `violation` is the largest constraint violation."""
+    `start` numbers the multistart run (0-based); `violation` is the largest constraint violation. `spread`, from
+    population methods, is the (10th, 90th) percentile objective of the current population, for a band."""
 
     iteration: int
     loss: float
@@ -46,6 +47,7 @@ class Progress:
     message: str | None = None
     start: int = 0
     violation: float = 0.0
+    spread: tuple[float, float] | None = None
 
 
 class Solve:
@@ -236,11 +238,35 @@ class Solve:
         return text + "; the best values seen are kept"
 
 
-def prepare(wb: Workbook, model: SolverModel, sheet: str | None = None) -> Solve:
-    """Compile `model` for solving; raises SolverModelError or CompileError with a message for the user."""
+def prepare(wb: Workbook, model: SolverModel, sheet: str | None = None):
+    """Compile `model` for solving with its engine (solver_eng: 1 GRG Nonlinear, gdsheet's gradient methods;
+    2 Simplex LP, HiGHS; 3 Evolutionary); raises SolverModelError or CompileError with a message for the user.
+    Every prepared solve has Solve's interface (run, step, gradient, variables, start, warnings)."""
     from gdsheet.solver.build import build
 
     built = build(wb, model, sheet)
+    integral = built.integrality and not model.options.ignore_integer
+    if model.engine == 2:
+        from gdsheet.solver.simplex import LinearSolve
+
+        return LinearSolve(built, model)
+    if model.engine == 3:
+        from gdsheet.solver.evolutionary import EvolutionarySolve
+
+        return EvolutionarySolve(built, model)
+    if integral:
+        # GRG with integer constraints: Excel branches and bounds over GRG; a linear model is solved exactly
+        from gdsheet.solver.simplex import LinearSolve
+
+        try:
+            return LinearSolve(built, model, note="(The model is linear: solved by Simplex LP, as integer "
+                                                  "constraints need.)")
+        except SolverModelError:
+            con = built.integrality.constraints[0]
+            raise SolverModelError(
+                f"the constraint {con} needs whole-number values, and the model is not linear: gdsheet's gradient "
+                "methods need continuous variables; choose the Evolutionary method, or remove the constraint "
+                "(or check Ignore Integer Constraints)") from None
     return Solve(built.problem, model.options, built.variables, built.warnings, built.objective, built.program)
 
 
