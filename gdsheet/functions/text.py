@@ -19,6 +19,28 @@ def _fit(s: str):
     return s if len(s) <= MAX_TEXT else E.VALUE.because("the result is longer than 32,767 characters")
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf16_units(s: str) -> str:
+    """s with each character beyond U+FFFF (an emoji, say) as its two UTF-16 surrogates: Excel counts, slices and
+    finds text in UTF-16 code units (LEN("😀") is 2), so the positions functions work on this form."""
+    if s.isascii() or not _ASTRAL.search(s):
+        return s
+    units = np.frombuffer(s.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    return "".join(map(chr, units.tolist()))
+
+
+def from_utf16_units(u: str) -> str:
+    """The inverse of utf16_units: surrogate pairs joined back into characters. Where MID or LEFT cut a pair in two
+    (Excel keeps the lone half), the half becomes U+FFFD, the replacement character: still one unit long, and a
+    text every file format, the clipboard and Qt can carry (a lone surrogate cannot be written as UTF-8)."""
+    if u.isascii() or not _SURROGATE.search(u):
+        return u
+    return u.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def cell_texts(arr: np.ndarray):
     """Cells of an array as text, row by row; the first error is returned in place of the list."""
     out = []
@@ -101,8 +123,9 @@ def _count(n):
        summary="The first characters of a text (one by default).", aliases=("LEFTB",))
 def left(text, n=1):
     # LEFTB counts bytes only under a double-byte default language; like Excel elsewhere, it equals LEFT.
+    # Positions and counts are in UTF-16 units here and in RIGHT, MID, LEN, REPLACE, FIND and SEARCH.
     n = _count(n)
-    return n if isinstance(n, ExcelError) else (text or "")[:n]
+    return n if isinstance(n, ExcelError) else from_utf16_units(utf16_units(text or "")[:n])
 
 
 @excel("RIGHT", "text", "int", category=CAT, min_args=1, syntax="RIGHT(text, [num_chars])",
@@ -111,8 +134,8 @@ def right(text, n=1):
     n = _count(n)
     if isinstance(n, ExcelError):
         return n
-    text = text or ""
-    return text[len(text) - n:] if n < len(text) else text
+    text = utf16_units(text or "")
+    return from_utf16_units(text[len(text) - n:]) if n < len(text) else from_utf16_units(text)
 
 
 @excel("MID", "text", "int", "int", category=CAT, syntax="MID(text, start_num, num_chars)",
@@ -123,17 +146,18 @@ def mid(text, start, n):
     if start < 1:
         return E.VALUE.because("MID's start is less than 1")
     n = _count(n)
-    return n if isinstance(n, ExcelError) else (text or "")[start - 1:start - 1 + n]
+    return n if isinstance(n, ExcelError) else from_utf16_units(utf16_units(text or "")[start - 1:start - 1 + n])
 
 
 @excel("LEN", "text", category=CAT, syntax="LEN(text)", summary="The number of characters in a text.",
        aliases=("LENB",))
 def len_(text):
-    return float(len(text or ""))
+    # Excel counts UTF-16 units: a character beyond U+FFFF (most emoji) counts 2
+    return float(len(utf16_units(text or "")))
 
 
-@excel("REPLACE", "text", "int", "int", "text", category=CAT, syntax="REPLACE(old_text, start_num, num_chars, new_text)",
-       summary="Replaces part of a text, by position, with another text.", aliases=("REPLACEB",))
+@excel("REPLACE", "text", "int", "int", "text", category=CAT,
+       syntax="REPLACE(old_text, start_num, num_chars, new_text)", summary="Replaces part of a text, by position, with another text.", aliases=("REPLACEB",))
 def replace(text, start, n, new):
     start = 0 if start is None else int(start)
     if start < 1:
@@ -141,8 +165,8 @@ def replace(text, start, n, new):
     n = _count(n)
     if isinstance(n, ExcelError):
         return n
-    text = text or ""
-    return _fit(text[:start - 1] + (new or "") + text[start - 1 + n:])
+    text = utf16_units(text or "")
+    return _fit(from_utf16_units(text[:start - 1] + utf16_units(new or "") + text[start - 1 + n:]))
 
 
 # ---- case, spaces, repetition -------------------------------------------------------------------------------
@@ -205,7 +229,7 @@ def _start(within: str, start):
        summary="The position of one text inside another (case-sensitive).", aliases=("FINDB",))
 def find(needle, within, start=1):
     # Case-sensitive, no wildcards; a start past the end is #VALUE! even for an empty find_text.
-    needle, within = needle or "", within or ""
+    needle, within = utf16_units(needle or ""), utf16_units(within or "")
     i = _start(within, start)
     if isinstance(i, ExcelError):
         return i
@@ -219,7 +243,7 @@ def find(needle, within, start=1):
        aliases=("SEARCHB",))
 def search(needle, within, start=1):
     # Case-insensitive with wildcards (~ escapes them), unlike FIND.
-    needle, within = needle or "", within or ""
+    needle, within = utf16_units(needle or ""), utf16_units(within or "")
     i = _start(within, start)
     if isinstance(i, ExcelError):
         return i

@@ -156,3 +156,22 @@ def test_every_text_function_is_documented():
     for name in ("CONCAT", "TEXTJOIN", "LEFT", "MID", "SUBSTITUTE", "FIXED", "UNICHAR", "TEXT", "TEXTSPLIT"):
         spec = FUNCTIONS[name]
         assert spec.category == "Text" and spec.syntax.startswith(name + "(") and spec.summary.endswith(".")
+
+
+@pytest.mark.parametrize("formula,expected", [
+    # Excel counts text in UTF-16 code units: a character beyond U+FFFF (most emoji) is two of them
+    ('=LEN("😀")', 2.0), ('=LEN("a😀b")', 4.0), ('=LEN("é")', 1.0), ('=LENB("😀")', 2.0),
+    ('=MID("a😀b",2,2)', "😀"), ('=LEFT("😀x",2)', "😀"), ('=RIGHT("x😀",2)', "😀"), ('=LEFT("😀x",3)', "😀x"),
+    ('=FIND("b","a😀b")', 4.0), ('=FIND("😀","ab😀")', 3.0), ('=SEARCH("B","a😀b")', 4.0),
+    ('=FIND("b","a😀b",4)', 4.0), ('=FIND("b","a😀b",5)', E.VALUE), ('=REPLACE("a😀b",2,2,"-")', "a-b"),
+    ('=REPLACE("ab",2,0,"😀")', "a😀b"), ('=LEN(MID("a😀b",2,1))', 1.0),  # half of a pair is one unit
+    ('=LEN(MID("a😀b",2,1)&MID("a😀b",3,1))', 2.0),
+])
+def test_positions_count_utf16_units(wb, formula, expected):
+    got = wb.evaluate(formula)
+    assert got == expected and type(got) is type(expected), (formula, got)
+
+
+def test_half_of_a_pair_is_the_replacement_character(wb):
+    # Excel keeps the lone surrogate; gdsheet shows U+FFFD, one unit long, which a saved file can hold
+    assert wb.evaluate('=MID("a😀b",2,1)') == "\ufffd" and wb.evaluate('=RIGHT("😀",1)') == "\ufffd"
