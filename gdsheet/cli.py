@@ -13,6 +13,7 @@ from gdsheet.refs import cell_name
 
 USAGE = """usage: gdsheet [BOOK.xlsx]                 open the app (on a workbook)
        gdsheet calc BOOK.xlsx --json OUT.json   recalculate every formula, write the values as JSON
+       gdsheet calc BOOK.xlsx --explain CELL    recalculate, then say how CELL got its value (an error's reason)
        gdsheet solve BOOK.xlsx [options]        run the workbook's Solver model headless (see gdsheet solve -h)"""
 
 
@@ -44,6 +45,9 @@ def calc_main(argv: list[str]) -> int:
     parser.add_argument("--json", dest="json_path", help="write {\"Sheet!A1\": value} for every formula cell here "
                         "(default: standard output)")
     parser.add_argument("--seed", type=int, default=None, help="seed RAND() and friends")
+    parser.add_argument("--explain", metavar="CELL", action="append", default=[],
+                        help="print CELL's formula, value and, for an error, its reason and where it comes from "
+                        "(Sheet1!B2, or B2 on the first sheet; repeatable) instead of the JSON")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -55,6 +59,10 @@ def calc_main(argv: list[str]) -> int:
         if args.seed is not None:
             wb.engine.rng.seed(args.seed)
         wb.recalculate()
+        if args.explain:
+            for cell in args.explain:
+                print(explain(wb, cell))
+            return 0
         values = formula_values(wb)
         text = json.dumps(values, ensure_ascii=False, allow_nan=False)
         if args.json_path:
@@ -66,6 +74,37 @@ def calc_main(argv: list[str]) -> int:
         print(f"gdsheet calc: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def explain(wb, cell: str) -> str:
+    """How a cell got its value: its formula, its value and, for an error, the reason and the first cell it read
+    that holds the same error (followed back to where the error starts)."""
+    from gdsheet.refs import parse_area
+
+    try:
+        area = parse_area(cell, wb.sheets[0].name)
+        sheet = wb.sheet(area.sheet).name
+    except (ValueError, KeyError):
+        return f"{cell}: not a cell of this workbook"
+    lines, seen = [], set()
+    cid = (sheet, area.r1, area.c1)
+    while cid is not None and cid not in seen:
+        seen.add(cid)
+        s, r, c = cid
+        f = wb.formula(s, r, c)
+        value = wb.get(s, r, c)
+        shown = value.code if isinstance(value, ExcelError) else json.dumps(json_value(value), ensure_ascii=False)
+        lines.append(f"{s}!{cell_name(r, c)}" + (f" {f.text}" if f is not None else " (a constant)") + f" = {shown}")
+        if not isinstance(value, ExcelError):
+            break
+        reason = value.detail or (f.error.detail if f is not None and f.error is not None else "")
+        same = [p for p in sorted(wb.precedents(s, r, c)) if wb.get(*p) == value]
+        cid = next((p for p in same if wb.get(*p).detail == reason), same[0] if same and not reason else None)
+        if cid is not None and cid not in seen:
+            lines.append("  read from:")
+        elif reason:
+            lines.append(f"  reason: {reason}")
+    return "\n".join(lines)
 
 
 def formula_values(wb) -> dict[str, object]:

@@ -7,6 +7,7 @@ tensor_functions.py) or a kernel in the table; otherwise CompileError names the 
 """
 from __future__ import annotations
 
+import logging
 import operator
 
 import numpy as np
@@ -22,9 +23,11 @@ from gdsheet.functions import FUNCTIONS
 from gdsheet.functions.registry import SCALAR_KINDS
 from gdsheet.refs import Area
 from gdsheet.sheet.evaluate import Context, evaluate, to_value
+from gdsheet.sheet.isolation import internal_error
 
 ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "^": torch.pow}
 COMPARE = {"=": torch.eq, "<>": torch.ne, "<": torch.lt, ">": torch.gt, "<=": torch.le, ">=": torch.ge}
+log = logging.getLogger("gdsheet.compile")
 LOWERINGS: dict = {}  # Excel name -> lower(lw, args) -> LVal; filled by tensor_functions
 
 
@@ -131,6 +134,11 @@ class Lowerer:
             if type(node) in (A.Call, A.Binary, A.Unary) and not self.depends(node):
                 return self.fold(node)
             raise
+        except Exception as exc:  # noqa: BLE001 - a bug in one lowering: name the function, not a traceback
+            log.warning("internal error compiling %s: %s: %s", _what(node), type(exc).__name__, exc)
+            log.debug("traceback", exc_info=exc)
+            raise CompileError(f"{_what(node)} cannot be compiled (an internal error in gdsheet; it was logged)") \
+                from None
 
     def _lower(self, node: A.Node) -> LVal:
         t = type(node)
@@ -349,7 +357,10 @@ class Lowerer:
             raise CompileError("a LET name inside a part the compiler hands to the engine")
         values = []
         for ctx in self._contexts():
-            v = to_value(evaluate(node, ctx), ctx)
+            try:
+                v = to_value(evaluate(node, ctx), ctx)
+            except Exception as exc:  # noqa: BLE001 - as in a cell: the engine's error value, not an exception
+                v = internal_error("the formula", exc, (ctx.sheet, ctx.row, ctx.col))
             values.append(v if isinstance(v, np.ndarray) else np.array([[v]], dtype=object))
         shapes = {v.shape for v in values}
         if len(shapes) != 1:
@@ -388,6 +399,15 @@ class Lowerer:
         if not whole.dep:
             return const(g(None)[ti], shape)
         return dyn(lambda env: g(env)[ti], shape)
+
+def _what(node: A.Node) -> str:
+    """A syntax node in a user's words, for a message: 'the function VLOOKUP', "the operator '&'"."""
+    if isinstance(node, A.Call):
+        return f"the function {node.name}"
+    if isinstance(node, (A.Binary, A.Unary)):
+        return f"the operator '{node.op}'"
+    return f"a {type(node).__name__.lower()}"
+
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and all(type(x) is type(y) and x == y for x, y in zip(a.flat, b.flat))

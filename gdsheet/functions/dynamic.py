@@ -15,7 +15,7 @@ CAT = "Dynamic arrays"
 MAX_CELLS = 1 << 24  # a guard: a whole sheet's worth of numbers would exhaust memory before it could spill
 
 
-@excel("SEQUENCE", "int", "int", "num", "num", category=CAT, min_args=1,
+@excel("SEQUENCE", "int", "int", "num", "num", category=CAT, min_args=1, keeps_missing=True,
        syntax="SEQUENCE(rows, [columns], [start], [step])",
        summary="An array of evenly spaced numbers, filled row by row.")
 def sequence(rows, cols=1.0, start=1.0, step=1.0):

@@ -74,7 +74,8 @@ def _span(n: int, k) -> slice | ExcelError:
     return slice(0, min(k, n)) if k > 0 else slice(max(n + k, 0), n)
 
 
-@excel("TAKE", "values", "int", "int", category=CAT, min_args=2, syntax="TAKE(array, rows, [columns])",
+@excel("TAKE", "values", "int", "int", category=CAT, min_args=2, keeps_missing=True,
+       syntax="TAKE(array, rows, [columns])",
        summary="The first rows/columns of an array (the last ones when negative).")
 def take(arr, rows, cols=None):
     rs, cs = _span(arr.shape[0], rows), _span(arr.shape[1], cols)
@@ -89,7 +90,8 @@ def _drop(n: int, k) -> slice:
     return slice(min(k, n), n) if k >= 0 else slice(0, max(n + k, 0))
 
 
-@excel("DROP", "values", "int", "int", category=CAT, min_args=2, syntax="DROP(array, rows, [columns])",
+@excel("DROP", "values", "int", "int", category=CAT, min_args=2, keeps_missing=True,
+       syntax="DROP(array, rows, [columns])",
        summary="An array without its first rows/columns (the last ones when negative).")
 def drop(arr, rows, cols=None):
     out = arr[_drop(arr.shape[0], rows), _drop(arr.shape[1], cols)]
@@ -152,7 +154,7 @@ def wrapcols(vector, count, pad=None):
     return _wrap(vector, count, pad, by_col=True)
 
 
-@excel("EXPAND", "values", "int", "int", "scalar?", category=CAT, min_args=2,
+@excel("EXPAND", "values", "int", "int", "scalar?", category=CAT, keeps_missing=True, min_args=2,
        syntax="EXPAND(array, rows, [columns], [pad_with])",
        summary="An array enlarged to a number of rows and columns (padded with #N/A).")
 def expand(arr, rows, cols=None, pad=None):

@@ -24,8 +24,14 @@ Parameter kinds (one string per parameter; the last one repeats for variadic fun
   lazy    a zero-argument callable that evaluates the argument ('any' form) only when called
 
 A scalar kind given an array (or, in an array formula, a multi-cell reference) makes the evaluator call the function
-once per element, broadcasting as Excel does, and return an array. A missing argument (IF(A1,,1)) arrives as None
-for scalar kinds and is skipped for nums/numsa.
+once per element, broadcasting as Excel does, and return an array.
+
+Empty and missing arguments are read once, by the evaluator, never in function bodies. An empty cell given to a
+num/int, text or bool parameter arrives as 0.0, "" or False (kinds scalar/scalar?/any see None). A missing argument
+(ROUND(1,), IF(A1,,1)) in a required position is read as an empty cell (a 'values' one as a 1x1 array holding None,
+a 'ref' one makes the call #VALUE!); in an optional position it arrives as None and the function applies its
+default; for nums/numsa it holds no numbers. `keeps_missing=True` hands None to the function in every position
+(Excel's dynamic-array functions read SEQUENCE(,3) and TAKE(a,,-1) as if the argument were omitted).
 
 Functions with `needs_context=True` receive the evaluation context first: `impl(ctx, *args)`. The context offers
 `ctx.sheet` (host sheet name), `ctx.row`, `ctx.col` (host cell), `ctx.read(ref) -> 2-D array`,
@@ -58,6 +64,7 @@ class FunctionSpec:
     summary: str
     volatile: bool = False
     needs_context: bool = False
+    keeps_missing: bool = False  # a missing argument is None in every position (the function's default)
     kernel: Callable | None = None  # kernel(xp, *floats_or_tensors): smooth numeric math shared with compile
     extra: dict = field(default_factory=dict)  # per-function facts for the compiler (e.g. gradient notes)
 
@@ -70,7 +77,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {}
 
 def excel(name: str, *params: str, category: str, syntax: str = "", summary: str = "",
           min_args: int | None = None, max_args: int | None | str = "fixed", volatile: bool = False,
-          needs_context: bool = False, kernel: Callable | None = None, aliases: tuple[str, ...] = ()):
+          needs_context: bool = False, kernel: Callable | None = None, aliases: tuple[str, ...] = (),
+          keeps_missing: bool = False):
     """Register an Excel function. `max_args='fixed'` means exactly len(params); None means variadic."""
     for p in params:
         if p not in ALL_KINDS:
@@ -83,7 +91,7 @@ def excel(name: str, *params: str, category: str, syntax: str = "", summary: str
         spec = FunctionSpec(name=name, impl=fn, params=tuple(params), min_args=n_min, max_args=n_max,
                             category=category, syntax=syntax or f"{name}({', '.join(params)})",
                             summary=summary or (doc[0] if doc else ""), volatile=volatile,
-                            needs_context=needs_context, kernel=kernel)
+                            needs_context=needs_context, kernel=kernel, keeps_missing=keeps_missing)
         for n in (name, *aliases):
             if n in FUNCTIONS:
                 raise ValueError(f"function {n} registered twice")

@@ -14,8 +14,9 @@ from gdsheet.refs import Area
 from gdsheet.sheet.evaluate import Context, evaluate, to_value
 from gdsheet.sheet.formulas import make_formula
 from gdsheet.sheet.graph import CellId, Graph, Precedents, find_precedents, strongly_connected
+from gdsheet.sheet.isolation import internal_error
 from gdsheet.sheet.rename import rename_sheet_everywhere
-from gdsheet.values import Lambda
+from gdsheet.values import Lambda, MultiArea
 
 # a chain of formulas read out of order is computed by recursion; leave room for long ones
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
@@ -171,21 +172,35 @@ class Engine:
         self._stack.append(cid)
         try:
             ctx = Context(self, sh.name, r, c, array=f.array is not None or f.dynamic)
-            value = evaluate(f.ast, ctx)
-            if f.dynamic:
-                self._spill(sh, cid, _as_array_result(value, ctx))
-            elif f.array is not None:
-                self._fill_array(sh, f.array, _as_array_result(value, ctx))
-            elif type(value) is float:
-                self._store(sh, cid, value)
-            else:
-                value = to_value(value, ctx)
-                if isinstance(value, np.ndarray):
-                    value = value[0, 0] if value.size else E.VALUE
-                self._store(sh, cid, _result(value))
+            try:
+                value = evaluate(f.ast, ctx)
+                if f.dynamic:
+                    self._spill(sh, cid, _as_array_result(value, ctx))
+                elif f.array is not None:
+                    self._fill_array(sh, f.array, _as_array_result(value, ctx))
+                elif type(value) is float:
+                    self._store(sh, cid, value)
+                else:
+                    value = to_value(value, ctx)
+                    if isinstance(value, np.ndarray):
+                        value = value[0, 0] if value.size else E.VALUE
+                    self._store(sh, cid, _result(value))
+            except Exception as exc:  # noqa: BLE001 - one cell's failure is that cell's error, never the book's
+                self._fail(sh, cid, f, exc)
         finally:
             self._busy.discard(cid)
             self._stack.pop()
+
+    def _fail(self, sh, cid: CellId, f, exc: Exception) -> None:
+        """An unexpected exception in a reference, operator or spill: the cell (an array formula: its range)
+        shows #VALUE! with the reason, and the recalculation goes on."""
+        error = internal_error("the formula", exc, cid)
+        if f.dynamic:
+            self._clear_spill(sh, (cid[1], cid[2]))
+        if f.array is not None and not f.dynamic:
+            for r, c in f.array.cells():
+                self._store(sh, (sh.name, r, c), error)
+        self._store(sh, cid, error)
 
     def _store(self, sh, cid: CellId, value) -> None:
         key = (cid[1], cid[2])
@@ -447,7 +462,10 @@ class Engine:
         if f.ast is None:
             return f.error
         ctx = Context(self, sheet, row, col, array=True)
-        value = _as_array_result(evaluate(f.ast, ctx), ctx)
+        try:
+            value = _as_array_result(evaluate(f.ast, ctx), ctx)
+        except Exception as exc:  # noqa: BLE001 - as in a cell: an error value, never an exception
+            return internal_error("the formula", exc, (sheet, row, col))
         if isinstance(value, np.ndarray):
             out = value.copy()
             for idx, v in np.ndenumerate(out):
@@ -472,10 +490,15 @@ def _as_array_result(value, ctx: Context):
 
 
 def _result(v):
-    """A formula's shown value: a reference's empty cell shows 0, as in Excel; a LAMBDA never called is #CALC!."""
+    """A formula's shown value: a reference's empty cell shows 0, as in Excel; a LAMBDA never called is #CALC!, and
+    so is an array inside an array (which Excel cannot show either)."""
+    if v is None:
+        return 0.0
     if isinstance(v, Lambda):
         return E.CALC.because("a LAMBDA must be called, as in =LAMBDA(x,x+1)(2)")
-    return 0.0 if v is None else v
+    if isinstance(v, (np.ndarray, Area, MultiArea)):
+        return E.CALC.because("an array inside an array cannot be shown in one cell")
+    return v
 
 
 def _num(v) -> float:

@@ -16,13 +16,16 @@ from gdsheet.functions import FUNCTIONS
 from gdsheet.functions.operators import BINARY_OPS, UNARY_OPS
 from gdsheet.functions.registry import SCALAR_KINDS, FunctionSpec
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
+from gdsheet.sheet.isolation import internal_error
 from gdsheet.sheet.references import (_area, _intersect, _on_sheet, _range_op, _union, intersect_implicitly,
                                        to_value)
 from gdsheet.sheet import lambdas
 from gdsheet.sheet.structured import resolve_structured
-from gdsheet.values import MultiArea, to_bool, to_number, to_text
+from gdsheet.values import Lambda, MultiArea, to_bool, to_number, to_text
 
 _SCALAR_COERCE = {"num": to_number, "text": to_text, "bool": to_bool}
+# an empty cell given where a scalar kind is expected reads as Excel reads it: 0 for a number, "" for text, FALSE
+_EMPTY_AS = {"num": 0.0, "int": 0.0, "text": "", "bool": False}
 
 
 class Context:
@@ -238,9 +241,12 @@ def _compile_binary(n: A.Binary) -> Callable:
             if op == "/" and b != 0.0:
                 r = a / b
                 return r if math.isfinite(r) else E.NUM
-        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-            return lift(fn, (a, b))
-        return fn(a, b)
+        try:
+            if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+                return lift(fn, (a, b))
+            return fn(a, b)
+        except Exception as exc:  # noqa: BLE001 - one cell's failure must not stop the recalculation
+            return internal_error(f"the operator '{op}'", exc, (ctx.sheet, ctx.row, ctx.col))
     return binary
 
 
@@ -258,7 +264,10 @@ def _compile_unary(n: A.Unary) -> Callable:
         v = operand(ctx)
         if negate and type(v) is float:
             return -v
-        return lift(fn, (v,)) if isinstance(v, np.ndarray) else fn(v)
+        try:
+            return lift(fn, (v,)) if isinstance(v, np.ndarray) else fn(v)
+        except Exception as exc:  # noqa: BLE001 - one cell's failure must not stop the recalculation
+            return internal_error(f"the operator '{n.op}'", exc, (ctx.sheet, ctx.row, ctx.col))
     return unary
 
 
@@ -309,12 +318,14 @@ def _compile_call(n: A.Call) -> Callable:
 
 
 # how call_body prepares each argument (from the parameter kinds)
-_SCALAR, _ANY, _NUMS, _NUMSA, _VALUES, _REF, _LAZY, _NONE = range(8)
+_SCALAR, _ANY, _NUMS, _NUMSA, _VALUES, _REF, _LAZY, _NONE, _EMPTY, _NO_NUMBERS = range(10)
 _STEP_OF_KIND = {"nums": _NUMS, "numsa": _NUMSA, "values": _VALUES, "ref": _REF, "any": _ANY}
 
 
 def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
-    """The closure for a call to a known function: each argument evaluated and prepared as its kind says."""
+    """The closure for a call to a known function: each argument evaluated and prepared as its kind says.
+
+    Empty and missing arguments are read here, as the registry's docstring describes."""
     if spec is None:  # a LAMBDA called by name or in place: ADD1(5), LAMBDA(x,x+1)(2)
         return lambda ctx: lambdas.call_by_name(n, ctx, evaluate, _name)
     nargs = len(n.args)
@@ -326,21 +337,24 @@ def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
         if kind == "lazy":
             steps.append((_LAZY, _compile(node)))
         elif type(node) is A.Missing:
-            if kind not in ("nums", "numsa"):  # an omitted aggregate argument is skipped
-                steps.append((_NONE, None))
+            if kind in ("nums", "numsa"):
+                steps.append((_NO_NUMBERS, None))
+            else:
+                default = i >= spec.min_args or (spec.keeps_missing and kind in SCALAR_KINDS)
+                steps.append((_NONE if default else _EMPTY, None))
         elif kind in SCALAR_KINDS:
             steps.append((_SCALAR, _compile_value(node)))
         else:
             steps.append((_STEP_OF_KIND[kind], _compile(node)))
-    # scalar coercions, by position in the prepared argument list (after skipped arguments)
-    plan = [(i, kind, _SCALAR_COERCE.get(kind)) for i in range(len(steps))
-            if (kind := spec.kind_of(i)) in SCALAR_KINDS and kind != "scalar?"]
+    # scalar coercions: (position, kind, coercion, value of an empty cell); an optional missing one stays None
+    plan = [(i, kind, _SCALAR_COERCE.get(kind), None if step == _NONE else _EMPTY_AS.get(kind))
+            for i, (step, _) in enumerate(steps) if (kind := spec.kind_of(i)) in SCALAR_KINDS and kind != "scalar?"]
     scalar_positions = [i for i in range(len(steps)) if spec.kind_of(i) in SCALAR_KINDS]
 
     def call(ctx):
         args = []
         lifted = False
-        for step, f in steps:
+        for i, (step, f) in enumerate(steps):
             if step == _SCALAR:
                 v = f(ctx)
                 if isinstance(v, np.ndarray):
@@ -366,6 +380,13 @@ def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
                 v = f(ctx)
                 if not isinstance(v, (Area, MultiArea)):
                     return v if isinstance(v, ExcelError) else E.VALUE.because(f"{name} needs a reference")
+            elif step == _NO_NUMBERS:
+                v = []
+            elif step == _EMPTY:
+                kind = spec.kind_of(i)
+                if kind == "ref":
+                    return E.VALUE.because(f"{name} needs a reference")
+                v = np.array([[None]], dtype=object) if kind == "values" else None
             else:
                 v = None
             args.append(v)
@@ -386,21 +407,26 @@ def _arity(spec: FunctionSpec) -> str:
 
 
 def _prepare(plan, args: list):
-    """Coerce scalar arguments (in place) to their kinds; the first error (left to right) is returned instead."""
-    for i, kind, coerce in plan:
+    """Coerce scalar arguments (in place) to their kinds, an empty cell to 0, "" or FALSE; the first error (left to
+    right) is returned instead. This is the one place where Excel's reading of an argument happens: function
+    bodies receive a float, str or bool for num/int/text/bool parameters (None only for an omitted optional one)."""
+    for i, kind, coerce, empty in plan:
         v = args[i]
         if coerce is to_number and type(v) is float:
             continue  # already what to_number would give
+        if v is None:
+            args[i] = empty
+            continue
         if isinstance(v, ExcelError):
             return v
+        if isinstance(v, (Area, MultiArea)):  # a reference where one value is expected (an 'any' result)
+            return E.VALUE.because("a reference where one value is expected")
         if coerce is not None:
-            if v is None:
-                continue  # a missing/blank scalar stays None: each function knows its default
             v = coerce(v)
-        elif kind == "int" and v is not None:
+        elif kind == "int":
             v = to_number(v)
             if not isinstance(v, ExcelError):
-                v = float(math.trunc(v))
+                v = float(math.trunc(v)) if math.isfinite(v) else E.NUM
         if isinstance(v, ExcelError):
             return v
         args[i] = v
@@ -408,25 +434,30 @@ def _prepare(plan, args: list):
 
 
 def _invoke(spec: FunctionSpec, ctx: Context, args):
+    """Call the function; whatever it raises becomes an error value in this cell (it cannot stop the
+    recalculation): a numeric library's refusal is Excel's #NUM!, anything else an internal error, logged."""
     if isinstance(args, ExcelError):
         return args
     try:
         result = spec.impl(ctx, *args) if spec.needs_context else spec.impl(*args)
-    except (ValueError, ArithmeticError, OverflowError) as exc:  # a numeric library refused: Excel says #NUM!
-        return E.NUM.because(f"{spec.name}: {exc}")
-    except (TypeError, IndexError) as exc:
-        return E.VALUE.because(f"{spec.name}: {exc}")
+    except (ValueError, ArithmeticError):  # math.sqrt(-1), exp(1000), int(inf): Excel says #NUM!
+        return E.NUM.because(f"{spec.name} has no result for these arguments")
+    except Exception as exc:  # noqa: BLE001 - a bug in one function must not take the workbook down
+        return internal_error(spec.name, exc, (ctx.sheet, ctx.row, ctx.col) if ctx is not None else None)
     return normalise(result)
 
 
 def normalise(v):
-    """Function results in the value model: numpy scalars and ints -> float, NaN/inf -> #NUM!."""
+    """Function results in the value model: numpy scalars and ints -> float, NaN/inf -> #NUM!; anything that is
+    not an Excel value (a nested or 3-D array, a stray Python object) is #CALC!, as Excel says of nested arrays."""
     if isinstance(v, float):
         return v if math.isfinite(v) else E.NUM
-    if isinstance(v, (bool, str, ExcelError, Area, MultiArea)) or v is None:
+    if isinstance(v, (bool, str, ExcelError, Area, MultiArea, Lambda)) or v is None:
         return v
     if isinstance(v, np.ndarray):
         if v.ndim != 2:
+            if v.ndim > 2:
+                return E.CALC.because("the result is an array of arrays, which a cell cannot hold")
             v = v.reshape(1, -1) if v.ndim == 1 else v.reshape(1, 1)
         if v.dtype != object:
             v = v.astype(object)
@@ -435,7 +466,9 @@ def normalise(v):
         return normalise(float(v))
     if isinstance(v, np.bool_):
         return bool(v)
-    return v
+    if isinstance(v, np.str_):
+        return str(v)
+    return E.CALC.because("the result is not a value a cell can hold")
 
 
 def collect_numbers(v, ctx: Context, count_text: bool):
