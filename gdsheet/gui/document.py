@@ -78,6 +78,7 @@ class Document(QObject):
         self._objective: CellId | None = None
         self._variables: frozenset[CellId] = frozenset()
         self._driven: set[CellId] = set()  # every formula cell that depends on a variable
+        self._shown_aside: dict[CellId, str] = {}  # another sheet's model, shown while a solve owns the roles
 
     @property
     def title(self) -> str:
@@ -94,7 +95,34 @@ class Document(QObject):
         self._objective = None if objective is None else (wb.sheet(objective[0]).name, *objective[1:])
         self._variables = frozenset((wb.sheet(s).name, r, c) for s, r, c in variables)
         self._driven = wb.engine.dependents_of_many(set(self._variables)) if self._variables else set()
+        self._shown_aside = {}
         self._restyle()
+
+    def show_roles_aside(self, objective: CellId | None, variables: list[CellId]) -> None:
+        """Also colour another model's cells (the stored model of a sheet looked at while a solve runs), without
+        replacing the roles of the model being solved, which edits keep up to date."""
+        wb = self.wb
+        variables = {(wb.sheet(s).name, r, c) for s, r, c in variables}
+        aside = dict.fromkeys(self._with_spills(wb.engine.dependents_of_many(variables) if variables else set()),
+                              DEPENDENT)
+        aside.update(dict.fromkeys(variables, VARIABLE))
+        if objective is not None:
+            aside[(wb.sheet(objective[0]).name, *objective[1:])] = OBJECTIVE
+        self._shown_aside = aside
+        self._restyle()
+
+    def _with_spills(self, cells: set[CellId]) -> set[CellId]:
+        """`cells` and every cell their dynamic arrays spill into: an MMULT result is coloured whole, not just its
+        anchor."""
+        out = set(cells)
+        for s, r, c in cells:
+            sheet = self.wb.sheet(s)
+            spill = sheet.spills.get((r, c))
+            if spill is None and (f := sheet.formulas.get((r, c))) is not None:
+                spill = f.array  # a legacy array formula fills its range whether or not it was recalculated
+            if spill is not None:
+                out.update((s, rr, cc) for rr, cc in spill.cells())
+        return out
 
     def formulas_edited(self, cells) -> None:
         """Update the roles after the formulas in `cells` were written or removed, looking only downstream of them:
@@ -116,7 +144,8 @@ class Document(QObject):
             self._restyle()
 
     def _restyle(self) -> None:
-        roles = dict.fromkeys(self._driven, DEPENDENT)
+        roles = dict(self._shown_aside)
+        roles.update(dict.fromkeys(self._with_spills(self._driven), DEPENDENT))
         roles.update(dict.fromkeys(self._variables, VARIABLE))
         if self._objective is not None:
             roles[self._objective] = OBJECTIVE

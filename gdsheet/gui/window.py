@@ -124,16 +124,21 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             self.undo_group.removeStack(old.undo)
             old.deleteLater()
 
-    def _show_stored_roles(self) -> None:
-        """Style the cells of the active sheet's solver model (else the first sheet's that has one)."""
+    def _show_stored_roles(self, aside: bool = False) -> None:
+        """Style the cells of the active sheet's solver model (else the first sheet's that has one); `aside`
+        while a solve runs: beside the run's own roles, for the active sheet only."""
         from gdsheet.solver.model import read_model
 
         wb = self.doc.wb
-        sheets = [wb.active_sheet.name] + [s.name for s in wb.sheets]
+        sheets = [wb.active_sheet.name] + ([] if aside else [s.name for s in wb.sheets])
         for name in sheets:
             model = read_model(wb, name)
             if model is not None:
-                self.doc.set_roles(*model_cells(wb, model, name))
+                cells = model_cells(wb, model, name)
+                if aside:
+                    self.doc.show_roles_aside(*cells)
+                else:
+                    self.doc.set_roles(*cells)
                 return
 
     def _update_title(self) -> None:
@@ -170,6 +175,8 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.view.apply_sheet_layout()
         if not self.solver.running:
             self._show_stored_roles()  # the roles of this sheet's own solver model, when it has one
+        else:  # the run keeps its roles; this sheet's own model is coloured beside them
+            self._show_stored_roles(aside=True)
         self.tabs.set_sheets([s.name for s in wb.sheets], index)
         place = self._places.get(id(wb.sheets[index]))
         if place is None or place[0] is not wb.sheets[index]:  # never shown, or an id reused by a new sheet

@@ -1,6 +1,8 @@
 """Role styling follows edits that add or remove dependents; Save As writes .xlsx only."""
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
@@ -79,3 +81,27 @@ def test_xlsx_path():
     assert xlsx_path("book.XLSX") == "book.XLSX"
     assert xlsx_path("book.xlsm") == "book.xlsx"
     assert xlsx_path("results.v2") == "results.v2.xlsx"
+
+
+def test_an_array_result_is_coloured_whole_not_just_its_anchor(qtbot, window):
+    assert window.load(str(EXAMPLES / "titanic.xlsx"))
+    window.show_sheet([s.name for s in window.doc.wb.sheets].index("mmult"))
+    roles = window.doc.roles
+    # =MMULT(B4:K715,$M$4:$N$13) over P4:Q715 reads the variables M4:N13
+    assert roles[("mmult", 4, 16)] == roles[("mmult", 4, 17)] == roles[("mmult", 715, 17)] == "dependent"
+
+
+def test_another_sheet_keeps_its_colours_while_one_solves(qtbot, window):
+    assert window.load(str(EXAMPLES / "titanic.xlsx"))
+    names = [s.name for s in window.doc.wb.sheets]
+    window.show_sheet(names.index("linear"))
+    linear = dict(window.doc.roles)
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(type(window.solver), "running", property(lambda self: True))  # as while 'linear' solves
+    try:
+        window.show_sheet(names.index("nnet"))
+        roles = window.doc.roles
+        assert roles[("nnet", 1, 14)] == "objective"  # the sheet looked at shows its own model
+        assert all(roles.get(cell) == role for cell, role in linear.items())  # the run's roles are kept
+    finally:
+        monkeypatch.undo()
