@@ -106,21 +106,34 @@ def blockers(wb, cone: Cone, blocks: list[Block], objective: tuple, variables: l
     for dst, srcs in any_in.items():
         for s in srcs:
             forward.setdefault(s, set()).add(dst)
-    sentences = []
+    causes: dict[str, list[str]] = {}  # one sentence per cause, naming the variables it holds back
     for i, v in enumerate(variables):
         if ("v", i) in smooth:
             continue
         name = cell_label(v, home)
         if ("v", i) not in reached:
-            sentences.append(f"{name} does not affect the objective {obj_label}")
+            causes.setdefault(f"not affect the objective {obj_label}", []).append(name)
             continue
         down = _reach(("v", i), forward)
         for (src, bid), blocker in blocked_by.items():
             if src in down and ("b", bid) in smooth:
-                sentences.append(f"{name} reaches the objective only through {blocker} in "
-                                 f"{cone.blocks[bid].label(home)}")
+                causes.setdefault(f"reach the objective only through {blocker} in {cone.blocks[bid].label(home)}",
+                                  []).append(name)
                 break
-    return sentences
+    return [_sentence(names, cause) for cause, names in causes.items()]
+
+
+def _sentence(names: list[str], cause: str) -> str:
+    """'A1 does not affect ...' for one variable; '150 variable cells (A1, A2, A3, ...) do not affect ...' for
+    many, so a model with thousands of blocked cells still gets one short line per cause."""
+    if len(names) == 1:
+        verb = "does not" if cause.startswith("not ") else cause.split(" ", 1)[0] + "es"
+        rest = cause[4:] if cause.startswith("not ") else cause.split(" ", 1)[1]
+        return f"{names[0]} {verb} {rest}"
+    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    verb = "do not" if cause.startswith("not ") else cause.split(" ", 1)[0]
+    rest = cause[4:] if cause.startswith("not ") else cause.split(" ", 1)[1]
+    return f"{len(names)} variable cells ({shown}) {verb} {rest}"
 
 
 def _reach(root, incoming: dict) -> set:

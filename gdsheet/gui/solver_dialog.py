@@ -17,6 +17,7 @@ METHODS = [("adam", "Adam (adaptive steps)"), ("gd", "Gradient descent"),
            ("lbfgs", "L-BFGS (quasi-Newton)")]
 SCHEDULES = [("constant", "Constant"), ("step", "Step decay"), ("cosine", "Cosine"), ("onecycle", "One-cycle")]
 RELATIONS = ["<=", "=", ">=", "int", "bin", "dif"]
+ENGINES = [(1, "GRG Nonlinear (gradient methods)"), (2, "Simplex LP"), (3, "Evolutionary")]
 
 TIPS = {
     "objective": "The cell the solver works on: it makes its value as small (Min) or as large (Max) as possible, or "
@@ -30,6 +31,10 @@ TIPS = {
     "constraints": "Limits the variable cells must respect, such as $B$1 >= 0 or $B$1:$B$3 <= 10. Use Add, "
                    "Change and Delete to edit the list.",
     "nonnegative": "Keep every variable cell that has no limit of its own at zero or above.",
+    "engine": "GRG Nonlinear descends the slope with the method below (smooth models). Simplex LP solves a linear "
+              "model exactly, whole-number constraints included, and offers Sensitivity and Limits reports. "
+              "Evolutionary evolves a population within the variables' bounds, for models with IF, lookups or "
+              "ROUND (Population Size and Seed below; Mutation Rate from the file).",
     "method": "How each step is chosen. Gradient descent moves every variable downhill by the learning rate times "
               "its slope. Momentum also keeps part of the previous step, like a ball rolling downhill. Adam gives "
               "each variable its own step size, from its recent slopes. L-BFGS learns how the slope bends as it "
@@ -156,6 +161,14 @@ class SolverDialog(QDialog):
         cons.addLayout(side)
         top.addLayout(cons, 5, 0, 1, 5)
         top.addWidget(self.nonnegative, 6, 0, 1, 5)
+        self.engine = QComboBox()
+        for key, label in ENGINES:
+            self.engine.addItem(label, key)
+        self.engine.setCurrentIndex(max([k for k, _ in ENGINES].index(model.engine) if model.engine in (1, 2, 3)
+                                        else 0, 0))
+        self.engine.setToolTip(TIPS["engine"])
+        top.addWidget(_label("Select a Solving Method:", "engine"), 7, 0, 1, 2)
+        top.addWidget(self.engine, 7, 2, 1, 3)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -269,7 +282,7 @@ class SolverDialog(QDialog):
         variables = [v.strip() for v in self.variables.text().split(",") if v.strip()]
         return replace(self._model, objective=self.objective.text().strip(), sense=sense, target=target,
                        variables=variables, constraints=list(self._constraints),
-                       nonnegative=self.nonnegative.isChecked(), options=options)
+                       nonnegative=self.nonnegative.isChecked(), engine=self.engine.currentData(), options=options)
 
     def _emit(self, signal) -> bool:
         try:

@@ -18,12 +18,22 @@ from gdsheet.gui.solver_dialog import SolverDialog
 from gdsheet.refs import col_letter, parse_area, quote_sheet
 from gdsheet.sheet.workbook import CellId, Workbook
 from gdsheet.solver.model import SolverModel, guess_model, read_model
+from gdsheet.solver.lp_reports import (feasibility_report, limits_report, lp_sensitivity_report,
+                                       nonlinear_sensitivity_report)
 from gdsheet.solver.reports import SolveSummary, answer_report, sensitivity_report
 
 HEADLINES = {"converged": "Solver converged: the objective stopped improving.",
              "iteration limit": "Solver stopped at the iteration limit.",
              "time limit": "Solver stopped at the time limit.", "stopped": "Solver was stopped.",
-             "diverged": "Solver stopped: the descent diverged."}
+             "diverged": "Solver stopped: the descent diverged.",
+             "optimal": "Solver found a solution. All Constraints and optimality conditions are satisfied.",
+             "infeasible": "Solver could not find a feasible solution.",
+             "unbounded": "The Objective Cell values do not converge.",
+             "stalled": "Solver stopped without converging: the slope is not yet zero.",
+             "independent": "The objective does not depend on the variable cells.",
+             "no improvement": "Solver cannot improve the current solution.",
+             "subproblem limit": "Solver stopped at the Max Subproblems limit.",
+             "solution limit": "Solver stopped at the Max Feasible Solutions limit."}
 
 
 def results_text(p) -> tuple[str, str]:
@@ -195,6 +205,7 @@ class SolveController(QObject):
         win, plot = self.window, self.window.loss_plot
         appearing = plot.isHidden()
         plot.reset(title)
+        self._band().clear()
         plot.show()
         if appearing and not plot.isFloating():
             # a third of the window: the grid keeps the loss cell and the variables around it in sight
@@ -225,9 +236,21 @@ class SolveController(QObject):
         changed = self.doc.wb.set_values([(*cell, float(v)) for cell, v in zip(run.variables, values)])
         self.doc.notify(changed)
 
+    def _band(self):
+        """The Evolutionary population's band on the loss plot, made on first use."""
+        from gdsheet.gui.population_band import PopulationBand
+
+        plot = self.window.loss_plot
+        band = getattr(plot, "population_band", None)
+        if band is None:
+            band = plot.population_band = PopulationBand(plot.plot)
+        return band
+
     def _stepped(self, update: Update) -> None:
         p = update.progress
         self.window.loss_plot.append(update.iterations, update.losses)
+        if p.spread is not None:
+            self._band().append(p.iteration, *p.spread)
         self.progressed.emit(_status(p))
         if update.cells is not None:
             self._show_live(p.values, update.cells)
@@ -276,14 +299,19 @@ class SolveController(QObject):
         if self.ask_results:
             self._show_live(p.values, program_cells(run.solve, p.values) or {})
             self.window.show_sheet_named(run.objective[0])  # the results are read next to the objective they name
-            dialog = ResultsDialog(headline, details, self.window)
+            lp = _lp_reports(run.solve)
+            dialog = ResultsDialog(headline, details, self.window, limits=lp is not None,
+                                   feasibility=p.status == "infeasible" and _conflicts(run.solve) is not None)
             dialog.exec()
             choice = dialog.choice()
         self.finish(p, keep=choice.keep if choice else True,
                     answer=bool(choice and choice.answer_report),
-                    sensitivity=bool(choice and choice.sensitivity_report))
+                    sensitivity=bool(choice and choice.sensitivity_report),
+                    limits=bool(choice and choice.limits_report),
+                    feasibility=bool(choice and choice.feasibility_report))
 
-    def finish(self, p, keep: bool, answer: bool = False, sensitivity: bool = False) -> None:
+    def finish(self, p, keep: bool, answer: bool = False, sensitivity: bool = False, limits: bool = False,
+               feasibility: bool = False) -> None:
         """Apply the end of a run: the solution kept or the originals restored, both undoable, and reports."""
         run, self.run = self.run, None
         wb, doc = self.doc.wb, self.doc
@@ -295,13 +323,19 @@ class SolveController(QObject):
         doc.undo.push(set_values_command(doc, "Solver solution", run.variables, p.values, before=run.original))
         summary = SolveSummary(run.sheet, run.objective, run.model.sense, tuple(run.variables), run.original,
                                tuple(p.values), run.original_objective, _number(wb.get(*run.objective)),
-                               p.message or (p.status or ""), run.model.options.method, p.iteration, p.elapsed,
+                               p.message or (p.status or ""), _method_name(run.model), p.iteration, p.elapsed,
                                tuple(run.model.constraints), run.model.options.precision)
         if answer:
             doc.undo.push(BuildSheet(doc, "Answer report", lambda wb: answer_report(wb, summary)))
+        lp = _lp_reports(run.solve)
         if sensitivity:
-            gradient = tuple(run.solve.gradient(tuple(p.values)))
-            doc.undo.push(BuildSheet(doc, "Sensitivity report", lambda wb: sensitivity_report(wb, summary, gradient)))
+            doc.undo.push(BuildSheet(doc, "Sensitivity report", _sensitivity_builder(run.solve, summary, p, lp)))
+        if limits and lp is not None:
+            doc.undo.push(BuildSheet(doc, "Limits report", lambda wb: limits_report(wb, summary, lp[0])))
+        conflicts = _conflicts(run.solve)
+        if feasibility and conflicts is not None:
+            doc.undo.push(BuildSheet(doc, "Feasibility report",
+                                     lambda wb: feasibility_report(wb, summary, conflicts[0], conflicts[1])))
         doc.undo.endMacro()
         if not keep:
             doc.undo.push(set_values_command(doc, "Restore original values", run.variables, run.original))
@@ -351,10 +385,39 @@ class SolveController(QObject):
         self.stepping = None
 
 
+def _lp_reports(solve):
+    """(columns, rows) of an optimal LP's Sensitivity and Limits reports, or None (not the Simplex engine, not
+    optimal, integer)."""
+    sensitivity = getattr(solve, "sensitivity", None)
+    return sensitivity() if sensitivity is not None else None
+
+
+def _conflicts(solve):
+    """(constraints in conflict, how they were found) for an infeasible LP, or None."""
+    result = getattr(solve, "result", None)
+    if result is None or result.status != "infeasible" or result.iis is None:
+        return None
+    return solve.conflicting(), result.iis_method
+
+
+def _sensitivity_builder(solve, summary: SolveSummary, p, lp):
+    """The Sensitivity report that fits the engine: ranging for an LP, Lagrange multipliers for a constrained
+    nonlinear model, the gradient otherwise."""
+    if lp is not None:
+        return lambda wb: lp_sensitivity_report(wb, summary, lp[0], lp[1])
+    values = tuple(p.values)
+    if getattr(solve, "rows", ()) and hasattr(solve, "multipliers"):
+        reduced, multipliers = solve.reduced_gradient(values), solve.multipliers(values)
+        return lambda wb: nonlinear_sensitivity_report(wb, summary, reduced, multipliers)
+    gradient = tuple(solve.gradient(values))
+    return lambda wb: sensitivity_report(wb, summary, gradient)
+
+
 def _plot_title(model: SolverModel) -> str:
     """'Adam: minimise nnet!$N$1': short, so the plot's dock can stay narrow."""
     method = {"adam": "Adam", "gd": "Gradient descent", "momentum": "Momentum", "lbfgs": "L-BFGS"}.get(
         model.options.method, model.options.method)
+    method = {2: "Simplex LP", 3: "Evolutionary"}.get(model.engine, method)
     if model.sense == "value":
         return f"{method}: drive {model.objective} to {model.target:g}"
     return f"{method}: {'maximise' if model.sense == 'max' else 'minimise'} {model.objective}"
@@ -373,3 +436,8 @@ def _status(p) -> str:
     rate = p.iteration / p.elapsed if p.elapsed > 0 else 0.0
     return (f"Iteration {p.iteration:,} · loss {p.loss:.6g} · best {p.best_loss:.6g} · {rate:,.0f} it/s · "
             f"{p.elapsed:.1f} s")
+
+
+def _method_name(model: SolverModel) -> str:
+    return {2: "Simplex LP (HiGHS)", 3: "Evolutionary (differential evolution)"}.get(model.engine,
+                                                                                    model.options.method)

@@ -67,6 +67,8 @@ class Solve:
         self.start = tuple(problem.x0.tolist())
         self.warnings = list(warnings)
         self.objective, self.program = objective, program  # the objective cell and compiled Program, if any
+        self.rows: tuple = ()  # build.Row per residual, for the multipliers of the Sensitivity report
+        self.optimality = None  # kkt.Optimality at the end of the last start that settled
         # a fixed learning rate cannot descend a very stiff penalty: first-order methods keep it moderate
         self._merit = Merit(problem, max_penalty=1e8 if options.method == "lbfgs" else 1e4)
         self._stop: threading.Event | None = None
@@ -101,6 +103,43 @@ class Solve:
         g = torch.autograd.grad(f, x, allow_unused=True)[0] if f.requires_grad else None
         return tuple((torch.zeros_like(x) if g is None else g).tolist())
 
+    def multipliers(self, values: Sequence[float]) -> list[tuple[object, str, float]]:
+        """(constraint cell, constraint, Lagrange multiplier) per constraint row at `values`: d objective / d
+        right-hand side, as Excel's GRG Sensitivity report gives them."""
+        from gdsheet.solver.kkt import optimality
+
+        x = torch.tensor(list(values), dtype=self.problem.x0.dtype, device=self.problem.x0.device)
+        lam = optimality(self.problem, x, self.options.precision).multipliers
+        sense = {"min": -1.0, "max": 1.0}.get(self.problem.sense, -1.0)
+        return [(row.cell, str(row.constraint), float(sense * row.sign * lam[i]) + 0.0)
+                for i, row in enumerate(self.rows)]
+
+    def reduced_gradient(self, values: Sequence[float]) -> tuple[float, ...]:
+        """The gradient of the Lagrangian at `values`, in the objective's terms: what Excel calls the reduced
+        gradient (near 0 for a variable strictly between its bounds at an optimum)."""
+        from gdsheet.solver.kkt import optimality
+
+        x = torch.tensor(list(values), dtype=self.problem.x0.dtype, device=self.problem.x0.device)
+        reduced = optimality(self.problem, x, self.options.precision).reduced
+        return tuple(float(v) * (-1.0 if self.problem.sense == "max" else 1.0) for v in reduced)
+
+    def _depends(self) -> bool:
+        """Whether any formula leads from the variables to the objective (or to a constraint)."""
+        x = self.problem.x0.detach().clone().requires_grad_(True)
+        try:
+            f, res = self.problem.evaluate(x, None)
+        except RuntimeError:
+            return True  # the loop reports what goes wrong, where it does
+        return bool(f.requires_grad or (res.numel() and res.requires_grad))
+
+    def _settled_optimum(self, point: Point) -> bool:
+        """Whether `point` is a KKT point (small projected gradient), not merely where the descent stopped."""
+        from gdsheet.solver.kkt import optimality
+
+        opt = optimality(self.problem, point.x, self.options.precision)
+        self.optimality = opt
+        return opt.satisfied(point.score, self.options.tolerance)
+
     # ---- the loop -----------------------------------------------------------------------------------------------
 
     def _iterate(self) -> Iterator[Progress]:
@@ -111,6 +150,13 @@ class Solve:
         best: Point | None = None
         best_start, best_iteration, after_best = 0, 0, None
         iteration, outcome, message = 0, "converged", None
+        if not self._depends():
+            point = merit(self.problem.x0, grad=False)
+            yield from clock.pause(self._record(0, point, point, 0.0, o.lr, 0))
+            cell = f" {_cell(self.objective)}" if self.objective else ""
+            text = f"the objective{cell} does not depend on the variable cells: no formula leads from them to it"
+            yield from clock.pause(self._final(0, point, 0, "independent", text))
+            return
         for s, x0 in enumerate(self._starts(gen)):
             merit.reset()
             point = merit(x0, grad=not batching)
@@ -166,7 +212,7 @@ class Solve:
                         watch = divergence.Watch(float(point.merit), point.score)  # a new merit: judge afresh
                         continue
                     if done:
-                        outcome = "converged"
+                        outcome = "converged" if self._settled_optimum(point) else "stalled"
                         break
             finally:
                 method.close()
@@ -212,7 +258,17 @@ class Solve:
                                f"{' per start' if o.multistart > 1 else ''}) before converging",
             "time limit": f"stopped at the time limit of {o.time_limit:g} s",
             "stopped": "stopped on request",
+            "stalled": "stopped without converging: the objective stopped improving, but the slope is still "
+                       f"{self.optimality.scaled if self.optimality else math.nan:.3g} (largest projected gradient "
+                       "times its variable's size): not a minimum; try more iterations, another method or a "
+                       "smaller learning rate",
         }
+        if outcome == "converged" and self.optimality is not None:
+            words["converged"] += f"; the projected gradient is {self.optimality.scaled:.2g}"
+        infeasible = self.problem.constrained and best.violation > o.precision
+        if infeasible and outcome in ("converged", "stalled"):
+            outcome = "infeasible"
+            words["infeasible"] = "Solver could not find a feasible solution"
         text = message or words[outcome]
         text += f"; objective {best.objective:.10g}"
         if starts > 1:
@@ -245,7 +301,7 @@ def prepare(wb: Workbook, model: SolverModel, sheet: str | None = None):
     from gdsheet.solver.build import build
 
     built = build(wb, model, sheet)
-    integral = built.integrality and not model.options.ignore_integer
+    integral = bool(built.integrality) and not model.options.ignore_integer
     if model.engine == 2:
         from gdsheet.solver.simplex import LinearSolve
 
@@ -267,7 +323,15 @@ def prepare(wb: Workbook, model: SolverModel, sheet: str | None = None):
                 f"the constraint {con} needs whole-number values, and the model is not linear: gdsheet's gradient "
                 "methods need continuous variables; choose the Evolutionary method, or remove the constraint "
                 "(or check Ignore Integer Constraints)") from None
-    return Solve(built.problem, model.options, built.variables, built.warnings, built.objective, built.program)
+    solve = Solve(built.problem, model.options, built.variables, built.warnings, built.objective, built.program)
+    solve.rows = built.rows
+    return solve
+
+
+def _cell(cell: CellId) -> str:
+    from gdsheet.solver.build import cell_text
+
+    return cell_text(cell)
 
 
 def apply(wb: Workbook, variables: Sequence[CellId], values: Sequence[float]) -> set[CellId]:
