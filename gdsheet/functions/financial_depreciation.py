@@ -1,9 +1,12 @@
-"""Excel's depreciation functions: SLN, SYD, DB, DDB and VDB."""
+"""Excel's depreciation functions: SLN, SYD, DB, DDB, VDB, and the French system's AMORLINC and AMORDEGRC."""
 from __future__ import annotations
 
 import math
 
 from gdsheet import errors as E
+from gdsheet.functions.datetime import toolpak_numbers
+from gdsheet.functions.datetime_count import days360_eu, days360_us
+from gdsheet.functions.datetime_parse import MAX_SERIAL, is_leap, serial_from_ymd, ymd_from_serial
 from gdsheet.functions.financial import CAT
 from gdsheet.functions.registry import excel
 
@@ -111,3 +114,112 @@ def vdb(cost: float, salvage: float, life: float, start: float, end: float, fact
     if no_switch:
         return _declining(cost, salvage, life, start, end, factor)
     return _switching(cost, salvage, life, start, end, factor)
+
+
+# ---- the French accounting system's depreciation: AMORLINC (linear) and AMORDEGRC (degressive) ----------------
+#
+# Microsoft documents these two loosely; the rules below are those Excel was found to follow (the open-source
+# ExcelFinancialFunctions library, checked against Excel, and IronCalc agree on them): the first period is prorated
+# from the purchase date over the year of the basis, the asset's life is ceiling(1/rate) periods (plus one when the
+# first period is partial), and nothing is depreciated past it or below the salvage value.
+
+def _amor_args(cost, date_purchased, first_period, salvage, period, rate, basis):
+    """The arguments AMORLINC and AMORDEGRC share: TRUE/FALSE refused; cost > salvage >= 0, rate > 0,
+    period >= 0 (truncated), purchase before the end of the first period, basis 0, 1, 3 or 4 (truncated; the
+    French system has no actual/360), else #NUM!."""
+    nums = toolpak_numbers(cost, date_purchased, first_period, salvage, period, rate, 0.0 if basis is None else basis)
+    if isinstance(nums, E.ExcelError):
+        return nums
+    cost, bought, first, salvage, period, rate, basis = nums
+    period, basis = math.trunc(period), math.trunc(basis)
+    if not (0 <= salvage < cost and rate > 0 and period >= 0 and basis in (0, 1, 3, 4)
+            and 0 <= int(bought) < int(first) <= MAX_SERIAL):
+        return E.NUM.because("needs cost > salvage >= 0, rate > 0, period >= 0, basis 0, 1, 3 or 4 and the "
+                             "purchase before the end of the first period")
+    return cost, int(bought), int(first), salvage, period, rate, basis
+
+
+def _first_period(cost, bought, first, salvage, rate, basis) -> tuple[float, bool]:
+    """The first period's depreciation at `rate` (prorated; a whole period when the purchase falls on its end),
+    capped at cost - salvage, and whether it was a partial period."""
+    year_of = ymd_from_serial(bought)[0]
+    if basis == 1:
+        year = 366.0 if is_leap(year_of) else 365.0
+    else:
+        year = 365.0 if basis == 3 else 360.0
+    if basis in (1, 3):  # a February 28th/29th in a leap year counts as the 28th
+        bought, first = (_leap_feb_28(d) for d in (bought, first))
+    if basis == 0:
+        days = days360_us(ymd_from_serial(bought), ymd_from_serial(first))
+    elif basis == 4:
+        days = days360_eu(ymd_from_serial(bought), ymd_from_serial(first))
+    else:
+        days = first - bought
+    amount = days / year * rate * cost
+    partial = amount != 0
+    return min(amount if partial else cost * rate, cost - salvage), partial
+
+
+def _leap_feb_28(serial: int) -> int:
+    y, m, d = ymd_from_serial(serial)
+    return serial_from_ymd(y, 2, 28) if is_leap(y) and m == 2 and d >= 28 else serial
+
+
+@excel("AMORLINC", "scalar", "scalar", "scalar", "scalar", "scalar", "scalar", "scalar", category=CAT, min_args=6,
+       syntax="AMORLINC(cost, date_purchased, first_period, salvage, period, rate, [basis])",
+       summary="Linear depreciation in the French accounting system: the first period prorated, then cost x rate "
+               "a period until the salvage value is reached.")
+def amorlinc(cost, date_purchased, first_period, salvage, period, rate, basis=None):
+    a = _amor_args(cost, date_purchased, first_period, salvage, period, rate, basis)
+    if isinstance(a, E.ExcelError):
+        return a
+    cost, bought, first, salvage, period, rate, basis = a
+    if period > math.ceil(1 / rate):
+        return 0.0
+    first_amount, _ = _first_period(cost, bought, first, salvage, rate, basis)
+    if period == 0:
+        return first_amount
+    amount, left = rate * cost, cost - salvage - first_amount
+    for _ in range(period):
+        amount = min(amount, left)
+        left = max(0.0, left - amount)
+    return amount
+
+
+@excel("AMORDEGRC", "scalar", "scalar", "scalar", "scalar", "scalar", "scalar", "scalar", category=CAT, min_args=6,
+       syntax="AMORDEGRC(cost, date_purchased, first_period, salvage, period, rate, [basis])",
+       summary="Degressive depreciation in the French accounting system: the rate times a coefficient of the "
+               "asset's life, each period's amount rounded to a whole number.")
+def amordegrc(cost, date_purchased, first_period, salvage, period, rate, basis=None):
+    # Excel quirks: the coefficient is 1.5 for a life of 3-4 years, 2 for 5-6 and 2.5 above; a life (1/rate) in
+    # 0..3 or 4..5 is #NUM! (Microsoft: "between 0 and 1, 1 and 2, 2 and 3, or 3 and 4"); the period two before
+    # the end takes half of what is left and the next one the rest; amounts are rounded half away from zero.
+    a = _amor_args(cost, date_purchased, first_period, salvage, period, rate, basis)
+    if isinstance(a, E.ExcelError):
+        return a
+    cost, bought, first, salvage, period, rate, basis = a
+    life = 1 / rate
+    if life <= 3 or 4 <= life <= 5:
+        return E.NUM.because("AMORDEGRC's life (1/rate) must not lie in 0..3 or 4..5 years")
+    periods = math.ceil(life)
+    if period > periods:
+        return 0.0
+    rate *= 1.5 if periods <= 4 else 2.0 if periods <= 6 else 2.5
+    first_amount, partial = _first_period(cost, bought, first, salvage, rate, basis)
+    if period == 0:
+        return _round_half_up(first_amount)
+    periods += partial
+    amount, left = 0.0, cost - _round_half_up(first_amount)
+    for counted in range(2, period + 2):
+        if periods - counted == 2:
+            amount, rate = left * 0.5, 1.0
+        else:
+            amount = rate * left
+        if left < salvage:
+            amount = 0.0
+        left -= amount
+    return _round_half_up(amount)
+
+
+def _round_half_up(x: float) -> float:
+    return float(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
