@@ -14,6 +14,7 @@ from gdsheet.refs import cell_name
 from gdsheet.solver.model import METHODS, SCHEDULES, SolverModel, guess_model, read_model, write_model
 
 BAR_EVERY = 0.1  # seconds between progress-bar redraws
+JSON_VARIABLES = 20  # more variables than this are counted, not listed, in the JSON line (see --json-variables)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="torch device, e.g. cpu or cuda")
     p.add_argument("--trace", metavar="TRACE.csv",
                    help="write the start (1.. of a multistart), iteration, loss and every variable per iteration")
+    p.add_argument("--json-variables", action="store_true",
+                   help=f"list every variable's final value in the JSON line (by default only up to "
+                        f"{JSON_VARIABLES}, so the line stays short)")
     p.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the solved, recalculated workbook here")
     return p
 
@@ -145,13 +149,17 @@ def _solve(args: argparse.Namespace) -> int:
         apply(wb, solve.variables, final.values)
         write_model(wb, sheet, model)
         save_workbook(wb, args.output)
-    print(json.dumps({
+    result = {
         "status": final.status,
         "objective": final.loss if math.isfinite(final.loss) else None,
         "iterations": final.iteration,
         "seconds": round(final.elapsed, 6),
-        "variables": dict(zip(names, final.values)),
-    }))
+    }
+    if args.json_variables or len(names) <= JSON_VARIABLES:
+        result["variables"] = dict(zip(names, final.values))
+    else:
+        result["variable_count"] = len(names)
+    print(json.dumps(result))
     return 0
 
 
