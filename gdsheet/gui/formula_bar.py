@@ -51,6 +51,11 @@ class FormulaBar(QWidget):
         layout.addWidget(fx)
         layout.addWidget(self.edit, 1)
 
+    def show_typing(self, text: str) -> None:
+        """Mirror what is being typed in the cell, as Excel's formula bar does."""
+        if not self.edit.hasFocus():
+            self.edit.setText(text)
+
     def show_cell(self, address: str, text: str) -> None:
         self.name_box.setText(address)
         self.edit.setText(text)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 from gdsheet.gui.grid_model import SheetModel
 from gdsheet.gui.numfmt import GENERAL_WIDTH
@@ -18,6 +18,7 @@ class GridView(QTableView):
 
     clear_requested = Signal()
     current_moved = Signal(int, int)
+    editor_text = Signal(str)  # the in-cell editor's text as it is typed, for the formula bar to show
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -150,6 +151,21 @@ class GridView(QTableView):
         r = min(max(row + dr, 1), model.rowCount())
         c = min(max(col + dc, 1), model.columnCount())
         self.go_to(r, c)
+
+    def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None) -> bool:
+        """Open the in-cell editor as Excel does: a typed key replaces the content, but F2 and a double click
+        put the caret at the end of it (Qt selects it all, so the next key would wipe a formula). The formula
+        bar follows what is typed."""
+        if not super().edit(index, trigger, event):
+            return False
+        editor = self.focusWidget() if self.state() == QAbstractItemView.State.EditingState else None
+        if isinstance(editor, QLineEdit):
+            if trigger in (QAbstractItemView.EditTrigger.EditKeyPressed, QAbstractItemView.EditTrigger.DoubleClicked):
+                editor.deselect()
+                editor.end(False)
+            editor.textChanged.connect(self.editor_text)
+            self.editor_text.emit(editor.text())
+        return True
 
     def closeEditor(self, editor, hint) -> None:
         """Enter commits and moves down, Tab moves right, as in Excel."""

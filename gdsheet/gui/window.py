@@ -58,6 +58,7 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.tabs.rename_requested.connect(self.rename_sheet)
         self.tabs.delete_requested.connect(self.delete_sheet)
         self.view.clear_requested.connect(self.clear_selection)
+        self.view.editor_text.connect(self.formula_bar.show_typing)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.solver.progressed.connect(self.solve_status.setText)
         self.solver.running_changed.connect(self._running_changed)

@@ -257,3 +257,34 @@ def test_a_remembered_geometry_too_big_for_the_screen_is_brought_back(qtbot):
     avail = again.screen().availableGeometry()
     assert again.width() <= avail.width() and again.height() <= avail.height()
     assert avail.contains(again.frameGeometry().topLeft())
+
+
+def _open_editor(qtbot, win):
+    qtbot.waitUntil(lambda: win.view.state() == QAbstractItemView.State.EditingState)
+    return next(e for e in win.view.viewport().findChildren(QLineEdit) if e.isVisible())
+
+
+def test_f2_edits_at_the_end_and_the_formula_bar_follows_the_typing(qtbot, window):
+    type_into(qtbot, window, 1, 1, "2")
+    type_into(qtbot, window, 1, 2, "=A1*3")
+    window.view.go_to(1, 2)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_F2)
+    editor = _open_editor(qtbot, window)
+    assert editor.text() == "=A1*3" and not editor.hasSelectedText() and editor.cursorPosition() == 5
+    qtbot.keyClicks(editor, "+1")  # appends, as in Excel, instead of replacing the formula
+    assert window.formula_bar.edit.text() == "=A1*3+1"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.view.state() != QAbstractItemView.State.EditingState)
+    assert cell(window, 1, 2) == 7
+
+
+def test_typing_over_a_cell_replaces_it_and_shows_in_the_formula_bar(qtbot, window):
+    type_into(qtbot, window, 1, 1, "5")
+    window.view.go_to(1, 1)
+    window.view.setFocus()
+    qtbot.keyClicks(window.view, "=")
+    editor = _open_editor(qtbot, window)
+    qtbot.keyClicks(editor, "4*2")
+    assert editor.text() == "=4*2" and window.formula_bar.edit.text() == "=4*2"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
