@@ -38,11 +38,17 @@ NA = ExcelError("#N/A")
 SPILL = ExcelError("#SPILL!")
 CALC = ExcelError("#CALC!")
 GETTING_DATA = ExcelError("#GETTING_DATA")
+CONNECT = ExcelError("#CONNECT!")  # a data service could not be reached (STOCKHISTORY, IMAGE)
+BLOCKED = ExcelError("#BLOCKED!")  # a needed resource or service is switched off
+UNKNOWN = ExcelError("#UNKNOWN!")  # a data type this version does not know
+FIELD = ExcelError("#FIELD!")  # a field a linked data type does not have
 
-ERRORS_BY_CODE = {e.code: e for e in (NULL, DIV0, VALUE, REF, NAME, NUM, NA, SPILL, CALC, GETTING_DATA)}
+ERRORS_BY_CODE = {e.code: e for e in (NULL, DIV0, VALUE, REF, NAME, NUM, NA, SPILL, CALC, GETTING_DATA, CONNECT,
+                                      BLOCKED, UNKNOWN, FIELD)}
 # ERROR.TYPE numbers, as Excel documents them.
 ERROR_TYPE_NUMBER = {"#NULL!": 1, "#DIV/0!": 2, "#VALUE!": 3, "#REF!": 4, "#NAME?": 5, "#NUM!": 6, "#N/A": 7,
-                     "#GETTING_DATA": 8, "#SPILL!": 9, "#CALC!": 14}
+                     "#GETTING_DATA": 8, "#SPILL!": 9, "#CONNECT!": 10, "#BLOCKED!": 11, "#UNKNOWN!": 12,
+                     "#FIELD!": 13, "#CALC!": 14}
 
 
 def error_from_code(code: str) -> ExcelError:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from gdsheet.errors import FormulaSyntaxError
 
 ERROR_LITERALS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#SPILL!", "#CALC!",
-                  "#GETTING_DATA")
+                  "#GETTING_DATA", "#CONNECT!", "#BLOCKED!", "#UNKNOWN!", "#FIELD!")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +29,11 @@ _STRING = re.compile(r'"((?:[^"]|"")*)"')
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 _PLAIN_SHEET = re.compile(r"([A-Za-z_\u00C0-\uFFFF][\w.\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\u00C0-\uFFFF]*)?)!")
 _CELL = r"\$?[A-Za-z]{1,3}\$?\d{1,7}"
-_AREA = re.compile(rf"({_CELL}):({_CELL})(?![\w(\[.!])")
+# ranges may carry the trim operator's dots: A1:.C9 (trailing blanks trimmed), A1.:C9 (leading), A1.:.C9 (both)
+_AREA = re.compile(rf"({_CELL})\.?:\.?({_CELL})(?![\w(\[.!])")
 _CELL_ONLY = re.compile(rf"{_CELL}(?![\w(\[.!])")
-_COLS = re.compile(r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}(?![\w(\[.!])")
-_ROWS = re.compile(r"\$?\d{1,7}:\$?\d{1,7}(?![\w(\[.!])")
+_COLS = re.compile(r"\$?[A-Za-z]{1,3}\.?:\.?\$?[A-Za-z]{1,3}(?![\w(\[.!])")
+_ROWS = re.compile(r"\$?\d{1,7}\.?:\.?\$?\d{1,7}(?![\w(\[.!])")
 _NAME = re.compile(r"[A-Za-z_\\\u00C0-\uFFFF][\w.?\\\u00C0-\uFFFF]*")
 _OPS = ("<>", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "^", "&", "%", ":", "#", "@")
 

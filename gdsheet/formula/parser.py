@@ -19,6 +19,7 @@ PREFIX_BP = 70
 _OPERAND_START = {"number", "string", "error", "bool", "cell", "area", "rows", "cols", "name", "func", "struct",
                   "lparen", "lbrace"}
 _FILE_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLPM.", "_XLETA.")
+TRIM_OPERATORS = {(True, True): "_TRO_ALL", (True, False): "_TRO_LEADING", (False, True): "_TRO_TRAILING"}
 SPECIAL_ITEMS = {"#ALL": "#All", "#DATA": "#Data", "#HEADERS": "#Headers", "#TOTALS": "#Totals",
                  "#THIS ROW": "#This Row"}
 
@@ -190,6 +191,11 @@ class _Parser:
             r, c, ra, ca = self.cell_parts(body, tok)
             return A.CellRef(r, c, ra, ca, tok.sheet)
         first, second = body.split(":")
+        if first.endswith(".") or second.startswith("."):  # a trim reference: TRIMRANGE as an operator
+            name = TRIM_OPERATORS[(first.endswith("."), second.startswith("."))]
+            plain = Token(tok.kind, tok.text.replace(".:", ":").replace(":.", ":"), tok.pos, tok.space_before,
+                          tok.sheet)
+            return A.Call(name, (self.reference(plain),))
         if tok.kind == "area":
             r1, c1, r1a, c1a = self.cell_parts(first, tok)
             r2, c2, r2a, c2a = self.cell_parts(second, tok)

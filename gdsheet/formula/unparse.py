@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from gdsheet.formula import ast as A
-from gdsheet.formula.parser import BINARY, PERCENT_BP, PREFIX_BP
+from gdsheet.formula.parser import BINARY, PERCENT_BP, PREFIX_BP, TRIM_OPERATORS
 from gdsheet.refs import MAX_COL, MAX_ROW, col_letter, quote_sheet
 
 # Functions Excel added after 2007: a file must spell them _xlfn.NAME or older Excel reads them as unknown names.
@@ -19,7 +19,7 @@ POISSON.DIST QUARTILE.EXC QUARTILE.INC RANDARRAY RANK.AVG RANK.EQ SEC SECH SEQUE
 STDEV.P STDEV.S SWITCH T.DIST T.DIST.2T T.DIST.RT T.INV T.INV.2T TAKE TEXTAFTER TEXTBEFORE TEXTJOIN TEXTSPLIT TOCOL
 TOROW UNICHAR UNICODE UNIQUE VAR.P VAR.S VSTACK WEIBULL.DIST WORKDAY.INTL WRAPCOLS WRAPROWS XLOOKUP XMATCH XOR
 MAP REDUCE SCAN BYROW BYCOL MAKEARRAY ISOMITTED ARRAYTOTEXT VALUETOTEXT PERCENTOF GROUPBY PIVOTBY TRIMRANGE
-ENCODEURL WEBSERVICE FILTERXML STOCKHISTORY IMAGE PDURATION RRI
+ENCODEURL WEBSERVICE FILTERXML STOCKHISTORY IMAGE PDURATION RRI _TRO_ALL _TRO_LEADING _TRO_TRAILING
 """.split())
 
 
@@ -75,6 +75,9 @@ class _Writer:
         raise TypeError(f"cannot write {n!r}")
 
     def call(self, n: A.Call) -> str:
+        if not self.for_file and n.name in _TRIM_DOTS and len(n.args) == 1 and isinstance(n.args[0], A.AreaRef):
+            lead, trail = _TRIM_DOTS[n.name]  # A1.:.C9 on screen; files spell it _xlfn._TRO_ALL(A1:C9)
+            return self.write(n.args[0], 0).replace(":", ("." if lead else "") + ":" + ("." if trail else ""))
         outer = self.bound
         if n.name in ("LET", "LAMBDA"):
             self.bound = outer | bound_names(n)
@@ -120,6 +123,9 @@ class _Writer:
             return f"{'$' if n.r1_abs else ''}{r1}:{'$' if n.r2_abs else ''}{r2}"
         a, b = self.cell(n.r1, n.c1, n.r1_abs, n.c1_abs), self.cell(n.r2, n.c2, n.r2_abs, n.c2_abs)
         return "#REF!" if "#REF!" in (a, b) else f"{a}:{b}"
+
+
+_TRIM_DOTS = {name: dots for dots, name in TRIM_OPERATORS.items()}
 
 
 def is_optional_parameter(n: A.Node) -> bool:
