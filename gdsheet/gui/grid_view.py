@@ -19,6 +19,7 @@ class GridView(QTableView):
     clear_requested = Signal()
     current_moved = Signal(int, int)
     editor_text = Signal(str)  # the in-cell editor's text as it is typed, for the formula bar to show
+    escape_pressed = Signal()  # outside an edit: cancels a pending copy
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -138,6 +139,8 @@ class GridView(QTableView):
             model = self.grid_model()
             self.go_to(min(max(row + dr, 1), model.rowCount()), min(max(col + dc, 1), model.columnCount()),
                        extend=True)
+        elif key == Qt.Key.Key_Escape and self.state() != QAbstractItemView.State.EditingState:
+            self.escape_pressed.emit()
         elif ctrl and key == Qt.Key.Key_Home:
             self.go_to(1, 1)
         elif key in arrows and not ctrl:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QApplication, QInputDialog, QLabel, QMainWindow, 
 from gdsheet.errors import GdsheetError
 from gdsheet.gui import actions, editing, settings
 from gdsheet.gui.commands import AddSheet, RemoveSheet, RenameSheet, SetCells
+from gdsheet.gui.copy_marquee import CopyMarquee
 from gdsheet.gui.document import Document, empty_workbook
 from gdsheet.gui.files import FileActions
 from gdsheet.gui.formula_bar import FormulaBar
@@ -46,6 +47,7 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
         self.stats = QLabel()
+        self.stats.setContentsMargins(18, 0, 6, 0)  # the sums stand apart from the solve's text, as in Excel
         self.solve_status = QLabel()
         self.statusBar().addPermanentWidget(self.solve_status)
         self.statusBar().addPermanentWidget(self.stats)
@@ -58,6 +60,8 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.tabs.rename_requested.connect(self.rename_sheet)
         self.tabs.delete_requested.connect(self.delete_sheet)
         self.view.clear_requested.connect(self.clear_selection)
+        self.marquee = CopyMarquee(self.view)
+        self.view.escape_pressed.connect(self.cancel_copy)
         self.view.editor_text.connect(self.formula_bar.show_typing)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.solver.progressed.connect(self.solve_status.setText)
@@ -225,7 +229,8 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         if f is not None and f.array is not None and anchor != (row, col):
             self.statusBar().showMessage("You can't change part of an array formula.", 5000)
             return
-        self.push_edits(f"Edit {cell_name(row, col)}", [(sheet, row, col, editing.typed_state(text))])
+        if self.push_edits(f"Edit {cell_name(row, col)}", [(sheet, row, col, editing.typed_state(text))]):
+            self.marquee.clear()  # typing into a cell ends copy mode, as in Excel
 
     def _formula_committed(self, text: str) -> None:
         row, col = self.view.current_cell()
@@ -247,6 +252,7 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             return
         self.clip = editing.copy_area(self.doc.wb, area, cut)
         QGuiApplication.clipboard().setText(self.clip.text)
+        self.marquee.show_area(self.model.sheet_name, area)
 
     def cut(self) -> None:
         self.copy(cut=True)
@@ -258,10 +264,25 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             edits = editing.paste_clip(self.clip, target)
             if self.clip.cut and self.push_edits("Move", edits):
                 self.clip = None
+                self.marquee.clear()  # a cut is pasted once, as in Excel
+                self._select_edited(edits)
                 return
         else:
             edits = editing.paste_text(text, target.sheet, target.r1, target.c1) if text else []
-        self.push_edits("Paste", edits)
+        if self.push_edits("Paste", edits):
+            self._select_edited(edits)
+
+    def _select_edited(self, edits: list) -> None:
+        """Select the range a paste filled, as Excel does, so it can be formatted or copied on at once."""
+        if edits:
+            rows = [r for _, r, _, _ in edits]
+            cols = [c for _, _, c, _ in edits]
+            self.view.select_area(min(rows), min(cols), max(rows), max(cols))
+
+    def cancel_copy(self) -> None:
+        """Escape: the marching ants stop; the clipboard keeps its text for other programs."""
+        self.marquee.clear()
+        self.clip = None
 
     def fill(self, down: bool) -> None:
         area = self.selected_areas()[0]

@@ -288,3 +288,44 @@ def test_typing_over_a_cell_replaces_it_and_shows_in_the_formula_bar(qtbot, wind
     qtbot.keyClicks(editor, "4*2")
     assert editor.text() == "=4*2" and window.formula_bar.edit.text() == "=4*2"
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
+
+
+def test_copy_shows_marching_ants_until_escape_and_paste_selects_the_pasted_range(qtbot, window):
+    for r in (1, 2):
+        for c in (1, 2):
+            window._edit_cell(r, c, str(r * c))
+    window.view.select_area(1, 1, 2, 2)
+    window.acts["copy"].trigger()
+    assert window.marquee.active and window.marquee.isVisible()
+    rect = window.marquee.border_rect()
+    cells = window.view.visualRect(window.model.index(0, 0)).united(window.view.visualRect(window.model.index(1, 1)))
+    assert rect is not None and abs(rect.width() - cells.width()) <= 1 and abs(rect.height() - cells.height()) <= 1
+    window.view.go_to(5, 3)
+    window.acts["paste"].trigger()
+    assert window.selected_areas()[0].a1(with_sheet=False) == "C5:D6"  # the whole pasted range, as Excel
+    assert window.marquee.active  # a copy can be pasted again
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.marquee.active and not window.marquee.isVisible()
+
+
+def test_a_cut_is_pasted_once_and_the_ants_stop(qtbot, window):
+    window._edit_cell(1, 1, "7")
+    window.view.go_to(1, 1)
+    window.acts["cut"].trigger()
+    assert window.marquee.active
+    window.view.go_to(3, 3)
+    window.acts["paste"].trigger()
+    assert not window.marquee.active and cell(window, 3, 3) == 7.0
+
+
+def test_status_bar_sums_stand_apart_from_the_solve_text(qtbot, window):
+    for r, v in enumerate(("1", "2"), 1):
+        window._edit_cell(r, 1, v)
+    window.view.select_area(1, 1, 2, 1)
+    window.solve_status.setText("Adam: iteration 120, loss 0.1442271493")
+    qtbot.wait(50)
+    solve_text_end = window.solve_status.geometry().left() + window.solve_status.fontMetrics().horizontalAdvance(
+        window.solve_status.text())
+    stats_text_start = window.stats.geometry().left() + window.stats.contentsMargins().left()
+    assert stats_text_start - solve_text_end >= 12
