@@ -84,7 +84,10 @@ class FileActions:
         return self.save_to(path) if path and path.lower().endswith(".xlsx") else self.save_as()
 
     def save_as(self) -> bool:
-        start = xlsx_path(self.doc.path or self.doc.name or "Untitled.xlsx")
+        # a workbook without a file (new, or an example opened as a copy) is offered in the folder last used,
+        # else the user's documents: never a relative name, which lands wherever the app was started from
+        # (for the bundle, next to the examples it ships)
+        start = xlsx_path(self.doc.path or os.path.join(settings.last_folder(), self.doc.name or "Untitled.xlsx"))
         path, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
         if not path:
             return False

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 MAX_RECENT = 8
 
@@ -25,6 +25,15 @@ def add_recent(path: str) -> list[str]:
     files = [path] + [f for f in recent_files() if f != path]
     settings().setValue("recent", files[:MAX_RECENT])
     return files[:MAX_RECENT]
+
+
+def last_folder() -> str:
+    """Where a new file is offered: the folder of the most recent workbook, else Documents, else home."""
+    recent = recent_files()
+    if recent:
+        return os.path.dirname(recent[0])
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and os.path.isdir(documents) else os.path.expanduser("~")
 
 
 def save_layout(geometry: QByteArray, state: QByteArray) -> None:

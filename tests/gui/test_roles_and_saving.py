@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from gdsheet.gui import settings
 from gdsheet.gui.files import SAVE_FILTER, xlsx_path
 from gdsheet.gui.grid_model import ROLE_BACKGROUND
 
@@ -69,11 +70,26 @@ def test_save_as_offers_only_xlsx(qtbot, window, tmp_path, monkeypatch):
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", get_save_file_name)
     window._edit_cell(1, 1, "1")
+    offered = str(Path(settings.last_folder()) / "Untitled.xlsx")
     assert window.save_as()
-    assert asked == [("Untitled.xlsx", SAVE_FILTER)] and "xlsm" not in SAVE_FILTER and "*.xlsx" in SAVE_FILTER
+    assert asked == [(offered, SAVE_FILTER)]
+    assert "xlsm" not in SAVE_FILTER and "*.xlsx" in SAVE_FILTER
     assert window.doc.path == str(tmp_path / "model.xlsx") and (tmp_path / "model.xlsx").exists()
     window.doc.path = str(tmp_path / "macro.xlsm")  # a workbook opened from an .xlsm: Save asks for a new name
     assert window.save() and asked[-1][0] == str(tmp_path / "macro.xlsx")
+
+
+def test_save_as_of_an_example_starts_in_the_users_folder_not_the_examples(qtbot, window, tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda p, c, start, f: (asked.append(start), ("", ""))[1])
+    assert window.load(str(EXAMPLES / "titanic.xlsx"), as_copy=True)
+    assert not window.save_as()
+    assert Path(asked[0]).is_absolute() and Path(asked[0]).parent != EXAMPLES
+    kept = tmp_path / "mine.xlsx"
+    window.save_to(str(kept))  # the folder last used is offered next time
+    window.doc.path = None
+    window.save_as()
+    assert Path(asked[-1]).parent == tmp_path
 
 
 def test_xlsx_path():
