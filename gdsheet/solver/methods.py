@@ -49,9 +49,11 @@ class FirstOrder(Method):
         self.m = torch.zeros_like(self.x)
         self.v = torch.zeros_like(self.x)
         self.t = 0
+        self.last: tuple | None = None  # the last step's tensors, for step_terms (references, no copies)
 
     def step(self, point: Point, lr: float) -> Tensor:
         g, self.t = point.grad, self.t + 1
+        before = (self.x, g, lr, self.m, self.v)
         if self.name == "gd":
             x = self.x - lr * g
         elif self.name == "momentum":
@@ -63,10 +65,23 @@ class FirstOrder(Method):
             m_hat = self.m / (1 - self.BETA1**self.t)
             v_hat = self.v / (1 - self.BETA2**self.t)
             x = self.x - lr * m_hat / (v_hat.sqrt() + self.EPS)
+        free = x
         if self.lower is not None or self.upper is not None:
             x = x.clamp(self.lower, self.upper)
+        self.last = (*before, self.m, self.v, free, x, self.t)
         self.x = x
         return x
+
+    def step_terms(self, i: int) -> dict[str, float] | None:
+        """The numbers of the last step for variable i: x before (`x`) and after (`new`), the gradient `g`, the rate
+        `lr`, the running averages before (`m0`, `v0`) and after (`m`, `v`), the unbounded result `free`, `t`."""
+        if self.last is None:
+            return None
+        x, g, lr, m0, v0, m, v, free, new, t = self.last
+        out = {"x": x[i], "g": g[i], "m0": m0[i], "v0": v0[i], "m": m[i], "v": v[i], "free": free[i], "new": new[i]}
+        out = {k: float(val) for k, val in out.items()}
+        out.update(lr=float(lr), t=t)
+        return out
 
 
 class Lbfgs(Method):
@@ -190,6 +205,33 @@ class LbfgsB(Method):
             return
         self._go.put("stop")
         thread.join()
+
+
+def describe_step(method: str, terms: dict[str, float], momentum: float = 0.9, name: str = "x") -> str:
+    """The arithmetic of one step of variable `name`, with its numbers: what Step teaches."""
+    f = _num
+    x, g, lr, new = terms["x"], terms["g"], terms["lr"], terms["new"]
+    if method == "gd":
+        lines = [f"{name} ← {name} − lr·g = {f(x)} − {f(lr)} × {f(g)} = {f(terms['free'])}"]
+    elif method == "momentum":
+        lines = [f"v ← β·v + g = {f(momentum)} × {f(terms['m0'])} + {f(g)} = {f(terms['m'])}",
+                 f"{name} ← {name} − lr·v = {f(x)} − {f(lr)} × {f(terms['m'])} = {f(terms['free'])}"]
+    else:
+        b1, b2, t = FirstOrder.BETA1, FirstOrder.BETA2, int(terms["t"])
+        m_hat, v_hat = terms["m"] / (1 - b1**t), terms["v"] / (1 - b2**t)
+        lines = [f"m ← {b1:g}·m + {1 - b1:.1g}·g = {b1:g} × {f(terms['m0'])} + {1 - b1:.1g} × {f(g)} = {f(terms['m'])}",
+                 f"v ← {b2:g}·v + {1 - b2:.1g}·g² = {b2:g} × {f(terms['v0'])} + {1 - b2:.1g} × {f(g)}² = "
+                 f"{f(terms['v'])}",
+                 f"m̂ = m / (1 − {b1:g}^{t}) = {f(m_hat)};  v̂ = v / (1 − {b2:g}^{t}) = {f(v_hat)}",
+                 f"{name} ← {name} − lr·m̂ / (√v̂ + ε) = {f(x)} − {f(lr)} × {f(m_hat)} / ({f(v_hat ** 0.5)} + 1e-8) "
+                 f"= {f(terms['free'])}"]
+    if new != terms["free"]:
+        lines.append(f"outside its bounds: kept at {f(new)}")
+    return "\n".join(lines)
+
+
+def _num(v: float) -> str:
+    return f"{v:.6g}"
 
 
 def make_method(name: str, x0: Tensor, merit: Evaluator, momentum: float = 0.9,

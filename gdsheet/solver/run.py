@@ -73,6 +73,10 @@ class Solve:
         self._merit = Merit(problem, max_penalty=1e8 if options.method == "lbfgs" else 1e4)
         self._stop: threading.Event | None = None
         self._last: Progress | None = None
+        self._method = None  # the method of the current start, for explain()
+        # False lets a diverging run go on to its iteration limit (while the loss stays finite), so a learner can
+        # watch it grow; the outcome is still reported as diverged
+        self.stop_on_divergence = True
         self._records = self._iterate()
 
     # ---- public API ---------------------------------------------------------------------------------------------
@@ -94,6 +98,16 @@ class Solve:
         if not self._last.done:
             self._last = next(self._records)
         return self._last
+
+    def explain(self, i: int, name: str = "x") -> str | None:
+        """The arithmetic of the last step for variable i (x <- x - lr*g with the numbers; momentum's and Adam's
+        terms too); None before the first step or for L-BFGS, whose step a line search chooses."""
+        from gdsheet.solver.methods import describe_step
+
+        terms = getattr(self._method, "step_terms", lambda i: None)(i)
+        if terms is None:
+            return None
+        return describe_step(self.options.method, terms, self.options.momentum, name)
 
     def gradient(self, values: Sequence[float]) -> tuple[float, ...]:
         """d objective / d variable at `values` (the objective cell itself, whatever the sense): sensitivities."""
@@ -169,7 +183,9 @@ class Solve:
             window = _Convergence(WINDOW[o.method], o.tolerance ** 2 if o.method == "lbfgs" else o.tolerance,
                                   1e-12 * (1.0 + abs(float(point.merit))))
             yield from clock.pause(self._record(iteration, point, best, 0.0, o.lr, s))
-            method = make_method(o.method, point.x, merit, o.momentum, self.problem.lower, self.problem.upper)
+            method = self._method = make_method(o.method, point.x, merit, o.momentum, self.problem.lower,
+                                                self.problem.upper)
+            diverged = None  # the message, once a run let go on (stop_on_divergence False) has diverged
             k = since_update = updates = 0
             try:
                 while True:
@@ -187,10 +203,12 @@ class Solve:
                     point = merit(method.step(drive, lr), grad=not batching)
                     k, since_update, iteration = k + 1, since_update + 1, iteration + 1
                     gnorm = _norm(drive)
-                    if watch.diverged(float(point.merit)):
-                        outcome = "diverged"
-                        message = self._diverged(best, after_best if after_best is not None else point.x,
-                                                 point, iteration - best_iteration, drive)
+                    if diverged is None and watch.diverged(float(point.merit)):
+                        diverged = self._diverged(best, after_best if after_best is not None else point.x,
+                                                  point, iteration - best_iteration, drive)
+                    if diverged is not None and (self.stop_on_divergence or not math.isfinite(point.merit)
+                                                 or k >= o.iterations):
+                        outcome, message = "diverged", diverged
                         yield from clock.pause(self._record(iteration, point, best, gnorm, lr, s))
                         break
                     if _better(point, best, o.precision):

@@ -1,0 +1,120 @@
+"""The loss landscape: the objective over a grid of values of two variables (or along one), the others held.
+
+Every grid point is one evaluation of the compiled program; torch.func.vmap turns the program's function of one
+vector of variables into a function of a batch of them, so a 100x100 grid is one batched forward pass (in chunks
+that bound the memory: a chunk of points times the rows of every intermediate column). Programs that vmap cannot
+batch (a step that reads a value into Python) are evaluated point by point, with the same result.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+from torch import Tensor
+
+CHUNK_ELEMENTS = 8_000_000  # points per chunk x rows of the program: about 64 MB per float64 intermediate
+PAD = 0.15  # the share of the path's extent added on each side, so the path does not touch the frame
+
+
+@dataclass(frozen=True)
+class Surface:
+    """The objective at every (xs[j], ys[i]) in z[i, j], variable `i_x` along x and `i_y` along y, the others at
+    `held`. NaN where the sheet gives an error (Excel's #DIV/0! and the like) or an infinite value."""
+
+    i_x: int
+    i_y: int
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray
+    held: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The objective along variable `i` (xs -> f), the others at `held`; at the current value x: f(x), f'(x)."""
+
+    i: int
+    xs: np.ndarray
+    f: np.ndarray
+    x: float
+    fx: float
+    slope: float
+    held: tuple[float, ...]
+
+
+def objective_of(problem) -> Callable[[Tensor], Tensor]:
+    """x -> the objective cell's value (0-d): what the landscape shows, whatever the sense or constraints."""
+    return lambda x: problem.evaluate(x, None)[0]
+
+
+def evaluate_points(f: Callable[[Tensor], Tensor], points: Tensor, rows: int | None = None) -> np.ndarray:
+    """f at every row of `points` (P x n), batched with vmap in chunks of about CHUNK_ELEMENTS / rows points."""
+    chunk = max(16, CHUNK_ELEMENTS // max(rows or 1, 1))
+    out = []
+    with torch.no_grad():
+        try:
+            batched = torch.func.vmap(f)
+            for start in range(0, points.shape[0], chunk):
+                out.append(batched(points[start:start + chunk]).reshape(-1))
+        except Exception:  # a step vmap cannot batch (it reads a value into Python): one point at a time
+            out = [torch.stack([f(p).reshape(()) for p in points])]
+    values = torch.cat(out).to(torch.float64).cpu().numpy()
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def surface(problem, x: Sequence[float], i_x: int, i_y: int, xs: Sequence[float], ys: Sequence[float],
+            rows: int | None = None) -> Surface:
+    """The objective over the grid xs x ys of variables i_x and i_y, the others held at x."""
+    like = problem.x0
+    base = torch.as_tensor(list(x), dtype=like.dtype, device=like.device)
+    gx, gy = np.meshgrid(np.asarray(xs, float), np.asarray(ys, float))
+    points = base.repeat(gx.size, 1)
+    points[:, i_x] = torch.as_tensor(gx.reshape(-1), dtype=like.dtype, device=like.device)
+    points[:, i_y] = torch.as_tensor(gy.reshape(-1), dtype=like.dtype, device=like.device)
+    z = evaluate_points(objective_of(problem), points, rows).reshape(gx.shape)
+    return Surface(i_x, i_y, np.asarray(xs, float), np.asarray(ys, float), z, tuple(float(v) for v in x))
+
+
+def profile(problem, x: Sequence[float], i: int, xs: Sequence[float], rows: int | None = None) -> Profile:
+    """The objective along variable i over xs, and its value and slope at x[i] (autograd)."""
+    like = problem.x0
+    base = torch.as_tensor(list(x), dtype=like.dtype, device=like.device)
+    points = base.repeat(len(xs), 1)
+    points[:, i] = torch.as_tensor(np.asarray(xs, float), dtype=like.dtype, device=like.device)
+    f = evaluate_points(objective_of(problem), points, rows)
+    xg = base.clone().requires_grad_(True)
+    fx = objective_of(problem)(xg)
+    slope = math.nan
+    if fx.requires_grad:
+        g = torch.autograd.grad(fx, xg, allow_unused=True)[0]
+        slope = 0.0 if g is None else float(g[i])
+    elif torch.isfinite(fx):
+        slope = 0.0
+    return Profile(i, np.asarray(xs, float), f, float(base[i]), float(fx.detach()), slope,
+                   tuple(float(v) for v in x))
+
+
+def span(values: Sequence[float], minimum: float = 1e-3) -> tuple[float, float]:
+    """An axis range that holds every value of a path with PAD to spare; around a single value (or a path that has
+    not moved), half as wide as the value itself on each side, and never narrower than `minimum` each way."""
+    v = np.asarray([a for a in values if math.isfinite(a)], float)
+    if v.size == 0:
+        return -1.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    half = max((hi - lo) * (0.5 + PAD), 0.5 * max(abs(lo), abs(hi)) if hi - lo == 0 else 0.0, minimum)
+    mid = (lo + hi) / 2
+    return mid - half, mid + half
+
+
+def grid(lo: float, hi: float, n: int) -> np.ndarray:
+    return np.linspace(lo, hi, n)
+
+
+def covers(lo: float, hi: float, values: Sequence[float]) -> bool:
+    """Whether every finite value lies within [lo, hi] (the shown range still holds the path)."""
+    v = [a for a in values if math.isfinite(a)]
+    return not v or (min(v) >= lo and max(v) <= hi)
