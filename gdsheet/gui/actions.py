@@ -38,6 +38,8 @@ def build(win) -> dict[str, QAction]:
     file.addAction(act("save_as", "Save &As…", win.save_as, QKeySequence("Ctrl+Shift+S"),
                        "Save the workbook under a new name"))
     file.addAction(act("import_csv", "&Import CSV…", win.import_csv, None, "Read a CSV file into a new sheet"))
+    file.addAction(act("export_plot", "&Export Plot…", win.export_plot, None,
+                       "Save the plot in front (loss, variables, landscape, ...) as PNG or SVG"))
     file.addSeparator()
     file.addAction(act("quit", "&Quit", win.close, Key.Quit))
 
@@ -75,13 +77,20 @@ def build(win) -> dict[str, QAction]:
 
     view = mb.addMenu("&View")
     plot_toggle = win.loss_plot.toggleViewAction()
-    plot_toggle.setText("&Loss Plot")
+    plot_toggle.setText("&Descent Plots")
     view.addAction(plot_toggle)
     log = QAction("Loss Plot &Log Scale", win, checkable=True)
     log.toggled.connect(win.loss_plot.log.setChecked)
     win.loss_plot.log.toggled.connect(log.setChecked)
     view.addAction(log)
     acts["log_scale"] = log
+    grads = QAction("&Gradients on Cells", win, checkable=True)
+    grads.setShortcut(QKeySequence("Ctrl+Shift+G"))
+    grads.setStatusTip("Shade each variable cell by d objective / d cell: blue lowers the objective as the cell "
+                       "grows, red raises it")
+    grads.toggled.connect(win.gradients.set_enabled)
+    view.addAction(grads)
+    acts["gradients"] = grads
 
     help_menu = mb.addMenu("&Help")
     help_menu.addAction(act("examples", "&Examples…", win.show_examples, None,

@@ -71,6 +71,10 @@ class SheetModel(QAbstractTableModel):
         self.col_chars: dict[int, int] = {}  # 1-based column -> characters that fit (General shows what fits)
         self._bold = QFont()
         self._bold.setBold(True)
+        # an overlay over the cells' own colours (gradients on the cells, see gradient_overlay.py): a background
+        # and a tooltip line per cell, set by its owner, which repaints what it changed
+        self.shades: dict = {}
+        self.shade_notes: dict = {}
         doc.cells_changed.connect(self.on_cells_changed)
         doc.roles_changed.connect(self.refresh)
 
@@ -130,7 +134,12 @@ class SheetModel(QAbstractTableModel):
                 return QBrush(QColor(fmt_color))
             return _ROLE_FOREGROUND_BRUSH.get(self.doc.roles.get((sheet.name, *key)))
         if role == _BACKGROUND:
-            return _ROLE_BACKGROUND_BRUSH.get(self.doc.roles.get((sheet.name, *key)))
+            cid = (sheet.name, *key)
+            if self.shades:
+                shade = self.shades.get(cid)
+                if shade is not None:
+                    return shade
+            return _ROLE_BACKGROUND_BRUSH.get(self.doc.roles.get(cid))
         if role == _FONT:
             return self._bold if self.doc.roles.get((sheet.name, *key)) == OBJECTIVE else None
         if role == _EDIT:
@@ -151,6 +160,8 @@ class SheetModel(QAbstractTableModel):
         role = self.doc.roles.get((sheet.name, *key))
         if role:
             lines.append(ROLE_NAMES[role])
+        if self.shade_notes and (sheet.name, *key) in self.shade_notes:
+            lines.append(self.shade_notes[(sheet.name, *key)])
         return "\n".join(lines) or None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -181,6 +192,14 @@ class SheetModel(QAbstractTableModel):
         """Repaint everything (roles changed, a sheet was renamed)."""
         if self._rows and self._cols:
             self.dataChanged.emit(self.index(0, 0), self.index(self._rows - 1, self._cols - 1))
+
+    def repaint_cells(self, cells) -> None:
+        """Repaint these cells (of any sheet; those of other sheets are skipped)."""
+        low = self.sheet_name.lower()
+        for s, r, c in cells:
+            if s.lower() == low and r <= self._rows and c <= self._cols:
+                idx = self.index(r - 1, c - 1)
+                self.dataChanged.emit(idx, idx)
 
     def on_cells_changed(self, changed) -> None:
         low = self.sheet_name.lower()

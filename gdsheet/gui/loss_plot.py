@@ -1,64 +1,61 @@
-"""The live loss curve: a dockable pyqtgraph plot fed from growing numpy buffers, with a log-scale toggle."""
+"""The descent dock: the loss, the variables, the landscape, the loss along one variable and the learning-rate
+finder as tabs over one record of the run (a Trace), with the arithmetic of the last Step above them."""
 from __future__ import annotations
 
-import numpy as np
-import pyqtgraph as pg
+import time
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QCheckBox, QDockWidget, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from gdsheet.gui.landscape_view import LandscapeView, ProfileView
+from gdsheet.gui.loss_curves import LossCurves, Trajectories
+from gdsheet.gui.lr_view import LrFinderView
+from gdsheet.gui.plot_common import export_plot
+from gdsheet.gui.trace import GrowingBuffer, Trace  # noqa: F401  (GrowingBuffer: imported from here before)
+from gdsheet.gui.view_source import Provider
 
-class GrowingBuffer:
-    """Points appended in batches; capacity doubles, so appending n points costs O(n) overall."""
-
-    def __init__(self, capacity: int = 1024):
-        self._x = np.empty(capacity)
-        self._y = np.empty(capacity)
-        self.n = 0
-
-    def append(self, x: np.ndarray, y: np.ndarray) -> None:
-        need = self.n + len(x)
-        if need > len(self._x):
-            size = max(need, 2 * len(self._x))
-            self._x = np.resize(self._x, size)
-            self._y = np.resize(self._y, size)
-        self._x[self.n:need] = x
-        self._y[self.n:need] = y
-        self.n = need
-
-    def clear(self) -> None:
-        self.n = 0
-
-    @property
-    def x(self) -> np.ndarray:
-        return self._x[:self.n]
-
-    @property
-    def y(self) -> np.ndarray:
-        return self._y[:self.n]
+VIEWS_PER_SECOND = 4  # redraws of the landscape and profile tabs during a run (the loss follows every update)
 
 
 class LossPlot(QDockWidget):
-    """Loss against iteration; `append(iterations, losses)` adds a batch, `reset()` starts a new run."""
+    """`reset(title, names)` starts a new run; `append(...)` adds iterations; `finish(best_start)` marks the start
+    that was kept; `show_step(text)` shows a Step's arithmetic. Hidden tabs redraw when they are shown."""
 
     def __init__(self, parent=None):
-        super().__init__("Loss", parent)
+        super().__init__("Descent", parent)
         self.setObjectName("loss_plot")  # saveState needs a name to restore the dock's place
-        self.buffer = GrowingBuffer()
-        pg.setConfigOptions(antialias=True)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setLabel("bottom", "iteration")
-        self.plot.setLabel("left", "loss")
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
-        self.plot.getAxis("left").enableAutoSIPrefix(False)  # "loss (x0.001)" confuses more than it helps
-        self.plot.setClipToView(True)
-        self.plot.setDownsampling(auto=True, mode="peak")
-        self.curve = self.plot.plot(pen=pg.mkPen("#1f77b4", width=2))
+        self.trace = Trace()
+        self.running = False
+        self.loss = LossCurves()
+        self.variables = Trajectories()
+        self.landscape = LandscapeView()
+        self.profile = ProfileView()
+        self.lr = LrFinderView()
+        self.tabs = QTabWidget()
+        for widget, name, tip in (
+                (self.loss, "Loss", "The loss against iteration, one colour per start"),
+                (self.variables, "Variables", "Each variable cell against iteration"),
+                (self.landscape, "Landscape", "The loss over two variable cells, with the descent's path"),
+                (self.profile, "Along one variable", "The loss along one variable cell, its slope and the step"),
+                (self.lr, "Learning rate", "Find a learning rate by a short trial run")):
+            self.tabs.addTab(widget, name)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, tip)
+        self.tabs.currentChanged.connect(lambda *_: self.refresh_views(force=False))
         self.log = QCheckBox("Log scale")
         self.log.setToolTip("Show the loss on a logarithmic axis: equal steps are equal ratios, so slow late "
                             "progress stays visible")
         self.log.toggled.connect(self.set_log)
         self.label = QLabel("")
         self.label.setStyleSheet("color: #555;")
+        self.step_text = QLabel("")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.step_text.setFont(mono)
+        self.step_text.setWordWrap(True)
+        self.step_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.step_text.setStyleSheet("background: #f6f6ef; border: 1px solid #ddd; padding: 4px;")
+        self.step_text.hide()
         top = QHBoxLayout()
         top.addWidget(self.label, 1)
         top.addWidget(self.log)
@@ -66,26 +63,86 @@ class LossPlot(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.step_text)
+        layout.addWidget(self.tabs, 1)
         self.setWidget(body)
         self.setAllowedAreas(Qt.DockWidgetArea.AllDockWidgetAreas)
+        self._views_at = 0.0
 
-    def reset(self, title: str = "") -> None:
-        self.buffer.clear()
-        self.curve.setData([], [])
+    # ---- compatibility: the loss plot itself ---------------------------------------------------------------
+
+    @property
+    def buffer(self):
+        return self.trace.buffer
+
+    @property
+    def plot(self):
+        return self.loss.plot
+
+    @property
+    def curve(self):
+        return self.loss.curve
+
+    # ---- feeding ------------------------------------------------------------------------------------------
+
+    def set_provider(self, provider: Provider) -> None:
+        for view in (self.landscape, self.profile, self.lr):
+            view.provider = provider
+
+    def reset(self, title: str = "", names: list[str] | None = None) -> None:
+        """A new run (or a new workbook: title and names empty) starts from an empty record."""
+        self.trace.clear()
+        self.loss.clear()
+        self.variables.clear(names)
         self.label.setText(title)
+        self.show_step("")
 
-    def append(self, iterations: np.ndarray, losses: np.ndarray) -> None:
-        self.buffer.append(np.asarray(iterations, dtype=float), np.asarray(losses, dtype=float))
-        self._redraw()
+    def append(self, iterations, losses, starts=None, values=None) -> None:
+        self.trace.append(iterations, losses, starts, values)
+        self.loss.redraw(self.trace)
+        if self.tabs.currentWidget() is self.variables:
+            self.variables.redraw(self.trace)
+        now = time.perf_counter()
+        if not self.running or now - self._views_at >= 1.0 / VIEWS_PER_SECOND:
+            self._views_at = now
+            self.refresh_views(force=False)
+
+    def finish(self, best_start: int | None) -> None:
+        """The run ended: draw the kept start bold and the views at rest (full resolution, final values)."""
+        self.running = False
+        self.trace.best_start = best_start
+        self.loss.redraw(self.trace)
+        self.refresh_views(force=False)
+
+    def show_step(self, text: str | None) -> None:
+        self.step_text.setText(text or "")
+        self.step_text.setVisible(bool(text))
 
     def set_log(self, on: bool) -> None:
-        self.plot.setLogMode(y=on)
-        self._redraw()
+        self.loss.set_log(on)
+        if self.trace.n:
+            self.loss.redraw(self.trace)
 
-    def _redraw(self) -> None:
-        x, y = self.buffer.x, self.buffer.y
-        keep = np.isfinite(y)
-        if self.log.isChecked():
-            keep &= y > 0  # a log axis cannot show zero or negative losses
-        self.curve.setData(x[keep], y[keep])
+    def refresh_views(self, force: bool = False) -> None:
+        """Redraw the tab on show (the landscape, profile and variables draw only when seen)."""
+        if self.isHidden():
+            return
+        current = self.tabs.currentWidget()
+        if current is self.variables:
+            self.variables.redraw(self.trace)
+        elif current in (self.landscape, self.profile):
+            current.refresh(self.trace, force=force)
+
+    # ---- export -------------------------------------------------------------------------------------------
+
+    def current_plot(self):
+        """The plot of the tab in front (what File → Export Plot saves)."""
+        return self.tabs.currentWidget().plot
+
+    def export(self, path: str):
+        self.refresh_views()
+        return export_plot(self.current_plot(), path)
+
+
+def tab_names(dock: LossPlot) -> list[str]:
+    return [dock.tabs.tabText(i) for i in range(dock.tabs.count())]

@@ -21,13 +21,17 @@ GRID_UPDATES_PER_SECOND = 3
 
 @dataclass(frozen=True, slots=True)
 class Update:
-    """The latest progress record and every (iteration, loss) since the previous update, for the plot; a few
-    times a second also `cells`, the values of the compiled formula cells at the record's values."""
+    """The latest progress record and every (iteration, loss) since the previous update, for the plot, with each
+    iteration's multistart start and variable values; a few times a second also `cells`, the values of the
+    compiled formula cells at the record's values, and (when asked for) `gradient`, d objective / d variable."""
 
     progress: object  # gdsheet.solver.run.Progress
     iterations: np.ndarray
     losses: np.ndarray
     cells: dict | None = None
+    starts: np.ndarray | None = None
+    values: np.ndarray | None = None
+    gradient: tuple | None = None
 
 
 def program_cells(solve, values) -> dict | None:
@@ -57,6 +61,7 @@ class SolveRunner(QObject):
         self.solve = solve
         self.stop_event = threading.Event()
         self.interval = 1.0 / events_per_second
+        self.want_gradient = False  # the gradient overlay is on: send d objective / d variable with the cells
         self.grid_interval = 1.0 / grid_updates_per_second
         self.thread = QThread()
         self.thread.setObjectName("gdsheet-solve")
@@ -80,6 +85,8 @@ class SolveRunner(QObject):
     def _run(self) -> None:
         iterations: list[float] = []
         losses: list[float] = []
+        starts: list[int] = []
+        values: list[tuple] = []
         last_emit = last_cells = 0.0
         final = None
         try:
@@ -89,16 +96,22 @@ class SolveRunner(QObject):
                     break
                 iterations.append(progress.iteration)
                 losses.append(progress.loss)
+                starts.append(progress.start)
+                values.append(progress.values)
                 now = time.perf_counter()
                 if now - last_emit >= self.interval:
-                    cells = None
+                    cells = gradient = None
                     if now - last_cells >= self.grid_interval:
                         cells, last_cells = program_cells(self.solve, progress.values), now
-                    self.stepped.emit(Update(progress, np.array(iterations), np.array(losses), cells))
-                    iterations, losses, last_emit = [], [], now
+                        if self.want_gradient:
+                            gradient = self.solve.gradient(progress.values)
+                    self.stepped.emit(Update(progress, np.array(iterations), np.array(losses), cells,
+                                             np.array(starts), np.array(values), gradient))
+                    iterations, losses, starts, values, last_emit = [], [], [], [], now
             if final is None:
                 raise GdsheetError("the solver ended without a final result")
-            self.finished.emit(Update(final, np.array(iterations), np.array(losses)))
+            self.finished.emit(Update(final, np.array(iterations), np.array(losses), None, np.array(starts),
+                                      np.array(values)))
         except GdsheetError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # a bug in a model or the solver must reach the user, not kill the thread silently

@@ -231,6 +231,12 @@ class SolverDialog(QDialog):
                                    ("Device:", self.device, "device")):
             widget.setToolTip(TIPS[tip])
             form.addRow(_label(label, tip), widget)
+        self.stop_on_divergence = QCheckBox("Stop when the loss diverges")
+        self.stop_on_divergence.setChecked(True)
+        self.stop_on_divergence.setToolTip("Unticked, a run whose loss explodes goes on to Max iterations (while the "
+                                           "loss stays a finite number), so you can watch each step go up; the best "
+                                           "values seen are still the ones kept")
+        form.addRow("", self.stop_on_divergence)
         return box
 
     def _method_changed(self) -> None:

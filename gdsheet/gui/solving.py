@@ -15,7 +15,8 @@ from gdsheet.gui.document import Document
 from gdsheet.gui.results_dialog import ResultsDialog
 from gdsheet.gui.solve_runner import SolveRunner, Update, program_cells
 from gdsheet.gui.solver_dialog import SolverDialog
-from gdsheet.refs import col_letter, parse_area, quote_sheet
+from gdsheet.gui.view_source import ViewSource
+from gdsheet.refs import cell_name, col_letter, parse_area, quote_sheet
 from gdsheet.sheet.workbook import CellId, Workbook
 from gdsheet.solver.model import SolverModel, guess_model, read_model
 from gdsheet.solver.lp_reports import (feasibility_report, limits_report, lp_sensitivity_report,
@@ -114,6 +115,7 @@ class SolveController(QObject):
         self.stepping: _Run | None = None
         self.dialog: SolverDialog | None = None
         self.ask_results = True  # tests and scripts answer the results dialog themselves
+        self._viewed: tuple | None = None  # (key, Solve or the reason there is none) for the views, see view_source
 
     @property
     def doc(self) -> Document:
@@ -191,8 +193,11 @@ class SolveController(QObject):
         if run is None:
             return False
         self.run = run
-        self._show_plot(_plot_title(model), run.objective)
+        run.solve.stop_on_divergence = self._stop_on_divergence()
+        self._show_plot(_plot_title(model), run.objective, run.variables)
+        self.window.loss_plot.running = True
         self.runner = SolveRunner(run.solve)
+        self.runner.want_gradient = self.window.gradients.enabled
         self.runner.stepped.connect(self._stepped)
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self._failed)
@@ -200,11 +205,15 @@ class SolveController(QObject):
         self.runner.start()
         return True
 
-    def _show_plot(self, title: str, objective: CellId) -> None:
+    def _stop_on_divergence(self) -> bool:
+        box = getattr(self.dialog, "stop_on_divergence", None)
+        return box is None or box.isChecked()
+
+    def _show_plot(self, title: str, objective: CellId, variables: list[CellId]) -> None:
         """Start the loss plot afresh, docked beside the grid, with the objective cell kept in view."""
         win, plot = self.window, self.window.loss_plot
         appearing = plot.isHidden()
-        plot.reset(title)
+        plot.reset(title, self.names(variables))
         self._band().clear()
         plot.show()
         if appearing and not plot.isFloating():
@@ -248,9 +257,11 @@ class SolveController(QObject):
 
     def _stepped(self, update: Update) -> None:
         p = update.progress
-        self.window.loss_plot.append(update.iterations, update.losses)
+        self.window.loss_plot.append(update.iterations, update.losses, update.starts, update.values)
         if p.spread is not None:
             self._band().append(p.iteration, *p.spread)
+        if update.gradient is not None:
+            self.window.gradients.show(self.run.variables, update.gradient)
         self.progressed.emit(_status(p))
         if update.cells is not None:
             self._show_live(p.values, update.cells)
@@ -291,8 +302,9 @@ class SolveController(QObject):
 
     def _finished(self, update: Update) -> None:
         p, run = update.progress, self.run
-        self.window.loss_plot.append(update.iterations, update.losses)
+        self.window.loss_plot.append(update.iterations, update.losses, update.starts, update.values)
         self._end_run()
+        self.window.loss_plot.finish(p.start if run.model.options.multistart > 1 else None)
         self.progressed.emit(_status(p))
         headline, details = results_text(p)
         choice = None
@@ -339,6 +351,8 @@ class SolveController(QObject):
         doc.undo.endMacro()
         if not keep:
             doc.undo.push(set_values_command(doc, "Restore original values", run.variables, run.original))
+        self.window.loss_plot.refresh_views()
+        self.window.gradients.recompute()
         self.run_finished.emit(p)
 
     # ---- Step and Randomize ---------------------------------------------------------------------------------
@@ -355,18 +369,104 @@ class SolveController(QObject):
             s = self.stepping = self._prepare(model)
             if s is None:
                 return None
-            self._show_plot(_plot_title(model) + ", step by step", s.objective)
+            s.solve.stop_on_divergence = self._stop_on_divergence()
+            self._show_plot(_plot_title(model) + ", step by step", s.objective, s.variables)
+            # the plot begins where the cells stand (the first step evaluates the start and takes a step)
+            self.window.loss_plot.append([0], [s.original_objective], [0], [s.original])
         p = s.solve.step()
         command = set_values_command(self.doc, "Solver step", s.variables, p.values, SOLVER_STEP_ID)
         command.also = self._model_command(s.sheet, s.model)  # the first step of a new model stores it
         self.doc.undo.push(command)
         s.last_values = tuple(float(v) for v in p.values)
+        plot = self.window.loss_plot
         if not p.done:  # the final record repeats the last iteration (or the best point): no new point
-            self.window.loss_plot.append(np.array([p.iteration]), np.array([p.loss]))
+            plot.append(np.array([p.iteration]), np.array([p.loss]), [p.start], [p.values])
+            i = self.selected_variable(s.variables)
+            plot.show_step(f"Step {p.iteration}: " + (s.solve.explain(i, self.names(s.variables)[i]) or
+                                                       "L-BFGS moved the cells along its search direction, by a "
+                                                       "step its line search chose"))
+        else:
+            plot.show_step("")
+        self.window.gradients.recompute()
         self.progressed.emit(f"Step {p.iteration:,} · loss {p.loss:.6g}")  # a rate or a time means nothing here
         if p.done and p.message:
             self.progressed.emit(p.message)
         return p
+
+    # ---- what the descent views draw from -------------------------------------------------------------------
+
+    def names(self, cells: list[CellId]) -> list[str]:
+        """Cell names as the grid shows them: 'B1' on the active sheet, 'Sheet2!B1' elsewhere."""
+        here = self.doc.wb.active_sheet.name.lower()
+        return [cell_name(r, c) if s.lower() == here else f"{quote_sheet(s)}!{cell_name(r, c)}" for s, r, c in cells]
+
+    def selected_variable(self, variables: list[CellId]) -> int:
+        """The variable the learner is looking at: the grid's current cell when it is one, else the first."""
+        current = self.window.current_id()
+        for i, cell in enumerate(variables):
+            if cell[1:] == current[1:] and cell[0].lower() == current[0].lower():
+                return i
+        return 0
+
+    def view_model(self) -> SolverModel | None:
+        """The model the views show when nothing runs: the open dialog's, else the active sheet's stored one."""
+        if self.dialog is not None and self.dialog.isVisible():
+            try:
+                return self.dialog.model()
+            except (GdsheetError, ValueError):
+                pass
+        return read_model(self.doc.wb, self.doc.wb.active_sheet.name)
+
+    def view_source(self) -> ViewSource | str:
+        """The solve the descent views evaluate and where its variables stand, or the reason there is none. A run
+        or a Step session lends its own; otherwise the model is compiled once per state of the workbook."""
+        wb = self.doc.wb
+        session = self.run if self.runner is not None else self.stepping
+        if session is not None:
+            solve, variables = session.solve, session.variables
+        else:
+            model = self.view_model()
+            if model is None or not model.objective:
+                return ("This sheet has no Solver model yet: set one up in Data → Solver… (objective and variable "
+                        "cells), and the landscape, the loss along a variable and the learning-rate finder work "
+                        "from it.")
+            key = (id(self.doc), self.doc.undo.index(), wb.active_sheet.name, model)
+            if self._viewed is None or self._viewed[0] != key:
+                from gdsheet.solver.run import prepare
+
+                try:
+                    made = prepare(wb, model)
+                except (GdsheetError, ValueError) as exc:
+                    made = f"The Solver model cannot be evaluated: {exc}"
+                self._viewed = (key, made)
+            solve = self._viewed[1]
+            if isinstance(solve, str):
+                return solve
+            variables = list(solve.variables)
+        values = tuple(_number(wb.get(*c)) if wb.get(*c) is not None else 0.0 for c in variables)
+        return ViewSource(solve, tuple(self.names(variables)), values, running=self.running)
+
+    def set_point(self, i: int, x: float, j: int, y: float) -> None:
+        """Move two variable cells (a click on the landscape), undoably, so the next descent starts there."""
+        src = self.view_source()
+        if self.running or isinstance(src, str):
+            return
+        cells = list(src.solve.variables)
+        names = self.names([cells[i], cells[j]])
+        self.doc.undo.push(set_values_command(self.doc, f"Move {names[0]} and {names[1]} on the landscape",
+                                              [cells[i], cells[j]], [x, y]))
+        self.window.loss_plot.refresh_views()
+
+    def use_rate(self, rate: float, method: str) -> None:
+        """Put a learning rate (and its method) in the Solver dialog, opening it when it is closed."""
+        if self.running:
+            return
+        dialog = self.dialog if self.dialog is not None and self.dialog.isVisible() else self.open_dialog()
+        if dialog.method.currentData() != method:
+            dialog.method.setCurrentIndex(dialog.method.findData(method))
+        dialog.lr.setValue(rate)
+        dialog.raise_()
+        self.progressed.emit(f"Learning rate {rate:g} is in the Solver dialog; press Solve or Step to try it")
 
     def randomize(self, model: SolverModel) -> None:
         """Seeded random starting values in the variable cells: uniform in [-0.5, 0.5), or [0, 1) when they must

@@ -13,6 +13,7 @@ from gdsheet.gui.copy_marquee import CopyMarquee
 from gdsheet.gui.document import Document, empty_workbook
 from gdsheet.gui.files import FileActions
 from gdsheet.gui.formula_bar import FormulaBar
+from gdsheet.gui.gradient_overlay import GradientOverlay
 from gdsheet.gui.grid_model import SheetModel
 from gdsheet.gui.grid_view import GridView
 from gdsheet.gui.help_actions import HelpActions
@@ -37,6 +38,10 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.loss_plot)
         self.loss_plot.hide()
         self.solver = SolveController(self)
+        self.gradients = GradientOverlay(self)
+        self.loss_plot.set_provider(self.solver.view_source)
+        self.loss_plot.landscape.point_chosen.connect(self.solver.set_point)
+        self.loss_plot.lr.rate_chosen.connect(self.solver.use_rate)
         self.clip: editing.Clip | None = None
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -49,6 +54,7 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.stats = QLabel()
         self.stats.setContentsMargins(18, 0, 6, 0)  # the sums stand apart from the solve's text, as in Excel
         self.solve_status = QLabel()
+        self.statusBar().addPermanentWidget(self.gradients.legend)
         self.statusBar().addPermanentWidget(self.solve_status)
         self.statusBar().addPermanentWidget(self.stats)
         self.acts = actions.build(self)
@@ -113,6 +119,7 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.undo_group.setActiveStack(doc.undo)
         doc.undo.cleanChanged.connect(self._update_title)
         doc.cells_changed.connect(self._cells_changed)
+        doc.cells_changed.connect(self.gradients.cells_changed)
         doc.sheets_changed.connect(self._sheets_changed)
         self.model = SheetModel(doc, doc.wb.active_sheet.name, self)
         self.model.edit_requested.connect(self._edit_cell)
@@ -125,6 +132,11 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.view.go_to(1, 1)
         self._places: dict[int, tuple] = {}  # id(sheet) -> (sheet, row, col, h scroll, v scroll), to come back to
         self._update_title()
+        # the plots and the gradients belong to the workbook they came from: a new one starts clean
+        self.solver.stepping = None
+        self.loss_plot.reset()
+        self.gradients.gradient = {}
+        self.gradients.recompute()
         if old is not None:
             self.undo_group.removeStack(old.undo)
             old.deleteLater()
@@ -363,7 +375,57 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         if self.doc.wb.formula(*cell) is not None:
             menu.addSeparator()
             menu.addAction("Solve for this cell…", lambda: self.open_solver(cell))
+        self._descent_menu(menu)
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def _descent_menu(self, menu: QMenu) -> None:
+        """On selected variable cells: their landscape (two cells) or the loss along one."""
+        src = self.solver.view_source()
+        if isinstance(src, str):
+            return
+        variables = [(s.lower(), r, c) for s, r, c in src.solve.variables]
+        picked = []
+        for area in self.selected_areas():
+            for r, c in area.cells() if area.size <= 10_000 else ():
+                key = (area.sheet.lower(), r, c)
+                if key in variables and variables.index(key) not in picked:
+                    picked.append(variables.index(key))
+        if not picked:
+            return
+        menu.addSeparator()
+        if len(picked) >= 2:
+            menu.addAction(f"Loss Landscape over {src.names[picked[0]]} and {src.names[picked[1]]}",
+                           lambda: self.show_descent_view("landscape", picked[0], picked[1]))
+        menu.addAction(f"Loss Along {src.names[picked[0]]}", lambda: self.show_descent_view("profile", picked[0]))
+
+    def show_descent_view(self, which: str, i: int, j: int | None = None) -> None:
+        plot = self.loss_plot
+        plot.show()
+        view = plot.landscape if which == "landscape" else plot.profile
+        plot.tabs.setCurrentWidget(view)
+        view.refresh(plot.trace)  # fills the pickers
+        if j is None:
+            view.choose(i)
+        else:
+            view.choose(i, j)
+        view.refresh(plot.trace, force=True)
+
+    def export_plot(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        if self.loss_plot.isHidden():
+            self.loss_plot.show()
+        name = self.loss_plot.tabs.tabText(self.loss_plot.tabs.currentIndex()).lower().replace(" ", "_")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Plot", f"{name}.png",
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        try:
+            self.loss_plot.export(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export Plot", f"The plot could not be saved: {exc}")
+            return
+        self.statusBar().showMessage(f"Saved {path}", 5000)
 
     # ---- sheets ---------------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from gdsheet.solver.problem import Merit
 
 SMOOTHING = 0.9  # exponential moving average of the loss, bias-corrected (fastai uses 0.98 over mini-batches)
 BLOW_UP = 4.0  # stop once the smoothed loss is this many times the best (fastai's stop_div)
+FALL = 1e-3  # a fall smaller than this share of the starting loss is noise: the values already sit at a minimum
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ def _steepest(rates: np.ndarray, smooth: np.ndarray, start: float) -> tuple[floa
     r, s = rates[ok], smooth[ok]
     if not s.min() < start:
         return None, "the loss never fell below its starting value at any rate tried"
+    if start - s.min() <= FALL * abs(start):
+        return None, ("the loss hardly falls at any rate: the values sit at (or very near) a minimum already; "
+                      "Randomize Variables (in the Solver dialog) to find a rate for a fresh start")
     upto = int(np.argmin(s)) + 1
     if upto < 3:
         return float(r[0]), "the loss fell fastest at the smallest rate tried"

@@ -180,8 +180,8 @@ def test_stepping_past_a_divergence_plots_each_iteration_once(qtbot, window):
     for _ in range(5):  # 2 -> 6 -> -58.8, then divergence: the best values (x = 2) come back
         dialog.step_button.click()
     assert value(window, 1, 1) == 2.0 and "too large" in window.solve_status.text()
-    assert list(window.loss_plot.buffer.x) == [1.0, 2.0]
-    assert list(window.loss_plot.buffer.y) == pytest.approx([729.0, 11891738.0], rel=1e-6)
+    assert list(window.loss_plot.buffer.x) == [0.0, 1.0, 2.0]  # the start, then each step
+    assert list(window.loss_plot.buffer.y) == pytest.approx([25.0, 729.0, 11891738.0], rel=1e-6)
 
 
 def test_randomize_is_seeded_and_undoable(qtbot, window):
