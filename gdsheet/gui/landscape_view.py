@@ -96,8 +96,11 @@ class LandscapeView(_SourceView):
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         cmap = pg.colormap.get("viridis")
-        self.bar = pg.ColorBarItem(colorMap=cmap, interactive=False, label="loss", width=14)
+        self.bar = pg.ColorBarItem(colorMap=cmap, interactive=False, width=14)
         self.bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.bar.axis.setTextPen(pg.mkPen("#222"))
+        self.bar.axis.setPen(pg.mkPen("#444"))
+        self.bar.axis.enableAutoSIPrefix(False)
         self.contours: list[pg.IsocurveItem] = []
         self.path_item = self.plot.plot(pen=pg.mkPen("#ffffff", width=2), symbol="o", symbolSize=4,
                                         symbolBrush=pg.mkBrush("#ffffff"), symbolPen=pg.mkPen("#333333"))

@@ -51,6 +51,7 @@ class LossCurves(QStackedWidget):
         self.curves: list[pg.PlotDataItem] = []
         self.log = False
         self.offset: float | None = None  # the value subtracted when the change is drawn instead of the loss
+        self.legend: pg.LegendItem | None = None
 
     @property
     def curve(self) -> pg.PlotDataItem | None:
@@ -60,6 +61,8 @@ class LossCurves(QStackedWidget):
         for c in self.curves:
             self.plot.removeItem(c)
         self.curves = []
+        if self.legend is not None:
+            self.legend.clear()
         self.summary.setText("")
         self.setCurrentIndex(0)
 
@@ -90,12 +93,14 @@ class LossCurves(QStackedWidget):
             self.curves.append(self.plot.plot())
         while len(self.curves) > len(segments):
             self.plot.removeItem(self.curves.pop())
+        self._legend(segments, trace.best_start)
+        few = trace.n <= SYMBOLS_UP_TO
         for curve, (start, a, b) in zip(self.curves, segments):
             keep = shown[a:b]
             best = trace.best_start is not None and start == trace.best_start and len(segments) > 1
             width = 3 if best else (2 if len(segments) == 1 else 1.5)
             curve.setPen(pg.mkPen(colour(start), width=width))
-            if b - a <= SYMBOLS_UP_TO:
+            if few:
                 curve.setSymbol("o")
                 curve.setSymbolSize(6 if b - a > 1 else 9)
                 curve.setSymbolBrush(pg.mkBrush(colour(start)))
@@ -108,6 +113,18 @@ class LossCurves(QStackedWidget):
         self.plot.setXRange(first, max(last, first + MIN_SPAN), padding=0.02)
         self.plot.enableAutoRange(axis="y")
         self.summary.setText(self._summary(trace, finite, shown))
+
+    def _legend(self, segments: list, best: int | None) -> None:
+        """Name the starts when there are several (up to ten of them), the kept one first."""
+        if self.legend is not None:
+            self.legend.clear()
+        if len(segments) < 2:
+            return
+        if self.legend is None:
+            self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="#222",
+                                              brush=pg.mkBrush(255, 255, 255, 200))
+        for curve, (start, _, _) in list(zip(self.curves, segments))[:10]:
+            self.legend.addItem(curve, f"start {start + 1}" + (" (kept)" if start == best else ""))
 
     def _summary(self, trace: Trace, finite: np.ndarray, shown: np.ndarray) -> str:
         loss = trace.losses

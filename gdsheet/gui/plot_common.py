@@ -13,6 +13,18 @@ COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 EXPORT_WIDTH = 1200  # pixels of an exported PNG: sharp on a slide, whatever size the dock had
 
 
+METHOD_NAMES = {"adam": "Adam", "gd": "Gradient descent", "momentum": "Momentum", "lbfgs": "L-BFGS"}
+
+
+def run_title(model) -> str:
+    """'Adam: minimise nnet!$N$1': short, so the plot's dock can stay narrow."""
+    method = METHOD_NAMES.get(model.options.method, model.options.method)
+    method = {2: "Simplex LP", 3: "Evolutionary"}.get(getattr(model, "engine", 1), method)
+    if model.sense == "value":
+        return f"{method}: drive {model.objective} to {model.target:g}"
+    return f"{method}: {'maximise' if model.sense == 'max' else 'minimise'} {model.objective}"
+
+
 def colour(k: int) -> str:
     return COLOURS[k % len(COLOURS)]
 
@@ -91,7 +103,10 @@ def export_plot(plot: pg.PlotWidget | pg.PlotItem | pg.GraphicsLayoutWidget, pat
         item = item.scene()
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        SVGExporter(item).export(str(path))
+        try:
+            SVGExporter(item).export(str(path))
+        except ValueError:  # pyqtgraph 0.14 cannot parse the paths newer Qt writes (pyqtgraph issue #3485)
+            _qt_svg(item, path)
     elif suffix in (".png", ".jpg", ".jpeg", ".bmp"):
         exporter = ImageExporter(item)
         exporter.parameters()["width"] = EXPORT_WIDTH
@@ -99,3 +114,21 @@ def export_plot(plot: pg.PlotWidget | pg.PlotItem | pg.GraphicsLayoutWidget, pat
     else:
         raise ValueError(f"a plot saves as .png or .svg, not {suffix or 'a file without an extension'!r}")
     return path
+
+
+def _qt_svg(item, path: Path) -> None:
+    """Draw the item's part of its scene into an SVG with Qt's own generator (vector lines and text)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = item.sceneBoundingRect()
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(rect.size().toSize())
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle("gdsheet plot")
+    painter = QPainter(generator)
+    painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), QColor("white"))
+    item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    painter.end()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from gdsheet.errors import GdsheetError
 from gdsheet.gui.commands import SOLVER_STEP_ID, BuildSheet, SetSolverModel, set_values_command
 from gdsheet.gui.document import Document
+from gdsheet.gui.plot_common import run_title
 from gdsheet.gui.results_dialog import ResultsDialog
 from gdsheet.gui.solve_runner import SolveRunner, Update, program_cells
 from gdsheet.gui.solver_dialog import SolverDialog
@@ -514,13 +515,7 @@ def _sensitivity_builder(solve, summary: SolveSummary, p, lp):
 
 
 def _plot_title(model: SolverModel) -> str:
-    """'Adam: minimise nnet!$N$1': short, so the plot's dock can stay narrow."""
-    method = {"adam": "Adam", "gd": "Gradient descent", "momentum": "Momentum", "lbfgs": "L-BFGS"}.get(
-        model.options.method, model.options.method)
-    method = {2: "Simplex LP", 3: "Evolutionary"}.get(model.engine, method)
-    if model.sense == "value":
-        return f"{method}: drive {model.objective} to {model.target:g}"
-    return f"{method}: {'maximise' if model.sense == 'max' else 'minimise'} {model.objective}"
+    return run_title(model)
 
 
 def _cell_ref(cell: CellId) -> str:

@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"list every variable's final value in the JSON line (by default only up to "
                         f"{JSON_VARIABLES}, so the line stays short)")
     p.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the solved, recalculated workbook here")
+    p.add_argument("--plot", metavar="LOSS.png", help="draw the loss curve, as the app does, into a .png or .svg")
+    p.add_argument("--log-plot", action="store_true", help="draw --plot with a logarithmic loss axis")
+    p.add_argument("--landscape", nargs=2, metavar=("CELLS", "LAND.png"),
+                   help="draw the loss landscape with the descent's path into a .png or .svg: CELLS is two variable "
+                        "cells, e.g. B1,C1 (the loss over both, the others at the result) or one (the loss along it, "
+                        "with its tangent and the gradient-descent step)")
+    p.add_argument("--keep-diverging", action="store_true",
+                   help="let a diverging run go on to its iteration limit, while the loss stays finite")
     return p
 
 
@@ -124,6 +132,9 @@ def _solve(args: argparse.Namespace) -> int:
     for warning in solve.warnings:
         print(f"gdsheet solve: warning: {warning}", file=sys.stderr)
     names = [f"{s}!{cell_name(r, c)}" for s, r, c in solve.variables]
+    solve.stop_on_divergence = not args.keep_diverging
+    pictured = _landscape_cells(wb, solve, args.landscape[0], sheet) if args.landscape else None
+    records: list | None = [] if args.plot or args.landscape else None
     bar = _Bar(model.options.iterations * model.options.multistart) if sys.stderr.isatty() else None
     trace = open(args.trace, "w", newline="", encoding="utf-8") if args.trace else None
     try:
@@ -137,6 +148,8 @@ def _solve(args: argparse.Namespace) -> int:
                 break
             if writer:
                 writer.writerow([record.start + 1, record.iteration, repr(record.loss), *map(repr, record.values)])
+            if records is not None:
+                records.append(record)
             if bar:
                 bar.show(record)
     finally:
@@ -145,6 +158,8 @@ def _solve(args: argparse.Namespace) -> int:
         if bar:
             bar.close()
     print(f"gdsheet solve: {final.message}", file=sys.stderr)
+    if records is not None:
+        _pictures(args, solve, model, sheet, records, final, pictured)
     if args.output:
         apply(wb, solve.variables, final.values)
         write_model(wb, sheet, model)
@@ -161,6 +176,41 @@ def _solve(args: argparse.Namespace) -> int:
         result["variable_count"] = len(names)
     print(json.dumps(result))
     return 0
+
+
+def _landscape_cells(wb, solve, text: str, sheet: str) -> list[int]:
+    """--landscape's CELLS as indexes of the model's variables (checked before the solve, to fail fast)."""
+    from gdsheet.solver.build import cells_of
+
+    cells = [c for part in text.split(",") if part.strip() for c in cells_of(wb, part.strip(), sheet)]
+    if len(cells) not in (1, 2):
+        raise ValueError(f"--landscape needs one or two variable cells, not {text!r}")
+    index = {(s.lower(), r, c): i for i, (s, r, c) in enumerate(solve.variables)}
+    out = []
+    for s, r, c in cells:
+        if (s.lower(), r, c) not in index:
+            raise ValueError(f"--landscape: {s}!{cell_name(r, c)} is not one of the model's variable cells")
+        out.append(index[(s.lower(), r, c)])
+    if len(out) == 2 and out[0] == out[1]:
+        raise ValueError("--landscape needs two different variable cells")
+    return out
+
+
+def _pictures(args, solve, model, sheet: str, records: list, final, pictured: list[int] | None) -> None:
+    """Draw --plot and --landscape with the app's own plots (Qt, loaded only now)."""
+    from gdsheet.gui.plot_common import run_title
+    from gdsheet.gui.render import render_landscape, render_loss
+
+    best = final.start if model.options.multistart > 1 else None
+    if args.plot:
+        title = f"{run_title(model)} ({final.status})"
+        out = render_loss(records, best, title, args.plot, log=args.log_plot)
+        print(f"gdsheet solve: drew the loss curve in {out}", file=sys.stderr)
+    if pictured is not None:
+        here = sheet.lower()
+        short = [cell_name(r, c) if s.lower() == here else f"{s}!{cell_name(r, c)}" for s, r, c in solve.variables]
+        out = render_landscape(solve, short, final.values, records, best, pictured, args.landscape[1])
+        print(f"gdsheet solve: drew the landscape in {out}", file=sys.stderr)
 
 
 class _Bar:
