@@ -383,9 +383,11 @@ class SolveController(QObject):
         if not p.done:  # the final record repeats the last iteration (or the best point): no new point
             plot.append(np.array([p.iteration]), np.array([p.loss]), [p.start], [p.values])
             i = self.selected_variable(s.variables)
-            plot.show_step(f"Step {p.iteration}: " + (s.solve.explain(i, self.names(s.variables)[i]) or
-                                                       "L-BFGS moved the cells along its search direction, by a "
-                                                       "step its line search chose"))
+            explain = getattr(s.solve, "explain", None)  # the gradient methods' steps; other engines have none
+            text = explain(i, self.names(s.variables)[i]) if explain is not None else None
+            if text is None and s.model.options.method == "lbfgs" and explain is not None:
+                text = "L-BFGS moved the cells along its search direction, by a step its line search chose"
+            plot.show_step(f"Step {p.iteration}: {text}" if text else "")
         else:
             plot.show_step("")
         self.window.gradients.recompute()
