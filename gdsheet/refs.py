@@ -47,8 +47,20 @@ def parse_cell(text: str) -> tuple[int, int]:
     return row, col
 
 
+def sheet_span(name: str | None) -> tuple[str, str] | None:
+    """The first and last sheet of a 3-D reference's 'Sheet1:Sheet3' (no sheet name can hold ':'), else None."""
+    if name is None or ":" not in name:
+        return None
+    first, last = name.split(":", 1)
+    return first, last
+
+
 def quote_sheet(name: str) -> str:
-    """A sheet name as it must appear before '!' in a formula."""
+    """A sheet name (or a 3-D reference's 'Sheet1:Sheet3') as it must appear before '!' in a formula."""
+    span = sheet_span(name)
+    if span is not None:
+        plain = all(quote_sheet(part) == part for part in span)
+        return name if plain else "'" + name.replace("'", "''") + "'"
     if re.fullmatch(r"[A-Za-z_\u00C0-\uFFFF][\w.\u00C0-\uFFFF]*", name) and not _looks_like_ref(name):
         return name
     return "'" + name.replace("'", "''") + "'"

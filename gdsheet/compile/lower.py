@@ -7,6 +7,7 @@ tensor_functions.py) or a kernel in the table; otherwise CompileError names the 
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import operator
 
@@ -21,8 +22,9 @@ from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
 from gdsheet.functions import FUNCTIONS
 from gdsheet.functions.registry import SCALAR_KINDS
-from gdsheet.refs import Area
+from gdsheet.refs import Area, sheet_span
 from gdsheet.sheet.evaluate import Context, evaluate, to_value
+from gdsheet.sheet.references import sheets_between
 from gdsheet.sheet.isolation import internal_error
 
 ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "^": torch.pow}
@@ -242,6 +244,9 @@ class Lowerer:
         inlined = self.inline_lambda(node)
         if inlined is not None:
             return self.let(inlined) if inlined.name == "LET" else self.lower(inlined)
+        spread = self.spread_3d(node)
+        if spread is not None:
+            return self.call(spread)
         spec = FUNCTIONS.get(name)
         lowering = LOWERINGS.get(name)
         if lowering is not None or (spec is not None and spec.kernel is not None):
@@ -268,6 +273,23 @@ class Lowerer:
         shape = broadcast_shape(*[v.shape for v in vals], where=f" in {spec.name}")
         k = spec.kernel
         return combine(lambda *ts: k(torch, *ts), vals, shape)
+
+    def spread_3d(self, node: A.Call) -> A.Call | None:
+        """SUM(Sheet1:Sheet3!A1) as SUM(Sheet1!A1, Sheet2!A1, Sheet3!A1): an aggregate reads a 3-D reference as
+        the same cells on each sheet, which is what one argument per sheet gives; None when nothing to spread."""
+        spec = FUNCTIONS.get(node.name)
+        if spec is None or spec.max_args is not None:
+            return None
+        args, spread = [], False
+        for i, a in enumerate(node.args):
+            span = sheet_span(a.sheet) if isinstance(a, (A.CellRef, A.AreaRef)) else None
+            names = sheets_between(self.wb, *span) if span is not None else None
+            if names and spec.kind_of(i) in ("nums", "numsa"):
+                args.extend(dataclasses.replace(a, sheet=n) for n in names)
+                spread = True
+            else:
+                args.append(a)
+        return A.Call(node.name, tuple(args)) if spread and len(args) <= 255 else None
 
     def inline_lambda(self, node: A.Call) -> A.Node | None:
         """A LAMBDA called in place or by a defined name, as the LET that binds its parameters to the call's

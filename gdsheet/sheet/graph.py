@@ -7,13 +7,15 @@ buckets of BLOCK rows per column, so "who reads this cell" is a few dict lookups
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
 from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
 from gdsheet.functions import FUNCTIONS
-from gdsheet.refs import MAX_COL, MAX_ROW, Area
+from gdsheet.refs import MAX_COL, MAX_ROW, Area, sheet_span
+from gdsheet.sheet.references import sheets_between
 
 CellId = tuple[str, int, int]
 BLOCK = 256
@@ -203,6 +205,8 @@ def _template(node: A.Node) -> tuple | None:
     while todo:
         n = todo.pop()
         t = type(n)
+        if (t is A.CellRef or t is A.AreaRef) and n.sheet is not None and ":" in n.sheet:
+            return None  # a 3-D reference: which sheets it spans depends on the workbook's order of sheets
         if t is A.CellRef:
             cell_refs.append((n.row, n.col, n.row_abs, n.col_abs, n.sheet))
         elif t is A.AreaRef:
@@ -257,7 +261,10 @@ def _walk_precedents(node: A.Node, sheet: str, row: int, col: int, engine) -> Pr
     def walk(n, host_sheet):
         nonlocal volatile
         t = type(n)
-        if t is A.CellRef:
+        if (t is A.CellRef or t is A.AreaRef) and sheet_span(n.sheet) is not None:
+            for s in sheets_between(engine.wb, *sheet_span(n.sheet)) or ():  # each sheet of a 3-D reference
+                walk(dataclasses.replace(n, sheet=s), host_sheet)
+        elif t is A.CellRef:
             s = _sheet_of(engine, n.sheet) if n.sheet else host_sheet
             r = n.row if n.row_abs else n.row + row
             c = n.col if n.col_abs else n.col + col

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
-from gdsheet.refs import MAX_COL, MAX_ROW, Area
+from gdsheet.refs import MAX_COL, MAX_ROW, Area, sheet_span
 from gdsheet.values import MultiArea
 
 if TYPE_CHECKING:
@@ -30,11 +30,29 @@ def _area(n: A.AreaRef, ctx: Context):
 def _on_sheet(sheet: str | None, ctx: Context, r1: int, c1: int, r2: int, c2: int):
     if sheet is None:
         return Area(ctx.sheet, r1, c1, r2, c2)
+    span = sheet_span(sheet)
+    if span is not None:  # Sheet1:Sheet3!A1: the same cells on every sheet from the first to the last, in tab order
+        names = sheets_between(ctx.engine.wb, *span)
+        if names is None:
+            return E.REF.because(f"there is no sheet named {span[0]!r} or {span[1]!r}")
+        return MultiArea(tuple(Area(n, r1, c1, r2, c2) for n in names))
     try:
         name = ctx.engine.wb.sheet(sheet).name
     except KeyError:
         return E.REF.because(f"there is no sheet named {sheet!r}")
     return Area(name, r1, c1, r2, c2)
+
+
+def sheets_between(wb, first: str, last: str) -> list[str] | None:
+    """The names of the sheets from `first` to `last` by their position in the workbook (either may come first),
+    or None when either does not exist."""
+    names = [sh.name for sh in wb.sheets]
+    lowered = [n.lower() for n in names]
+    try:
+        i, j = lowered.index(first.lower()), lowered.index(last.lower())
+    except ValueError:
+        return None
+    return names[min(i, j):max(i, j) + 1]
 
 
 def _range_op(left, right, ctx: Context):

@@ -6,12 +6,17 @@ import dataclasses
 from gdsheet.formula import ast as A
 from gdsheet.formula import parse, unparse
 from gdsheet.errors import FormulaSyntaxError
+from gdsheet.refs import sheet_span
 
 
 def rename_in_tree(node: A.Node, old: str, new: str) -> A.Node:
     """The tree with references to sheet `old` (case-insensitive) pointing at `new`."""
     low = old.lower()
     if isinstance(node, (A.CellRef, A.AreaRef, A.Name)):
+        span = sheet_span(node.sheet)
+        if span is not None:  # Sheet1:Sheet3!A1 follows a rename of either end
+            renamed = ":".join(new if part.lower() == low else part for part in span)
+            return dataclasses.replace(node, sheet=renamed) if renamed != node.sheet else node
         if node.sheet is not None and node.sheet.lower() == low:
             return dataclasses.replace(node, sheet=new)
         return node
