@@ -59,6 +59,10 @@ def build(win) -> dict[str, QAction]:
     edit.addAction(act("fill_right", "Fill &Right", lambda: win.fill(down=False), QKeySequence("Ctrl+R"),
                        "Copy the left column of the selection right, shifting relative references"))
     edit.addSeparator()
+    edit.addAction(act("find", "&Find…", lambda: win.find(replace=False), Key.Find,
+                       "Find text in the cells' formulas or values"))
+    edit.addAction(act("replace", "R&eplace…", lambda: win.find(replace=True), QKeySequence("Ctrl+H"),
+                       "Replace text in the cells' formulas and constants"))
     edit.addAction(act("goto", "&Go To…", win.focus_name_box, QKeySequence("Ctrl+G"), "Type a cell, range or name"))
 
     sheet = mb.addMenu("&Sheet")

@@ -1,6 +1,8 @@
 """The main window: grid, formula bar, sheet tabs, loss plot, status bar; cell edits become undoable commands."""
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (QApplication, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox,
@@ -241,7 +243,10 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         if f is not None and f.array is not None and anchor != (row, col):
             self.statusBar().showMessage("You can't change part of an array formula.", 5000)
             return
-        if self.push_edits(f"Edit {cell_name(row, col)}", [(sheet, row, col, editing.typed_state(text))]):
+        # typing replaces the content, never the cell's number format (as in Excel: 0.5 in a % cell shows 50%)
+        state = dataclasses.replace(editing.typed_state(text),
+                                    number_format=self.doc.wb.sheet(sheet).number_formats.get((row, col)))
+        if self.push_edits(f"Edit {cell_name(row, col)}", [(sheet, row, col, state)]):
             self.marquee.clear()  # typing into a cell ends copy mode, as in Excel
 
     def _formula_committed(self, text: str) -> None:
@@ -290,6 +295,18 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             rows = [r for _, r, _, _ in edits]
             cols = [c for _, _, c, _ in edits]
             self.view.select_area(min(rows), min(cols), max(rows), max(cols))
+
+    def find(self, replace: bool = False):
+        """Ctrl+F / Ctrl+H: one Find and Replace dialog per window, kept open beside the grid."""
+        from gdsheet.gui.find_dialog import FindDialog
+
+        if getattr(self, "find_dialog", None) is None:
+            self.find_dialog = FindDialog(self)
+        self.find_dialog.set_replace_mode(replace)
+        self.find_dialog.show()
+        self.find_dialog.raise_()
+        self.find_dialog.activateWindow()
+        return self.find_dialog
 
     def cancel_copy(self) -> None:
         """Escape: the marching ants stop; the clipboard keeps its text for other programs."""

@@ -329,3 +329,11 @@ def test_status_bar_sums_stand_apart_from_the_solve_text(qtbot, window):
         window.solve_status.text())
     stats_text_start = window.stats.geometry().left() + window.stats.contentsMargins().left()
     assert stats_text_start - solve_text_end >= 12
+
+
+def test_typing_into_a_formatted_cell_keeps_its_format(qtbot, window):
+    window.doc.wb.sheet(window.model.sheet_name).number_formats[(1, 1)] = "0%"
+    type_into(qtbot, window, 1, 1, "0.5")
+    assert cell(window, 1, 1) == 0.5 and shown(window, 1, 1) == "50%"
+    window.doc.undo.undo()
+    assert window.doc.wb.sheet(window.model.sheet_name).number_formats.get((1, 1)) == "0%"
