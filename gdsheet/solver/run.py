@@ -24,6 +24,7 @@ from gdsheet.solver.schedules import lr_at
 # since near the optimum they converge superlinearly and a few more buy the last digits. A first-order step is
 # small by design, so its progress is judged over 100 of them, by the best value seen (it may oscillate).
 WINDOW = {"lbfgs": 5, "gd": 100, "momentum": 100, "adam": 100}
+SPREAD = 2.0  # random starts vary an unbounded variable by up to this many times its starting magnitude
 MAX_UPDATES = 30  # multiplier updates of the augmented Lagrangian before giving up on feasibility
 
 
@@ -69,6 +70,7 @@ class Solve:
         self.objective, self.program = objective, program  # the objective cell and compiled Program, if any
         self.rows: tuple = ()  # build.Row per residual, for the multipliers of the Sensitivity report
         self.optimality = None  # kkt.Optimality at the end of the last start that settled
+        self.ends: list[float] = []  # the objective where each start settled (feasible), for the local minima
         # a fixed learning rate cannot descend a very stiff penalty: first-order methods keep it moderate
         self._merit = Merit(problem, max_penalty=1e8 if options.method == "lbfgs" else 1e4)
         self._stop: threading.Event | None = None
@@ -136,6 +138,14 @@ class Solve:
         x = torch.tensor(list(values), dtype=self.problem.x0.dtype, device=self.problem.x0.device)
         reduced = optimality(self.problem, x, self.options.precision).reduced
         return tuple(float(v) * (-1.0 if self.problem.sense == "max" else 1.0) for v in reduced)
+
+    def minima(self) -> list[float]:
+        """The distinct objectives at which the starts settled (within 1e-6, relative), best first."""
+        out: list[float] = []
+        for v in sorted(e for e in self.ends if math.isfinite(e)):
+            if not out or abs(v - out[-1]) > 1e-6 * (1.0 + abs(out[-1])):
+                out.append(v)
+        return out if self.problem.sense != "max" else out[::-1]
 
     def _depends(self) -> bool:
         """Whether any formula leads from the variables to the objective (or to a constraint)."""
@@ -234,26 +244,38 @@ class Solve:
                         break
             finally:
                 method.close()
+            if outcome in ("converged", "stalled") and point.violation <= o.precision:
+                self.ends.append(point.objective)
             if outcome in ("stopped", "time limit", "diverged"):
                 break
         yield from clock.pause(self._final(iteration, best, best_start, outcome, message, starts=s + 1))
 
     def _starts(self, gen: torch.Generator) -> Iterator[Tensor]:
-        """The given start, then K-1 seeded random starts: uniform in a box around the start as wide as its largest
-        value (the scale the user initialised at, such as the course's =RAND()-0.5; 1 when all are 0), cut to the
-        bounds; a side bounded only on that side spans from the bound by the same width."""
+        """The given start, then K-1 seeded random starts that explore. A variable with both bounds is sampled
+        uniformly between them, as Excel's Multistart samples within the bounds. Elsewhere a variable is sampled
+        uniformly within SPREAD times the scale the user initialised at around the start: its own starting
+        magnitude, at least the largest one (1 when all are 0), so the course's =RAND()-0.5 weights get starts of
+        about +-1, wider than where the user began, since the point is to reach other basins (on the course's
+        two-unit ReLU net a narrower, per-variable spread found fewer of them). A variable bounded on one side only
+        starts from that bound and spans the same width."""
         p = self.problem
         x0 = p.x0.detach()
         yield x0
-        r = float(x0.abs().max()) if x0.numel() else 0.0
-        r = r if r > 0 and math.isfinite(r) else 1.0
+        mags = x0.abs()
+        nonzero = mags[(mags > 0) & torch.isfinite(mags)]
+        r = torch.full_like(x0, SPREAD * (float(nonzero.max()) if nonzero.numel() else 1.0))
         lo, hi = x0 - r, x0 + r
         if p.lower is not None:
-            lo = torch.where(torch.isfinite(p.lower), torch.maximum(lo, p.lower), lo)
-            hi = torch.where(torch.isfinite(p.lower) & (hi < p.lower), p.lower + r, hi)
+            has = torch.isfinite(p.lower)
+            lo = torch.where(has, torch.maximum(lo, p.lower), lo)
+            hi = torch.where(has & (hi <= p.lower), p.lower + r, hi)
         if p.upper is not None:
-            hi = torch.where(torch.isfinite(p.upper), torch.minimum(hi, p.upper), hi)
-            lo = torch.where(torch.isfinite(p.upper) & (lo > p.upper), p.upper - r, lo)
+            has = torch.isfinite(p.upper)
+            hi = torch.where(has, torch.minimum(hi, p.upper), hi)
+            lo = torch.where(has & (lo >= p.upper), p.upper - r, lo)
+        if p.lower is not None and p.upper is not None:
+            both = torch.isfinite(p.lower) & torch.isfinite(p.upper)
+            lo, hi = torch.where(both, p.lower, lo), torch.where(both, p.upper, hi)
         lo = torch.minimum(lo, hi)
         for _ in range(self.options.multistart - 1):
             u = torch.rand(x0.shape, generator=gen, dtype=x0.dtype).to(x0.device)
@@ -291,6 +313,11 @@ class Solve:
         text += f"; objective {best.objective:.10g}"
         if starts > 1:
             text += f", the best of {starts} starts (start {best_start + 1})"
+            minima = self.minima()
+            if minima:
+                shown = ", ".join(f"{v:.7g}" for v in minima[:6]) + (f" and {len(minima) - 6} more"
+                                                                      if len(minima) > 6 else "")
+                text += f"; {len(minima)} distinct local minim{'um' if len(minima) == 1 else 'a'} found: {shown}"
         elif o.multistart > 1:
             text += f" (start 1 of {o.multistart})"
         if self.problem.constrained:

@@ -76,6 +76,10 @@ def test_titanic_linear(titanic):
 
 
 @pytest.mark.slow
-def test_titanic_nnet_multistart_beats_excels_local_minimum(titanic):
-    _, records = solved(titanic, "nnet", method="lbfgs", multistart=8, seed=0)
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_titanic_nnet_multistart_beats_excels_local_minimum(titanic, seed):
+    solve, records = solved(titanic, "nnet", method="lbfgs", multistart=8, seed=seed)
     assert records[-1].loss < EXCEL_NNET_MSE
+    minima = solve.minima()  # the starts explore: several basins, each named in the message
+    assert len(minima) >= 3 and minima[0] == pytest.approx(records[-1].loss)
+    assert f"{len(minima)} distinct local minima found: {minima[0]:.7g}" in records[-1].message
