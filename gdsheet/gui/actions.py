@@ -65,6 +65,10 @@ def build(win) -> dict[str, QAction]:
                        "Replace text in the cells' formulas and constants"))
     edit.addAction(act("goto", "&Go To…", win.focus_name_box, QKeySequence("Ctrl+G"), "Type a cell, range or name"))
 
+    insert = mb.addMenu("&Insert")
+    insert.addAction(act("chart", "&Chart of Selection", win.chart_selection, QKeySequence("Alt+F1"),
+                         "Draw the selected cells as a line or scatter chart (first column x, a header row names)"))
+
     sheet = mb.addMenu("&Sheet")
     sheet.addAction(act("add_sheet", "&Insert Sheet", win.add_sheet, QKeySequence("Shift+F11")))
     sheet.addAction(act("rename_sheet", "&Rename Sheet…", lambda: win.rename_sheet(None)))

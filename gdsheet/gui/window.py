@@ -308,6 +308,16 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.find_dialog.activateWindow()
         return self.find_dialog
 
+    def chart_selection(self, kind: str | None = None) -> bool:
+        from gdsheet.gui.selection_chart import SelectionChart
+
+        if getattr(self, "chart", None) is None:
+            self.chart = SelectionChart(self)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.chart)
+            # a third of the window: the cells it charts stay in sight above it
+            self.resizeDocks([self.chart], [max(self.height() // 3, 220)], Qt.Orientation.Vertical)
+        return self.chart.show_area(self.selected_areas()[0], kind)
+
     def cancel_copy(self) -> None:
         """Escape: the marching ants stop; the clipboard keeps its text for other programs."""
         self.marquee.clear()
