@@ -109,14 +109,71 @@ def _wildcard(op: str, pattern: str) -> Predicate:
     if not any(ch in pattern for ch in "*?~"):
         low = pattern.lower()
         return _complement(op, lambda v: isinstance(v, str) and v.lower() == low)
-    parts, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern):
-            parts.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        parts.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-        i += 1
-    rx = re.compile("".join(parts), re.I | re.S)
-    return _complement(op, lambda v: isinstance(v, str) and rx.fullmatch(v) is not None)
+    wild = Wildcard(pattern, escape_any=True)
+    return _complement(op, lambda v: isinstance(v, str) and wild.fullmatch(v))
+
+
+class Wildcard:
+    """Excel's wildcard pattern ('*' any run, '?' one character, '~' escapes the next), matched case-insensitively
+    in time O(len(text) * len(pattern)) whatever the pattern: no backtracking regular expression.
+
+    The pattern is cut at its stars into pieces of fixed length (literals and '?'); a full match puts the first
+    piece at the start, the last at the end and each other piece at its leftmost place after the one before,
+    which finds a match whenever one exists (moving a piece left never hurts the pieces after it).
+    `escape_any`: '~' escapes any character (the criteria of COUNTIF and friends); otherwise only '*', '?' and
+    '~' (SEARCH, MATCH, XLOOKUP), a '~' before anything else being itself."""
+
+    __slots__ = ("pieces", "last_width", "starred")
+
+    def __init__(self, pattern: str, escape_any: bool = False):
+        pieces: list[list[str]] = [[]]
+        i = 0
+        while i < len(pattern):
+            ch = pattern[i]
+            if ch == "~" and i + 1 < len(pattern) and (escape_any or pattern[i + 1] in "*?~"):
+                pieces[-1].append(re.escape(pattern[i + 1]))
+                i += 2
+                continue
+            if ch == "*":
+                pieces.append([])
+            else:
+                pieces[-1].append("." if ch == "?" else re.escape(ch))
+            i += 1
+        # each piece is a fixed-length regex (no repetition): searching it cannot backtrack
+        self.pieces = [re.compile("".join(p), re.IGNORECASE | re.DOTALL) for p in pieces]
+        self.last_width = len(pieces[-1])  # one regex item per character
+        self.starred = len(pieces) > 1
+
+    def fullmatch(self, text: str) -> bool:
+        pieces = self.pieces
+        if not self.starred:
+            return pieces[0].fullmatch(text) is not None
+        first = pieces[0].match(text)
+        if first is None:
+            return False
+        pos, last = first.end(), pieces[-1]
+        end = len(text) - self.last_width
+        if end < pos or last.fullmatch(text, end) is None:
+            return False
+        for piece in pieces[1:-1]:
+            m = piece.search(text, pos, end)
+            if m is None:
+                return False
+            pos = m.end()
+        return True
+
+    def search(self, text: str, start: int = 0) -> int:
+        """The 0-based start of the leftmost match at or after `start`, or -1 (SEARCH's rule: the match may end
+        anywhere, so only the first piece's place decides where it starts)."""
+        pieces = self.pieces
+        first = pieces[0].search(text, start)
+        if first is None:
+            return -1
+        pos = first.end()
+        for piece in pieces[1:]:  # whether the rest fits after the leftmost place of the first piece
+            m = piece.search(text, pos)
+            if m is None:
+                return -1
+            pos = m.end()
+        return first.start()
+

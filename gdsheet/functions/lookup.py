@@ -6,7 +6,7 @@ import numpy as np
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.functions.registry import excel
-from gdsheet.functions.text import wildcard_regex
+from gdsheet.functions.criteria import Wildcard
 from gdsheet.refs import Area
 from gdsheet.values import MultiArea, array2d, compare, round15
 
@@ -46,8 +46,8 @@ def find_exact(vals, x, wildcards: bool = False, reverse: bool = False) -> int:
     """Index of the first (last, if reverse) value equal to x, case-insensitively; -1 when none."""
     order = range(len(vals) - 1, -1, -1) if reverse else range(len(vals))
     if wildcards and isinstance(x, str) and any(ch in x for ch in "*?~"):
-        rx = wildcard_regex(x)
-        return next((i for i in order if isinstance(vals[i], str) and rx.fullmatch(vals[i])), -1)
+        wild = Wildcard(x)
+        return next((i for i in order if isinstance(vals[i], str) and wild.fullmatch(vals[i])), -1)
     eq = _equals(x)
     return next((i for i in order if eq(vals[i])), -1)
 

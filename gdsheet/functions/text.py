@@ -8,6 +8,7 @@ import numpy as np
 
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
+from gdsheet.functions.criteria import Wildcard
 from gdsheet.functions.registry import excel
 from gdsheet.values import parse_number_text, to_text
 
@@ -50,20 +51,6 @@ def cell_texts(arr: np.ndarray):
             return t
         out.append(t)
     return out
-
-
-def wildcard_regex(pattern: str) -> re.Pattern:
-    """Excel's wildcards as a case-insensitive regex: '*' any run, '?' one character, '~' escapes the next."""
-    parts, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "~" and i + 1 < len(pattern) and pattern[i + 1] in "*?~":
-            parts.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        parts.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-        i += 1
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
 # ---- joining ------------------------------------------------------------------------------------------------
@@ -247,8 +234,8 @@ def search(needle, within, start=1):
     i = _start(within, start)
     if isinstance(i, ExcelError):
         return i
-    m = wildcard_regex(needle).search(within, i)
-    return E.VALUE.because(f"{needle!r} was not found") if m is None else float(m.start() + 1)
+    pos = Wildcard(needle).search(within, i)
+    return E.VALUE.because(f"{needle!r} was not found") if pos < 0 else float(pos + 1)
 
 
 @excel("SUBSTITUTE", "text", "text", "text", "int", category=CAT, min_args=3,

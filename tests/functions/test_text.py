@@ -4,7 +4,7 @@ import pytest
 
 from gdsheet import errors as E
 from gdsheet.functions import FUNCTIONS
-from gdsheet.functions.text import wildcard_regex
+from gdsheet.functions.criteria import Wildcard
 
 TABLE = [
     # joining
@@ -149,7 +149,7 @@ def test_concatenate_of_a_range_is_lifted(wb):
     ("a~*c", "a*c", True), ("a~*c", "abc", False), ("~?", "?", True), ("a~~", "a~", True), ("*", "", True),
 ])
 def test_wildcards(pattern, text, hit):
-    assert bool(wildcard_regex(pattern).fullmatch(text)) is hit
+    assert Wildcard(pattern).fullmatch(text) is hit
 
 
 def test_every_text_function_is_documented():
