@@ -79,3 +79,7 @@ class WorkbookWriteError(GdsheetError):
 
 class SolverModelError(GdsheetError):
     """A solver model is incomplete or cannot be solved by the chosen method."""
+
+
+class ResourceLimit(GdsheetError):
+    """A formula would need more cells (or memory) than gdsheet allows: its cell shows #NUM! with this reason."""

@@ -7,6 +7,9 @@ from functools import lru_cache
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
+# The most cells one array formula's range or one spill may fill (two full columns): every filled cell is kept in
+# memory, so a whole-sheet array (17 billion cells) is refused with an error instead of exhausting it.
+MAX_ARRAY_CELLS = 2 * MAX_ROW
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 

@@ -74,7 +74,8 @@ def _check_prologue(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) 
         with archive.open(info) as fh:
             head = fh.read(PROLOGUE_BYTES)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as e:
-        raise WorkbookReadError(f"{name}: part {info.filename} cannot be read ({e}); the file is damaged") from e
+        raise WorkbookReadError(f"{name}: part {info.filename} is damaged (its compressed data is corrupt or cut "
+                                "short); the file cannot be opened") from e
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     first = _FIRST_ELEMENT.search(head)

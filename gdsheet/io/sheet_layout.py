@@ -67,7 +67,7 @@ def read_head(head: bytes, root: bytes) -> HeadLayout:
             lo, hi = int(el.get("min")), int(el.get("max"))
             out.cols.append((lo, hi, {k: v for k, v in el.attrib.items() if k not in ("min", "max")}))
             width = el.get("width")
-            for c in range(lo, min(hi, 16384) + 1):
+            for c in range(max(lo, 1), min(hi, 16384) + 1):  # a file may claim any numbers
                 if width is not None and el.get("customWidth") in _TRUE:
                     out.col_widths[c] = float(width)
                 if el.get("hidden") in _TRUE:

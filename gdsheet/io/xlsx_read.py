@@ -22,7 +22,7 @@ from openpyxl.xml.functions import fromstring
 
 from gdsheet.errors import GdsheetError, WorkbookReadError
 from gdsheet.io.safety import open_archive
-from gdsheet.io.xlsx_sheet import read_sheet_xml
+from gdsheet.io.xlsx_sheet import MAX_CELLS, read_sheet_xml
 from gdsheet.io.xlsx_styles import read_styles, read_theme
 from gdsheet.refs import parse_area
 from gdsheet.sheet.model import CalcSettings, DefinedName, Table
@@ -52,12 +52,22 @@ def read_xlsx(path: str | Path) -> Workbook:
     return wb
 
 
+def _reason(e: BaseException) -> str:
+    """Why a part could not be read, in words (not zlib's or zipfile's own text)."""
+    if isinstance(e, (zlib.error, zipfile.BadZipFile, EOFError)):
+        return "the part is damaged (its compressed data is corrupt or cut short)"
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    return str(e) or type(e).__name__
+
+
 class _Reader:
     def __init__(self, archive: zipfile.ZipFile, name: str):
         self.archive = archive
         self.name = name
         self.files = set(archive.namelist())
         self.warnings: list[str] = []
+        self.cells_left = MAX_CELLS  # over every sheet of the workbook
 
     def step(self, what: str, fn, *args):
         """Run one reading step; a failure becomes a WorkbookReadError naming the file and the part."""
@@ -66,14 +76,14 @@ class _Reader:
         except GdsheetError:
             raise
         except _READ_ERRORS as e:
-            raise WorkbookReadError(f"could not read {what} from {self.name}: {e}") from e
+            raise WorkbookReadError(f"could not read {what} from {self.name}: {_reason(e)}") from e
 
     def optional(self, what: str, fallback, fn, *args):
         """Run a step whose failure only loses something: warn and go on with `fallback`."""
         try:
             return fn(*args)
         except _READ_ERRORS as e:
-            self.warnings.append(f"{what} could not be read and was dropped ({e})")
+            self.warnings.append(f"{what} could not be read and was dropped ({_reason(e)})")
             return fallback
 
     def read(self) -> Workbook:
@@ -186,7 +196,8 @@ class _Reader:
 
     def sheet(self, wb: Workbook, sheet, part: str, strings: list, formats: list, dynamic: set) -> None:
         with self.archive.open(part) as fh:
-            extras = read_sheet_xml(fh, sheet, strings, formats, dynamic)
+            extras = read_sheet_xml(fh, sheet, strings, formats, dynamic, self.cells_left)
+        self.cells_left -= extras.cells
         self.warnings.extend(extras.warnings)
         if not extras.table_rids:
             return

@@ -17,9 +17,19 @@ from openpyxl.utils.datetime import from_ISO8601, to_excel
 from gdsheet import errors as E
 from gdsheet.io.sheet_layout import read_head, read_tail
 from gdsheet.io.sheet_xml import Position, RawCell, WorksheetXml, attrs, cell_spans, parse_cell, row_spans, unescape
-from gdsheet.refs import cell_name, parse_area
+from gdsheet.refs import MAX_COL, MAX_ROW, cell_name, parse_area
 from gdsheet.sheet.formulas import make_formula
 from gdsheet.sheet.model import Sheet
+
+# What one workbook may bring into memory: each cell costs ~150 bytes in the model (more with its formula), so a
+# file expanding to more (a zip bomb of tiny cells: 100 million of them fit in 4 MB) is refused, not loaded.
+MAX_CELLS = 5_000_000
+MAX_ROW_HEIGHT = 409.0  # points, Excel's limit
+
+
+class TooManyCells(ValueError):
+    """The workbook holds more cells than MAX_CELLS."""
+
 
 # Excel writes the newer functions as _xlfn.NAME (_xlfn._xlws.SORT); shown text drops that, string literals kept.
 _FILE_PREFIX = re.compile(r'("(?:[^"]|"")*")|_xlfn\.(?:_xlws\.)?|_xlws\.', re.IGNORECASE)
@@ -31,6 +41,7 @@ class SheetExtras:
 
     table_rids: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cells: int = 0  # how many cells the part holds
 
 
 def display_text(formula: str) -> str:
@@ -41,12 +52,13 @@ def display_text(formula: str) -> str:
 
 
 def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_formats: list[str | None],
-                   dynamic_cms: set[str]) -> SheetExtras:
+                   dynamic_cms: set[str], max_cells: int = MAX_CELLS) -> SheetExtras:
     """Fill `sheet` from the worksheet XML in `source`: cells, formulas, style ids and the layout.
 
     `strings` is the shared string table, `number_formats` maps a style index to its format code (None for
     General), `dynamic_cms` holds the `cm` values whose metadata marks a dynamic-array formula. The part is walked
-    by gdsheet.io.sheet_xml, as the patched save walks it.
+    by gdsheet.io.sheet_xml, as the patched save walks it. Raises TooManyCells past `max_cells` cells; cells and
+    rows outside Excel's grid are dropped with a warning.
     """
     part = WorksheetXml(source)
     pat = part.patterns
@@ -55,23 +67,38 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
     extras = SheetExtras()
     pos = Position()
     heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
+    count, outside = 0, 0
     for block in part.blocks():
         for row in row_spans(block, pat):
             row_attrs = attrs(row.group(1))
             r = pos.next_row(row_attrs)
+            if not 1 <= r <= MAX_ROW:
+                outside += 1
+                continue
             if row_attrs.get(b"customHeight") in (b"1", b"true") and row_attrs.get(b"ht"):
-                heights[r] = float(row_attrs[b"ht"])
+                heights[r] = min(max(float(row_attrs[b"ht"]), 0.0), MAX_ROW_HEIGHT)  # NaN -> 0
             if row_attrs.get(b"hidden") in (b"1", b"true"):
                 hidden_rows.add(r)
             for c in cell_spans(row, pat):
                 raw = parse_cell(c, pat)
-                cells.add(raw, *pos.next_cell(raw.attrs))
+                rr, cc = pos.next_cell(raw.attrs)
+                if not (1 <= rr <= MAX_ROW and 1 <= cc <= MAX_COL):
+                    outside += 1
+                    continue
+                count += 1
+                if count > max_cells:
+                    raise TooManyCells(f"the workbook holds more than {MAX_CELLS:,} cells, gdsheet's limit; refused")
+                cells.add(raw, rr, cc)
     tail = read_tail(part.tail)
     sheet.col_widths.update(layout.col_widths)
     sheet.hidden_cols.update(layout.hidden_cols)
     sheet.freeze, sheet.zoom = layout.freeze, layout.zoom
     sheet.merged.extend(parse_area(ref, sheet.name) for ref in tail.merged)
     extras.table_rids.extend(tail.table_rids)
+    extras.cells = count
+    if outside:
+        extras.warnings.append(f"sheet {sheet.name}: {outside} row(s) or cell(s) outside Excel's grid of "
+                               f"{MAX_ROW:,} rows and {MAX_COL:,} columns were dropped")
     if cells.data_tables:
         extras.warnings.append(f"sheet {sheet.name}: {cells.data_tables} what-if data table cell(s) kept as "
                                "values only")
@@ -173,6 +200,7 @@ def _add_formula(sheet: Sheet, key: tuple[int, int], text: str, array_ref: str |
     f = make_formula(display_text(text), row, col, array=area, dynamic=dynamic)
     f.source = text
     sheet.formulas[key] = f
+    area = f.array  # make_formula drops a range larger than an array may be
     if dynamic and area is not None and area.size > 1:  # the spill range Excel saved, with its cached values
         sheet.spills[key] = area
         for cell in area.cells():

@@ -8,15 +8,17 @@ from collections import deque
 import numpy as np
 
 from gdsheet import errors as E
-from gdsheet.errors import FormulaSyntaxError
+from gdsheet.errors import FormulaSyntaxError, ResourceLimit
 from gdsheet.formula import parse_cached
-from gdsheet.refs import Area
+from gdsheet.refs import MAX_ARRAY_CELLS, MAX_COL, MAX_ROW, Area
 from gdsheet.sheet.evaluate import Context, evaluate, to_value
 from gdsheet.sheet.formulas import make_formula
 from gdsheet.sheet.graph import CellId, Graph, Precedents, find_precedents, strongly_connected
 from gdsheet.sheet.isolation import internal_error
 from gdsheet.sheet.rename import rename_sheet_everywhere
 from gdsheet.values import Lambda, MultiArea
+
+MAX_READ_CELLS = 1 << 23  # one range read as an array (8.4 million cells): ~70 MB of pointers, more with its values
 
 # a chain of formulas read out of order is computed by recursion; leave room for long ones
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
@@ -114,16 +116,53 @@ class Engine:
         return sh.cells.get((row, col))
 
     def read_area(self, area: Area) -> np.ndarray:
+        """The values of an area as a 2-D array, cut to the sheet's used range (formulas inside computed first).
+        Raises ResourceLimit when even that holds more than MAX_READ_CELLS cells."""
         cached = self._reads.get(area)
         if cached is not None:
             return cached.copy()
         sh = self.sheet(area.sheet)
+        r2, c2 = self._used_corner(sh, area)
+        size = (r2 - area.r1 + 1) * (c2 - area.c1 + 1)
+        if size > MAX_READ_CELLS:
+            raise ResourceLimit(f"the range {area.a1()} spans {size:,} cells of the used range, more than "
+                                f"gdsheet's limit of {MAX_READ_CELLS:,} for one array")
+        final = self._bring_up_to_date(sh, Area(sh.name, area.r1, area.c1, r2, c2))
+        cells = sh.cells
+        out = np.empty((r2 - area.r1 + 1, c2 - area.c1 + 1), dtype=object)
+        cols = range(area.c1, c2 + 1)
+        for i, r in enumerate(range(area.r1, r2 + 1)):
+            out[i] = [cells.get((r, c)) for c in cols]
+        final = self._note_cycle_reads(area) and final
+        if final and self._dirty and out.size >= 16:
+            # the same range read by every row (MAX(Table1[Age]), $B$1:$K$1) is read once per pass
+            self._reads[area] = out.copy()
+        return out
+
+    def read_present(self, area: Area) -> list:
+        """The values of the cells of an area that hold something, row by row: what an aggregate (SUM(A:A))
+        needs, found in time proportional to the cells the sheet has, not to the cells the area names."""
+        sh = self.sheet(area.sheet)
+        r2, c2 = self._used_corner(sh, area)
+        if (r2 - area.r1 + 1) * (c2 - area.c1 + 1) <= 4 * len(sh.cells):
+            return [v for v in self.read_area(area).flat if v is not None]
+        self._bring_up_to_date(sh, Area(sh.name, area.r1, area.c1, r2, c2))
+        r1, c1 = area.r1, area.c1
+        cells = sh.cells
+        keys = sorted(k for k in cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2)
+        self._note_cycle_reads(area)
+        return [v for v in map(cells.get, keys) if v is not None]
+
+    @staticmethod
+    def _used_corner(sh, area: Area) -> tuple[int, int]:
         max_r, max_c = sh.used_bounds if area.rows * area.cols > 100_000 else (area.r2, area.c2)
-        r2, c2 = min(area.r2, max(max_r, area.r1)), min(area.c2, max(max_c, area.c1))
-        final = True  # every formula inside is computed: the values cannot change again in this pass
+        return min(area.r2, max(max_r, area.r1)), min(area.c2, max(max_c, area.c1))
+
+    def _bring_up_to_date(self, sh, clipped: Area) -> bool:
+        """Compute the dirty formulas (and spills) inside an area; constants need nothing. True when none of them
+        is still being computed (the values cannot change again in this pass)."""
+        final = True
         if self._dirty or self._busy:
-            # bring the formulas (and spills) inside the area up to date first; constants need nothing
-            clipped = Area(sh.name, area.r1, area.c1, r2, c2)
             for cid in self.ensure_graph().formulas_in(clipped):
                 if cid in self._dirty or cid in self._busy:
                     self.cell_value(*cid)
@@ -131,21 +170,16 @@ class Engine:
             for anchor, spill in list(sh.spills.items()):
                 if (sh.name, *anchor) in self._dirty and _overlaps(spill, clipped):
                     self._compute((sh.name, *anchor))
-        cells = sh.cells
-        out = np.empty((r2 - area.r1 + 1, c2 - area.c1 + 1), dtype=object)
-        cols = range(area.c1, c2 + 1)
-        for i, r in enumerate(range(area.r1, r2 + 1)):
-            out[i] = [cells.get((r, c)) for c in cols]
+        return final
+
+    def _note_cycle_reads(self, area: Area) -> bool:
+        """Taint the formula being computed when the area holds a cell of a cycle; False when it did."""
         if self._stack and (self._cycles or self._tainted or self.circular):
             for cid in self._cycles | self._tainted | self.circular:
                 if cid[0] == area.sheet and (cid[1], cid[2]) in area:
                     self._tainted.add(self._stack[-1])
-                    final = False
-                    break
-        if final and self._dirty and out.size >= 16:
-            # the same range read by every row (MAX(Table1[Age]), $B$1:$K$1) is read once per pass
-            self._reads[area] = out.copy()
-        return out
+                    return False
+        return True
 
     def spill_area(self, cell: Area):
         sh = self.wb.sheet(cell.sheet)
@@ -185,6 +219,8 @@ class Engine:
                     if isinstance(value, np.ndarray):
                         value = value[0, 0] if value.size else E.VALUE
                     self._store(sh, cid, _result(value))
+            except ResourceLimit as exc:  # a range or array too large to hold: the user's limit, not a bug
+                self._store(sh, cid, E.NUM.because(str(exc)))
             except Exception as exc:  # noqa: BLE001 - one cell's failure is that cell's error, never the book's
                 self._fail(sh, cid, f, exc)
         finally:
@@ -233,6 +269,13 @@ class Engine:
         h, w = value.shape
         if h == 0 or w == 0:
             self._store(sh, cid, E.CALC.because("the result is an empty array"))
+            return
+        if anchor[0] + h - 1 > MAX_ROW or anchor[1] + w - 1 > MAX_COL:
+            self._store(sh, cid, E.SPILL.because(f"the {h:,} x {w:,} result extends beyond the edge of the sheet"))
+            return
+        if h * w > MAX_ARRAY_CELLS:  # Excel's "#SPILL! out of memory"
+            self._store(sh, cid, E.SPILL.because(f"the {h:,} x {w:,} result has more than {MAX_ARRAY_CELLS:,} "
+                                                 "cells, gdsheet's limit for a spill"))
             return
         area = Area(sh.name, anchor[0], anchor[1], anchor[0] + h - 1, anchor[1] + w - 1)
         for r, c in area.cells():
@@ -395,8 +438,8 @@ class Engine:
         f = make_formula(text, r, c, array, dynamic)
         sh.formulas[(r, c)] = f
         sh.grow(r, c)
-        if array is not None and not dynamic:
-            self._claim(sh, (r, c), array)
+        if f.array is not None and not dynamic:  # f.array: make_formula refuses a range too large to fill
+            self._claim(sh, (r, c), f.array)
         g.add(cid, find_precedents(f.ast, sh.name, r, c, self) if f.ast is not None else _NO_PRECEDENTS)
         changed = self._changed
         anchor = sh.spilled_from.get((r, c))

@@ -474,11 +474,13 @@ def normalise(v):
 def collect_numbers(v, ctx: Context, count_text: bool):
     """The numbers an aggregate (SUM, AVERAGE...) sees in one argument: inside references and arrays only numbers
     (…A variants: text 0, booleans 1/0); a direct argument is coerced; the first error is returned."""
-    if isinstance(v, (Area, MultiArea)):
+    if isinstance(v, Area) and v.size > 100_000:
+        v = ctx.engine.read_present(v)  # SUM(A:A): the cells that exist, not the million the reference names
+    elif isinstance(v, (Area, MultiArea)):
         v = ctx.read(v)
-    if isinstance(v, np.ndarray):
+    if isinstance(v, (np.ndarray, list)):
         out = []
-        for x in v.flat:
+        for x in (v.flat if isinstance(v, np.ndarray) else v):
             if type(x) is float or (isinstance(x, (int, float)) and not isinstance(x, bool)):
                 out.append(float(x))
             elif isinstance(x, ExcelError):

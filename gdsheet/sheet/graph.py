@@ -1,8 +1,10 @@
 """The dependency graph: which cells each formula reads, and which formulas read each cell.
 
 Precedents are found statically from the tree (references, names, structured references); a formula that calls a
-volatile function (RAND, NOW, OFFSET, INDIRECT...) is recalculated every time instead. Areas are indexed in
-buckets of BLOCK rows per column, so "who reads this cell" is a few dict lookups, not a scan of every range.
+volatile function (RAND, NOW, OFFSET, INDIRECT...) is recalculated every time instead. Areas are indexed by
+interval on a few grids of growing coarseness (256 rows x 1 column, 2048 x 8, ... one block for the whole sheet):
+each area goes in the finest grid where it covers at most MAX_KEYS blocks, so a whole-column or whole-sheet
+reference costs a handful of entries, not one per cell, and "who reads this cell" is one dict lookup per grid.
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from gdsheet.refs import MAX_COL, MAX_ROW, Area, sheet_span
 from gdsheet.sheet.references import sheets_between
 
 CellId = tuple[str, int, int]
-BLOCK = 256
+# grid level -> (row shift, column shift): blocks of 256 x 1 cells, then 8x coarser both ways at each level
+_SHIFTS = tuple((8 + 3 * level, 3 * level) for level in range(6))
+MAX_KEYS = 64
 _DYNAMIC_REFERENCE_FUNCTIONS = {"OFFSET", "INDIRECT"}
 _SPECIAL_FORMS = {"LET", "LAMBDA", "ISOMITTED", A.APPLY}  # calls that are not in the table but read no names
 
@@ -36,7 +40,8 @@ class Graph:
         # most cells have one reader: store it bare and make a set only for the second (saves ~200 bytes a cell)
         self.cell_readers: dict[CellId, CellId | set[CellId]] = {}
         self.area_readers: dict[Area, set[CellId]] = defaultdict(set)
-        self.buckets: dict[tuple[str, int, int], set[Area]] = defaultdict(set)
+        self.buckets: dict[tuple[str, int, int, int], set[Area]] = defaultdict(set)  # (sheet, level, col b, row b)
+        self.levels: set[int] = set()  # grid levels holding any area
         self.volatile: set[CellId] = set()
         self.formula_rows: dict[tuple[str, int], list[int]] = defaultdict(list)  # (sheet, col) -> sorted rows
         self.formula_cols: dict[str, set[int]] = defaultdict(set)  # sheet -> columns with formulas
@@ -63,6 +68,7 @@ class Graph:
                 buckets = self.buckets
                 for key in _bucket_keys(a):
                     buckets[key].add(a)
+                    self.levels.add(key[1])
             readers.add(cid)
         if prec.volatile:
             self.volatile.add(cid)
@@ -110,16 +116,28 @@ class Graph:
         sheet, r, c = cid
         have = self.cell_readers.get(cid)
         out = set() if have is None else set(have) if type(have) is set else {have}
-        for a in self.buckets.get((sheet, c, r // BLOCK), ()):
-            if a.r1 <= r <= a.r2:
-                out |= self.area_readers[a]
+        buckets = self.buckets
+        for level in self.levels:
+            rs, cs = _SHIFTS[level]
+            for a in buckets.get((sheet, level, c >> cs, r >> rs), ()):
+                if a.r1 <= r <= a.r2 and a.c1 <= c <= a.c2:
+                    out |= self.area_readers[a]
         return out
 
     def readers_of_area(self, area: Area) -> set[CellId]:
         """Formula cells that read any cell of an area (for a spill range)."""
         out: set[CellId] = set()
-        for r, c in area.cells():
-            out |= self.readers((area.sheet, r, c))
+        if area.size <= 4096:
+            for r, c in area.cells():
+                out |= self.readers((area.sheet, r, c))
+            return out
+        sheet = area.sheet  # a large area: look at what is indexed, not at every cell it names
+        for (s, r, c), have in self.cell_readers.items():
+            if s == sheet and area.r1 <= r <= area.r2 and area.c1 <= c <= area.c2:
+                out |= have if type(have) is set else {have}
+        for a, readers in self.area_readers.items():
+            if a.sheet == sheet and a.r1 <= area.r2 and area.r1 <= a.r2 and a.c1 <= area.c2 and area.c1 <= a.c2:
+                out |= readers
         return out
 
     def formulas_in(self, area: Area) -> list[CellId]:
@@ -153,11 +171,17 @@ class Graph:
 
 
 def _bucket_keys(a: Area):
+    """The blocks of the finest grid on which `a` covers at most MAX_KEYS of them (at most 64 keys whatever the size;
+    the coarsest grid is one block)."""
     if a.sheet is None:
         return
-    for c in range(a.c1, a.c2 + 1):
-        for b in range(a.r1 // BLOCK, a.r2 // BLOCK + 1):
-            yield a.sheet, c, b
+    for level, (rs, cs) in enumerate(_SHIFTS):
+        b1, b2, k1, k2 = a.r1 >> rs, a.r2 >> rs, a.c1 >> cs, a.c2 >> cs
+        if (b2 - b1 + 1) * (k2 - k1 + 1) <= MAX_KEYS or level == len(_SHIFTS) - 1:
+            for k in range(k1, k2 + 1):
+                for b in range(b1, b2 + 1):
+                    yield a.sheet, level, k, b
+            return
 
 
 _TEMPLATES: dict[int, tuple[A.Node, tuple | None]] = {}  # id(tree) -> (tree, its references); trees are interned
