@@ -219,8 +219,6 @@ class Engine:
                     if isinstance(value, np.ndarray):
                         value = value[0, 0] if value.size else E.VALUE
                     self._store(sh, cid, _result(value))
-            except ResourceLimit as exc:  # a range or array too large to hold: the user's limit, not a bug
-                self._store(sh, cid, E.NUM.because(str(exc)))
             except Exception as exc:  # noqa: BLE001 - one cell's failure is that cell's error, never the book's
                 self._fail(sh, cid, f, exc)
         finally:

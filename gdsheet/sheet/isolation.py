@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from gdsheet import errors as E
-from gdsheet.errors import ExcelError
+from gdsheet.errors import ExcelError, ResourceLimit
 from gdsheet.refs import cell_name
 
 log = logging.getLogger("gdsheet.calc")
@@ -20,7 +20,10 @@ _LOGGED_LIMIT = 10_000
 def internal_error(what: str, exc: BaseException, where: tuple[str, int, int] | None = None,
                    error: ExcelError = E.VALUE) -> ExcelError:
     """The error value for an unexpected exception raised while calculating `what` (a function's name, "the
-    formula"...), in the cell `where` (sheet, row, col) when known; the exception is logged once."""
+    formula"...), in the cell `where` (sheet, row, col) when known; the exception is logged once. A limit reached
+    (ResourceLimit: a range or array too large to hold) is no bug: #NUM! with its reason, which names the limit."""
+    if isinstance(exc, ResourceLimit):
+        return E.NUM.because(str(exc))
     key = (what, type(exc).__name__, str(exc))
     if key not in _LOGGED and len(_LOGGED) < _LOGGED_LIMIT:
         _LOGGED.add(key)

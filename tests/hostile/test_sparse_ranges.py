@@ -63,3 +63,13 @@ def test_a_spill_beyond_the_edge_of_the_sheet_is_spill_error():
     assert isinstance(value, ExcelError) and value.code == "#SPILL!" and "limit" in value.detail
     wb.set_input("Calc", 1, 1, "=SEQUENCE(5)")
     assert [wb.get("Calc", r, 1) for r in range(1, 6)] == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_a_range_too_large_to_read_as_an_array_is_num_error_naming_the_limit():
+    wb = _book()
+    wb.set_value("Data", 1_048_576, 16_384, 1.0)  # the used range is now the whole sheet
+    wb.set_formula("Calc", 1, 1, "=COUNTIF(Data!A:XFD,1)")
+    wb.set_formula("Calc", 2, 1, "=SUM(Data!A:XFD)")  # an aggregate reads only the cells that exist
+    value = wb.get("Calc", 1, 1)
+    assert isinstance(value, ExcelError) and value.code == "#NUM!" and "8,388,608" in value.detail
+    assert wb.get("Calc", 2, 1) == 7.0
