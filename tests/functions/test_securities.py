@@ -50,6 +50,11 @@ DOCUMENTED = [  # Microsoft's examples, compared at the digits printed
     ("=RRI(96,10000,11000)", 0.0009933, 1e-4),
     ("=FVSCHEDULE(1,{0.09,0.11,0.1})", 1.33089, 1e-12),
     ("=ISPMT(0.1/12,1,3*12,8000000)", -64814.8, 1e-6), ("=ISPMT(0.1,1,3,8000000)", -533333.33, 1e-8),
+    ("=ODDFPRICE(DATE(2008,11,11),DATE(2021,3,1),DATE(2008,10,15),DATE(2009,3,1),0.0785,0.0625,100,2,1)", 113.5977,
+     1e-6),
+    ("=ODDFYIELD(DATE(2008,11,11),DATE(2021,3,1),DATE(2008,10,15),DATE(2009,3,1),0.0575,84.5,100,2,0)", 0.0772, 1e-3),
+    ("=ODDLPRICE(DATE(2008,2,7),DATE(2008,6,15),DATE(2007,10,15),0.0375,0.0405,100,2,0)", 99.87829, 1e-7),
+    ("=ODDLYIELD(DATE(2008,4,20),DATE(2008,6,15),DATE(2007,12,24),0.0375,99.875,100,2,0)", 0.045192, 1e-5),
     ("=AMORDEGRC(2400,DATE(2008,8,19),DATE(2008,12,31),300,1,0.15,1)", 776.0, 1e-12),
     ("=AMORLINC(2400,DATE(2008,8,19),DATE(2008,12,31),300,1,0.15,1)", 360.0, 1e-12),
 ]
@@ -83,6 +88,10 @@ EDGES = [
     ("=AMORLINC(2400,DATE(2008,8,19),DATE(2008,12,31),300,1,0.15,2)", "#NUM!"),  # no actual/360
     ("=AMORDEGRC(2400,DATE(2008,8,19),DATE(2008,12,31),300,1,0.5,1)", "#NUM!"),  # a 2-year life
     ("=AMORDEGRC(2400,DATE(2008,8,19),DATE(2008,12,31),300,20,0.15,1)", 0.0),  # past the asset's life
+    ("=ODDFPRICE(DATE(2008,11,11),DATE(2021,3,1),DATE(2008,10,15),DATE(2009,3,2),0.0785,0.0625,100,2,1)", "#NUM!"),
+    ("=ODDFPRICE(DATE(2009,4,11),DATE(2021,3,1),DATE(2008,10,15),DATE(2009,3,1),0.0785,0.0625,100,2,1)", "#NUM!"),
+    ("=ODDLPRICE(DATE(2007,2,7),DATE(2008,6,15),DATE(2007,10,15),0.0375,0.0405,100,2,0)", "#NUM!"),
+    ("=ODDLYIELD(DATE(2008,4,20),DATE(2008,6,15),DATE(2007,12,24),0.0375,0,100,2,0)", "#NUM!"),
 ]
 
 
@@ -162,4 +171,45 @@ def test_ironcalc_agrees_over_random_arguments(name):
     wb = new_workbook()
     ours = [wb.evaluate(f) for f in formulas]
     wrong = [(f, o, t) for f, o, t in zip(formulas, ours, ironcalc_values(formulas)) if not agree(o, t, rel=1e-9)]
+    assert not wrong, wrong[:3]
+
+
+def _odd_formulas(r: random.Random, count: int) -> list[str]:
+    """ODDF*/ODDL* with random schedules: a first coupon some periods before maturity (short or long first
+    period), or a last interest date up to 900 days before it."""
+    import datetime as dt
+
+    def date(d: dt.date) -> str:
+        return f"DATE({d.year},{d.month},{d.day})"
+
+    out = []
+    while len(out) < count:
+        f, b = r.choice([1, 2, 4]), r.randint(0, 4)
+        y, m = r.randint(2010, 2040), r.randint(1, 12)
+        maturity = dt.date(y, m, min(r.choice([1, 10, 15, 28, 30, 31]), calendar.monthrange(y, m)[1]))
+        rate, red = _f(r, 0, .1), r.choice([100, 105])
+        if r.random() < 0.5:
+            months = y * 12 + m - 1 - r.randint(1, 30) * (12 // f)
+            fy, fm = divmod(months, 12)
+            last_day = calendar.monthrange(fy, fm + 1)[1]
+            month_end = maturity.day == calendar.monthrange(y, m)[1]
+            first = dt.date(fy, fm + 1, last_day if month_end else min(maturity.day, last_day))
+            settle = first - dt.timedelta(days=r.randint(1, 400))
+            issue = settle - dt.timedelta(days=r.randint(1, 300))
+            name, x = r.choice([("ODDFPRICE", _f(r, 0, .12)), ("ODDFYIELD", _f(r, 80, 120))])
+            out.append(f"={name}({date(settle)},{date(maturity)},{date(issue)},{date(first)},{rate},{x},{red},{f},{b})")
+        else:
+            last = maturity - dt.timedelta(days=r.randint(10, 900))
+            settle = last + dt.timedelta(days=r.randint(1, (maturity - last).days - 1))
+            name, x = r.choice([("ODDLPRICE", _f(r, 0, .12)), ("ODDLYIELD", _f(r, 80, 120))])
+            out.append(f"={name}({date(settle)},{date(maturity)},{date(last)},{rate},{x},{red},{f},{b})")
+    return out
+
+
+def test_ironcalc_agrees_on_odd_periods():
+    pytest.importorskip("ironcalc")
+    formulas = _odd_formulas(random.Random(7), 120)
+    wb = new_workbook()
+    ours = [wb.evaluate(f) for f in formulas]
+    wrong = [(f, o, t) for f, o, t in zip(formulas, ours, ironcalc_values(formulas)) if not agree(o, t, rel=1e-8)]
     assert not wrong, wrong[:3]
