@@ -29,7 +29,7 @@ REDUCE = {
 }
 
 
-class NotRowWise(Exception):
+class NotRowWise(CompileError):
     """The blocks behind the objective are not purely row-wise (or k rows cannot be lowered): use the full pass."""
 
 

@@ -11,7 +11,7 @@ from collections import deque
 
 from gdsheet.compile.cone import Block, Cone, cell_label
 from gdsheet.compile.walk import REF_OPS, REF_TYPES, is_ref_tree
-from gdsheet.compile.regions import resolve_areas
+from gdsheet.compile.regions import DYNAMIC_REFS, resolve_areas
 from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
 
@@ -63,6 +63,10 @@ def edges(wb, block: Block) -> list[tuple[object, str | None]]:
             visit(node.left, sheet, inner or blocker)
             visit(node.right, sheet, inner or blocker)
         elif t is A.Call:
+            if node.name in DYNAMIC_REFS:  # the area OFFSET/INDIRECT returns carries its values smoothly
+                res = resolve_areas(wb, node, sheet, block.r0, block.col, block.n)
+                if isinstance(res, list):
+                    out.extend((r, blocker) for r in res)
             args_blocked = BLOCKED_ARGS.get(node.name, {})
             for i, a in enumerate(node.args):
                 inner = node.name if node.name in PIECEWISE else args_blocked.get(i)

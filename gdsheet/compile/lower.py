@@ -398,6 +398,11 @@ class Lowerer:
         slice when they move with the rows, else a gather from the box around them)."""
         if self.locals:
             return None
+        moving = POSITIONS.get(node.name, ())
+        if any(self.depends(a) for i, a in enumerate(node.args) if i in moving):
+            raise CompileError(f"{node.name}'s position depends on the variable cells, so the reference it returns "
+                               "would move during the solve; the solver holds such references fixed: compute the "
+                               "position from cells that are not variable cells")
         contexts = self._contexts()
         ends = [evaluate(node, c) for c in (contexts[0], contexts[-1])]
         if not all(isinstance(e, Area) for e in ends):
@@ -421,6 +426,11 @@ class Lowerer:
         if not whole.dep:
             return const(g(None)[ti], shape)
         return dyn(lambda env: g(env)[ti], shape)
+
+# the arguments that say where a reference-returning function points (not what it reads)
+POSITIONS = {"OFFSET": (1, 2, 3, 4), "INDIRECT": (0, 1), "INDEX": (1, 2, 3), "CHOOSE": (0,),
+             "XLOOKUP": (0, 1, 3, 4, 5)}
+
 
 def _what(node: A.Node) -> str:
     """A syntax node in a user's words, for a message: 'the function VLOOKUP', "the operator '&'"."""

@@ -21,10 +21,18 @@ from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet.evaluate import Context, evaluate
 from gdsheet.values import MultiArea, to_number
 
+# Functions whose reference is computed: the cells they read are not in the formula's text. A solve treats the
+# areas they return for the current values as fixed (their positions must not depend on the variables, which the
+# lowering checks), so the compiler sees what they read.
+DYNAMIC_REFS = frozenset({"OFFSET", "INDIRECT"})
+
+
 def resolve_areas(wb, node, sheet: str, r0: int, col: int, n: int, array: bool = True):
     """The areas a reference node means for host rows r0..r0+n-1 of column `col`: a list of Regions, or the Excel
     error it evaluates to, or the plain value it evaluates to (a name defined as a constant)."""
     engine = wb.engine
+    if type(node).__name__ == "Call" and node.name in DYNAMIC_REFS:
+        return _dynamic_regions(wb, node, sheet, r0, col, n, array)
     first = evaluate(node, Context(engine, sheet, r0, col, array))
     last = first if n == 1 else evaluate(node, Context(engine, sheet, r0 + n - 1, col, array))
     if isinstance(first, ExcelError):
@@ -46,6 +54,29 @@ def resolve_areas(wb, node, sheet: str, r0: int, col: int, n: int, array: bool =
             out.append(Region(a.sheet, a.r1, a.c1, a.rows, a.cols, True))
         else:
             raise NeedsSplit
+    return out
+
+
+def _dynamic_regions(wb, node, sheet: str, r0: int, col: int, n: int, array: bool):
+    """What OFFSET or INDIRECT returns in each host row, for the current values: one region that moves with the
+    rows when it does, else the box around every area returned (the lowering gathers each row's area from it);
+    [] where some row gives no area (an error: that row's value is the error, as the engine shows it)."""
+    engine = wb.engine
+    areas = [evaluate(node, Context(engine, sheet, r, col, array)) for r in range(r0, r0 + n)]
+    areas = [_clip(wb, a) for a in areas if isinstance(a, Area)]
+    if not areas:
+        return []
+    a, b = areas[0], areas[-1]
+    if len(areas) == n and all(x == a for x in areas):
+        return [Region(a.sheet, a.r1, a.c1, a.rows, a.cols, False)]
+    if len(areas) == n and all((x.sheet, x.c1, x.c2, x.rows, x.r1) == (a.sheet, a.c1, a.c2, a.rows, a.r1 + i)
+                               for i, x in enumerate(areas)):
+        return [Region(a.sheet, a.r1, a.c1, a.rows, a.cols, True)]
+    out = []
+    for name in dict.fromkeys(x.sheet for x in areas):
+        mine = [x for x in areas if x.sheet == name]
+        r1, c1 = min(x.r1 for x in mine), min(x.c1 for x in mine)
+        out.append(Region(name, r1, c1, max(x.r2 for x in mine) - r1 + 1, max(x.c2 for x in mine) - c1 + 1, False))
     return out
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from gdsheet.compile.cone import Block, Region
-from gdsheet.compile.regions import resolve_areas
+from gdsheet.compile.regions import DYNAMIC_REFS, resolve_areas
 from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
 from gdsheet.functions import FUNCTIONS
@@ -32,6 +32,8 @@ def walk_refs(wb, node: A.Node, sheet: str, on_ref, seen_names=None) -> None:
         walk_refs(wb, node.left, sheet, on_ref, seen_names)
         walk_refs(wb, node.right, sheet, on_ref, seen_names)
     elif t is A.Call:
+        if node.name in DYNAMIC_REFS:  # the areas it returns now: what it reads (see regions.DYNAMIC_REFS)
+            on_ref(node, sheet)
         if node.name not in FUNCTIONS and node.name != A.APPLY:  # ADD1(5): follow the name's LAMBDA too
             walk_refs(wb, A.Name(node.name), sheet, on_ref, seen_names)
         for a in node.args:
@@ -65,6 +67,9 @@ def each_name_or_tree(node, visit) -> None:
         each_name_or_tree(node.left, visit)
         each_name_or_tree(node.right, visit)
     elif isinstance(node, A.Call):
+        if node.name in DYNAMIC_REFS:
+            visit(node)  # what OFFSET/INDIRECT returns is read too (walk_refs resolves it)
+            return
         if node.name not in FUNCTIONS and node.name != A.APPLY:
             visit(A.Name(node.name))  # a LAMBDA called by name
         for a in node.args:
