@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox,
                                QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
+from gdsheet.gui.ref_edit import RefEdit
 from gdsheet.solver.model import Constraint, SolverModel, SolverOptions
 
 METHODS = [("adam", "Adam (adaptive steps)"), ("gd", "Gradient descent"),
@@ -72,11 +73,11 @@ class ConstraintDialog(QDialog):
     def __init__(self, parent=None, constraint: Constraint | None = None):
         super().__init__(parent)
         self.setWindowTitle("Change Constraint" if constraint else "Add Constraint")
-        self.lhs = QLineEdit(constraint.lhs if constraint else "")
+        self.lhs = RefEdit(constraint.lhs if constraint else "")
         self.rel = QComboBox()
         self.rel.addItems(RELATIONS)
         self.rel.setCurrentText(constraint.relation if constraint else "<=")
-        self.rhs = QLineEdit(constraint.rhs if constraint else "")
+        self.rhs = RefEdit(constraint.rhs if constraint else "")
         form = QFormLayout(self)
         form.addRow("Cell Reference:", self.lhs)
         form.addRow("Relation:", self.rel)
@@ -119,7 +120,7 @@ class SolverDialog(QDialog):
     def __init__(self, model: SolverModel, devices: list[str], parent=None):
         super().__init__(parent)
         self.setWindowTitle("Solver Parameters")
-        self.objective = QLineEdit(model.objective)
+        self.objective = RefEdit(model.objective, single_cell=True)
         self.objective.setToolTip(TIPS["objective"])
         self.sense_max, self.sense_min, self.sense_value = (QRadioButton("Max"), QRadioButton("Min"),
                                                             QRadioButton("Value Of:"))
@@ -129,7 +130,7 @@ class SolverDialog(QDialog):
             button.setToolTip(TIPS[key])
         self.target = QLineEdit(f"{model.target:g}")
         self.target.setToolTip(TIPS["value"])
-        self.variables = QLineEdit(", ".join(model.variables))
+        self.variables = RefEdit(", ".join(model.variables))
         self.variables.setToolTip(TIPS["variables"])
         self.constraints = QListWidget()
         self.constraints.setToolTip(TIPS["constraints"])
