@@ -149,7 +149,10 @@ class _Parser:
                                          sep.pos)
         if len(args) > 255:
             raise FormulaSyntaxError(f"{tok.text}() has more than 255 arguments", self.text, tok.pos)
-        return A.Call(_strip_prefix(tok.text).upper(), tuple(args))
+        name = _strip_prefix(tok.text).upper()
+        if name == "ANCHORARRAY" and len(args) == 1:  # how a file stores A1#
+            return A.SpillRef(args[0])
+        return A.Call(name, tuple(args))
 
     def array(self) -> A.Node:
         rows: list[tuple[A.Node, ...]] = []

@@ -23,14 +23,30 @@ ENCODEURL WEBSERVICE FILTERXML STOCKHISTORY IMAGE PDURATION RRI _TRO_ALL _TRO_LE
 """.split())
 
 
-def unparse(node: A.Node, row: int = 1, col: int = 1, for_file: bool = False) -> str:
-    """The formula text of `node` written in cell (row, col), starting with '='."""
-    return "=" + _Writer(row, col, for_file).write(node, 0)
+# Of those, the ones Excel stores with a second prefix: _xlfn._xlws.SORT(...)
+WORKSHEET_FUNCTIONS = frozenset({"FILTER", "SORT"})
+
+
+def file_prefix(name: str, prefixes: dict[str, str] | None = None) -> str:
+    """The prefix a file spells function `name` with: Excel's for the functions it added after 2007, otherwise
+    the one the workbook's own file used for it (functions gdsheet does not know keep theirs)."""
+    if name in WORKSHEET_FUNCTIONS:
+        return "_xlfn._xlws."
+    if name in FUTURE_FUNCTIONS:
+        return "_xlfn."
+    return prefixes.get(name, "") if prefixes else ""
+
+
+def unparse(node: A.Node, row: int = 1, col: int = 1, for_file: bool = False,
+            prefixes: dict[str, str] | None = None) -> str:
+    """The formula text of `node` written in cell (row, col), starting with '='. `for_file` writes Excel's stored
+    form: function prefixes (`prefixes` adds the file's own for unknown functions), A1# as ANCHORARRAY(A1)."""
+    return "=" + _Writer(row, col, for_file, prefixes).write(node, 0)
 
 
 class _Writer:
-    def __init__(self, row: int, col: int, for_file: bool):
-        self.row, self.col, self.for_file = row, col, for_file
+    def __init__(self, row: int, col: int, for_file: bool, prefixes: dict[str, str] | None = None):
+        self.row, self.col, self.for_file, self.prefixes = row, col, for_file, prefixes
         self.bound: frozenset[str] = frozenset()  # LET and LAMBDA names in scope (upper case)
 
     def write(self, n: A.Node, min_bp: int, in_args: bool = False) -> str:
@@ -57,6 +73,8 @@ class _Writer:
                 return f"[_xlpm.{n.col1}]"
             return structured_text(n)
         if isinstance(n, A.SpillRef):
+            if self.for_file:
+                return "_xlfn.ANCHORARRAY(" + self.write(n.target, 0) + ")"
             return self.write(n.target, 100) + "#"
         if isinstance(n, A.Call):
             return self.call(n)
@@ -87,7 +105,7 @@ class _Writer:
                 return self.write(n.args[0], 100) + args
         finally:
             self.bound = outer
-        name = f"_xlfn.{n.name}" if self.for_file and n.name in FUTURE_FUNCTIONS else n.name
+        name = file_prefix(n.name, self.prefixes) + n.name if self.for_file else n.name
         return name + args
 
     def name_prefix(self, n: A.Name) -> str:

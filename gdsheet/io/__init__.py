@@ -15,10 +15,13 @@ def load_workbook(path: str | Path) -> Workbook:
     return read_xlsx(path)
 
 
-def save_workbook(wb: Workbook, path: str | Path) -> None:
-    """Save as .xlsx, atomically. Raises WorkbookWriteError, leaving any existing file untouched."""
-    write_xlsx(wb, path)
+def save_workbook(wb: Workbook, path: str | Path) -> list[str]:
+    """Save as .xlsx (or .xlsm), atomically, patching the file the workbook came from; returns what the user should
+    be told (macros left out, parts that could not be kept). Raises WorkbookWriteError, leaving any existing file
+    untouched."""
+    warnings = write_xlsx(wb, path)
     wb.path = str(path)
+    return warnings
 
 
 __all__ = ["load_workbook", "save_workbook", "import_csv"]

@@ -38,6 +38,8 @@ METADATA_XML = (
     '<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk></futureMetadata>'
     '<cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata></metadata>').encode()
 
+MAIN_XLSX = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+MAIN_XLSM = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -74,13 +76,14 @@ def _number_text(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def patch_package(src: IO[bytes], dst: IO[bytes], wb: Workbook) -> None:
+def patch_package(src: IO[bytes], dst: IO[bytes], wb: Workbook, macro_enabled: bool = False) -> None:
     """Copy the package openpyxl wrote from `wb` in `src` to `dst`, finished:
 
     - every formula cell carries its current value in `wb` as the cached result (<v>, typed by t);
     - dynamic-array anchors get cm="1", and xl/metadata.xml is added and registered in [Content_Types].xml and
       the workbook relationships, as Excel does; without them Excel reads the array formulas as legacy (CSE) ones;
-    - docProps/app.xml names gdsheet as the application that computed the values.
+    - docProps/app.xml names gdsheet as the application that computed the values;
+    - for an .xlsm name (`macro_enabled`), the workbook's content type says macro-enabled, as Excel requires.
 
     Worksheet parts are streamed, so memory stays flat whatever the size of a sheet.
     """
@@ -100,9 +103,12 @@ def patch_package(src: IO[bytes], dst: IO[bytes], wb: Workbook) -> None:
             data = zin.read(info)
             if name == ARC_APP:
                 data = _APPLICATION.sub(f"<Application>{APPLICATION}</Application>".encode(), data, count=1)
-            elif dynamic and name == ARC_CONTENT_TYPES:
-                data = _insert_before(data, b"</Types>",
-                                      f'<Override PartName="/{METADATA_PART}" ContentType="{CONTENT_TYPE}"/>')
+            elif name == ARC_CONTENT_TYPES:
+                if dynamic:
+                    data = _insert_before(data, b"</Types>",
+                                          f'<Override PartName="/{METADATA_PART}" ContentType="{CONTENT_TYPE}"/>')
+                if macro_enabled:
+                    data = data.replace(MAIN_XLSX, MAIN_XLSM)
             elif dynamic and name == ARC_WORKBOOK_RELS:
                 data = _insert_before(data, b"</Relationships>", f'<Relationship Id="{_free_id(data)}" '
                                       f'Type="{REL_TYPE}" Target="{posixpath.basename(METADATA_PART)}"/>')

@@ -7,7 +7,7 @@ required part raises WorkbookReadError naming the file and the part.
 """
 from __future__ import annotations
 
-import posixpath
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -21,6 +21,7 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.xml.functions import fromstring
 
 from gdsheet.errors import GdsheetError, WorkbookReadError
+from gdsheet.io.package import SourcePackage
 from gdsheet.io.safety import open_archive
 from gdsheet.io.xlsx_sheet import MAX_CELLS, read_sheet_xml
 from gdsheet.io.xlsx_styles import read_styles, read_theme
@@ -34,9 +35,19 @@ _XDA = "{http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray}"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _SPREADSHEET_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main", "ms-excel.sheet.macroEnabled",
                       "ms-excel.template.macroEnabled")
-# Parts gdsheet does not keep, by the folder they live in; saving drops them, so the user is told on load.
-_NOT_KEPT = {"charts": "charts", "drawings": "drawings and images", "pivotTables": "pivot tables",
-             "comments": "comments", "vbaProject.bin": "macros", "externalLinks": "links to other workbooks"}
+# Parts gdsheet neither shows nor updates, counted by their part names; a save keeps them as they are, and the
+# user is told so once on load. (singular, plural) per kind; "" counts nothing, the kind is named as it is.
+_KEPT_UNSHOWN = (
+    (re.compile(r"xl/pivotTables/[^/]+\.xml$"), ("a pivot table", "{} pivot tables")),
+    (re.compile(r"xl/charts/chart[^/]*\.xml$"), ("a chart", "{} charts")),
+    (re.compile(r"xl/media/[^/]+$"), ("an image", "{} images")),
+    (re.compile(r"xl/drawings/drawing[^/]*\.xml$"), ("a drawing (shapes, text boxes)", "{} drawings (shapes, text boxes)")),
+    (re.compile(r"xl/comments[^/]*\.xml$"), ("the comments of a sheet", "the comments of {} sheets")),
+    (re.compile(r"xl/ctrlProps/[^/]+\.xml$"), ("a form control", "{} form controls")),
+    (re.compile(r"xl/slicers/[^/]+\.xml$"), ("a slicer", "{} slicers")),
+    (re.compile(r"xl/externalLinks/[^/]+\.xml$"), ("a link to another workbook", "{} links to other workbooks")),
+    (re.compile(r"xl/vbaProject\.bin$"), ("the macros (VBA project; gdsheet never runs them)",) * 2),
+)
 # SyntaxError covers ElementTree's ParseError and lxml's XMLSyntaxError (openpyxl parses with lxml when present)
 _READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, SyntaxError, zipfile.BadZipFile,
                 zlib.error, EOFError, OSError)
@@ -47,6 +58,15 @@ def read_xlsx(path: str | Path) -> Workbook:
     name = Path(path).name
     with open_archive(path) as archive:
         wb = _Reader(archive, name).read()
+    try:
+        source = SourcePackage.capture(path)
+    except OSError as e:
+        raise WorkbookReadError(f"could not read {name}: {e.strerror or e}") from e
+    for sheet in wb.sheets:  # the prefixes functions had in the file, for formulas edited later
+        for f in sheet.formulas.values():
+            if f.source is not None and "_xl" in f.source:
+                source.note_prefixes(f.source)
+    wb.source = source
     wb.path = str(path)
     wb.engine.invalidate()
     return wb
@@ -114,7 +134,8 @@ class _Reader:
                 self.warnings.append(f"sheet {child.name} has no content in the file and was skipped")
                 continue
             if not rel.Type.endswith("/worksheet"):
-                self.warnings.append(f"{rel.Type.rsplit('/', 1)[-1]} {child.name} is not kept")
+                self.warnings.append(f"{rel.Type.rsplit('/', 1)[-1]} {child.name} is kept in the file but not "
+                                     "shown by gdsheet")
                 continue
             try:
                 sheet = wb.add_sheet(child.name)
@@ -223,14 +244,22 @@ class _Reader:
             if dn.localSheetId is not None:
                 scope = index_of.get(int(dn.localSheetId))
                 if scope is None:
-                    self.warnings.append(f"name {dn.name} belongs to a sheet that is not kept; dropped")
+                    self.warnings.append(f"name {dn.name} belongs to a sheet gdsheet does not show; kept in the file")
                     continue
             text = dn.attr_text or ""
             wb.names[(scope, dn.name.upper())] = DefinedName(dn.name, text.lstrip("="), scope, bool(dn.hidden),
                                                              dn.comment)
 
     def note_parts_not_kept(self) -> None:
-        found = sorted({label for f in self.files for key, label in _NOT_KEPT.items()
-                        if key in posixpath.dirname(f).split("/") or posixpath.basename(f) == key})
-        if found:
-            self.warnings.append(f"{self.name} has {', '.join(found)}, which gdsheet does not keep: saving drops them")
+        """One line for everything the file has that gdsheet keeps without showing it."""
+        found = []
+        for pattern, (one, many) in _KEPT_UNSHOWN:
+            n = sum(1 for f in self.files if pattern.match(f))
+            if n:
+                found.append(one if n == 1 else many.format(n))
+        if not found:
+            return
+        listed = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " and " + found[-1]
+        single = len(found) == 1 and found[0].startswith(("a ", "an "))
+        self.warnings.append(f"{listed} {'is' if single else 'are'} kept as {'it is' if single else 'they are'}; "
+                             f"{'it is' if single else 'they are'} not updated by gdsheet")

@@ -18,7 +18,9 @@ from gdsheet.formula import ast as A
 from gdsheet.formula import parse_cached
 from gdsheet.formula.unparse import unparse
 from gdsheet.io.atomic import atomic_write
+from gdsheet.io.sheet_patch import formula_file_text
 from gdsheet.io.xlsx_patch import cached_value, patch_package
+from gdsheet.io.xlsx_save import NeedsFresh, save_patched
 from gdsheet.io.xlsx_write_styles import write_formatting
 from gdsheet.refs import Area, col_letter
 from gdsheet.sheet.model import Formula, Sheet
@@ -26,8 +28,13 @@ from gdsheet.sheet.styles import sync_number_formats
 from gdsheet.sheet.workbook import Workbook
 
 
-def write_xlsx(wb: Workbook, path: str | Path) -> None:
-    """Save `wb` to `path`. On any failure the file at `path`, if any, is left as it was.
+def write_xlsx(wb: Workbook, path: str | Path) -> list[str]:
+    """Save `wb` to `path`; returns what the user should be told about this save (macros left out, a package that
+    had to be written afresh). On any failure the file at `path`, if any, is left as it was.
+
+    A workbook read from a file is saved by patching that package (gdsheet.io.xlsx_save): every part no edit
+    touched is copied byte for byte. A workbook made in gdsheet, or one whose sheets were added, removed or
+    renamed, is written afresh with openpyxl, as follows.
 
     Formula cells carry gdsheet's current values as their cached results (every cell of an array or spill range
     too), so any reader shows them before recalculating; docProps/app.xml names gdsheet as their author, and
@@ -38,28 +45,48 @@ def write_xlsx(wb: Workbook, path: str | Path) -> None:
     if not str(path).strip():
         raise WorkbookWriteError("could not save: no file name was given")
     path = Path(path)
-    if path.suffix.lower() in (".xlsm", ".xltm", ".xltx"):
-        # openpyxl can only label the package an .xlsx without a macro project; Excel rejects a mismatched name
-        raise WorkbookWriteError(f"could not save {path.name}: gdsheet writes .xlsx files only (macros and "
-                                 "templates are not kept); choose a name ending in .xlsx")
+    check_target(path)
+    warnings: list[str] = []
     try:
         sync_number_formats(wb)
+        if wb.source is not None:
+            try:
+                return save_patched(wb, path, lambda write: atomic_write(path, write))
+            except NeedsFresh as e:
+                warnings.append(f"{Path(wb.source.path).name} could not be patched ({e}), so the workbook was "
+                                "written afresh: charts, drawings, pivot tables, macros and the other parts gdsheet "
+                                "does not show were left out")
         book = to_openpyxl(wb)
     except WorkbookWriteError:
         raise
     except (ValueError, TypeError, KeyError) as e:
         raise WorkbookWriteError(f"could not save {path.name}: {e}") from e
     atomic_save(book, wb, path)
+    return warnings
+
+
+def check_target(path: str | Path) -> None:
+    """Refuse, before any work, a name gdsheet cannot write: an Excel template, or no name at all."""
+    path = Path(path)
+    if not path.name.strip():
+        raise WorkbookWriteError("could not save: no file name was given")
+    if path.suffix.lower() in (".xltm", ".xltx"):
+        raise WorkbookWriteError(f"could not save {path.name}: gdsheet does not write Excel templates; choose a "
+                                 "name ending in .xlsx or .xlsm")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise WorkbookWriteError(f"could not save {path.name}: choose a name ending in .xlsx (or .xlsm for a "
+                                 "workbook with macros)")
 
 
 def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
     """An openpyxl workbook holding everything gdsheet keeps: cells, formulas, formats, names, tables, settings."""
     book = openpyxl.Workbook()
     book.remove(book.active)
+    prefixes = wb.source.function_prefixes if wb.source is not None else {}
     for sheet in wb.sheets:
         ws = book.create_sheet(sheet.name)
         ws.sheet_state = "hidden" if sheet.hidden else "visible"
-        _write_cells(ws, sheet)
+        _write_cells(ws, sheet, prefixes)
         _write_dimensions(ws, sheet)
         write_formatting(ws, sheet, wb.styles)
     for (scope, _), dn in wb.names.items():
@@ -77,7 +104,7 @@ def to_openpyxl(wb: Workbook) -> openpyxl.Workbook:
     return book
 
 
-def _write_cells(ws, sheet: Sheet) -> None:
+def _write_cells(ws, sheet: Sheet, prefixes: dict[str, str]) -> None:
     covered: set[tuple[int, int]] = set(sheet.spilled_from)  # cells an array or spill fills
     for (row, col), f in sheet.formulas.items():
         if f.array is not None and not f.dynamic:
@@ -96,7 +123,7 @@ def _write_cells(ws, sheet: Sheet) -> None:
             cell.number_format = formats[key]
     for (row, col), f in sheet.formulas.items():  # their values are filled in by patch_package
         cell = ws.cell(row, col)
-        cell.value = _formula_value(f, row, col, sheet.spills.get((row, col)))
+        cell.value = _formula_value(f, row, col, sheet.spills.get((row, col)), prefixes)
         if (row, col) in formats:
             cell.number_format = formats[(row, col)]
     for key, code in formats.items():  # formats on empty cells (a column prepared for input)
@@ -125,8 +152,8 @@ def _set_cached(cell, value) -> None:
     cell._value, cell.data_type = text, t or "n"
 
 
-def _formula_value(f: Formula, row: int, col: int, spill: Area | None):
-    text = unparse(f.ast, row, col, for_file=True) if f.ast is not None else f.text
+def _formula_value(f: Formula, row: int, col: int, spill: Area | None, prefixes: dict[str, str]):
+    text = formula_file_text(f, row, col, prefixes)  # the file's own text while unedited
     if f.dynamic:
         # Excel stores a dynamic formula as an array formula over its spill range (one cell before it spills);
         # patch_package adds the cm metadata that tells it apart from a legacy one.
@@ -166,7 +193,7 @@ def atomic_save(book: openpyxl.Workbook, wb: Workbook, path: Path) -> None:
         buffer = io.BytesIO()
         book.save(buffer)
         buffer.seek(0)
-        patch_package(buffer, fh, wb)
+        patch_package(buffer, fh, wb, macro_enabled=path.suffix.lower() == ".xlsm")
 
     atomic_write(path, write)
 

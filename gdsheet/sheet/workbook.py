@@ -25,6 +25,9 @@ class Workbook:
         self.path: str | None = None
         self.load_warnings: list[str] = []  # what a reader could not keep (charts, pivots...), for the user
         self.styles = None  # the file's style table (gdsheet.sheet.styles.StyleTable); None for a new workbook
+        # the package the workbook was read from (gdsheet.io.package.SourcePackage), which a save patches; None for
+        # a workbook made in gdsheet, which is written afresh
+        self.source = None
         from gdsheet.sheet.calc import Engine  # the engine needs the model, not the other way round
 
         self.engine = Engine(self)

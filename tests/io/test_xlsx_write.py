@@ -116,7 +116,14 @@ def test_save_replaces_an_existing_file_and_keeps_its_permissions(wb, tmp_path):
     assert path.stat().st_mode & 0o777 == 0o640 and zipfile.is_zipfile(path) and wb.path == str(path)
 
 
-def test_macro_enabled_names_are_refused(wb, tmp_path):
-    with pytest.raises(WorkbookWriteError, match="writes .xlsx files only"):
-        save_workbook(wb, tmp_path / "book.xlsm")
+def test_templates_and_other_names_are_refused_before_writing(wb, tmp_path):
+    for name in ("book.xltx", "book.xltm", "book.csv"):
+        with pytest.raises(WorkbookWriteError, match="could not save " + name):
+            save_workbook(wb, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_workbook_saved_as_xlsm_is_labelled_macro_enabled(wb, tmp_path):
+    save_workbook(wb, tmp_path / "book.xlsm")
+    with zipfile.ZipFile(tmp_path / "book.xlsm") as z:
+        assert b"sheet.macroEnabled.main+xml" in z.read("[Content_Types].xml")

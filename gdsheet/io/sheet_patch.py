@@ -1,0 +1,385 @@
+"""Rewrite one worksheet part of the original package so that it holds what the model holds, changing only what
+differs: the save's counterpart of gdsheet.io.xlsx_sheet, walking the part with the same scanner.
+
+Each cell of the original is read as the reader reads it and compared with the model: a cell whose value, formula
+and style id are the same keeps its bytes; a changed one is rebuilt keeping its other attributes; cells and rows the
+model has and the file has not are inserted in row and column order. A formula keeps the file's text (shared-formula
+masters and followers as they were, `_xlfn.` prefixes, the author's parentheses) unless it was edited; an edited one
+is written in Excel's stored form. Row heights and hidden rows, <cols>, the first <sheetView> (zoom, frozen pane) and
+<mergeCells> are rewritten only when the model's differ from the file's; everything else in the part (conditional
+formats, data validation, hyperlinks, drawings, extLst...) is copied as it is.
+
+New text constants are written as inline strings (t="inlineStr"), not appended to the shared-string table: the
+table stays byte-identical, and Excel and LibreOffice read inline strings as they read shared ones (Excel moves
+them into its table at its next save). Formula results that are text are written t="str", as Excel does.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from typing import IO
+
+from gdsheet.errors import ExcelError
+from gdsheet.formula.unparse import unparse
+from gdsheet.io.sheet_layout import patch_head, patch_tail
+from gdsheet.io.sheet_xml import (Patterns, Position, RawCell, ScanError, WorksheetXml, attrs, cell_spans, escape,
+                                  parse_cell, row_spans, unescape)
+from gdsheet.io.xlsx_patch import cached_value
+from gdsheet.io.xlsx_sheet import cell_value, display_text
+from gdsheet.refs import cell_name
+from gdsheet.sheet.model import Formula, Sheet
+
+_SPOOL_IN_MEMORY = 32 << 20
+_TRUE = (b"1", b"true")
+# Attributes that describe the value: dropped when the value is rewritten (vm points at rich-value metadata).
+_VALUE_ATTRS = (b"r", b"s", b"t", b"cm", b"vm")
+
+
+@dataclass
+class SheetReport:
+    """What the patch changed in one part: anything at all, formulas (the calc chain goes), formula results."""
+
+    changed: bool = False
+    formulas_changed: bool = False
+    values_changed: bool = False
+    needs_metadata: bool = False  # a new dynamic-array formula uses cm="1" and the package has no metadata yet
+
+
+class NotPatchable(Exception):
+    """The part cannot be patched safely (rows or cells out of order, no sheetData); the caller writes afresh."""
+
+
+def formula_file_text(f: Formula, row: int, col: int, prefixes: dict[str, str]) -> str:
+    """A formula as a file stores it, '=' first: the file's own text while the formula says the same, otherwise
+    written out with Excel's prefixes (and those the file used for functions gdsheet does not know)."""
+    if f.source is not None and display_text(f.source) == f.text:
+        return f.source
+    if f.ast is None:
+        return f.text
+    return unparse(f.ast, row, col, for_file=True, prefixes=prefixes)
+
+
+def same_value(a, b) -> bool:
+    """Equal as cell values: numbers by value (True is not 1), text exactly, errors by code."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, ExcelError) and isinstance(b, ExcelError):
+        return a.code == b.code
+    return type(a) is type(b) and a == b
+
+
+class SheetPatcher:
+    """Patches one worksheet part from `sheet`. `strings` is the package's shared-string table, `dynamic_cm` the
+    `cm` value that marks a dynamic array in this package (None: there is no such metadata yet), `prefixes` the
+    file prefixes of functions by name (for edited formulas)."""
+
+    def __init__(self, sheet: Sheet, strings: list, dynamic_cm: str | None, prefixes: dict[str, str]):
+        self.sheet, self.strings, self.prefixes = sheet, strings, prefixes
+        self.dynamic_cm = (dynamic_cm or "1").encode()
+        self.report = SheetReport()
+        if dynamic_cm is None and any(f.dynamic for f in sheet.formulas.values()):
+            self.pending_dynamic = True
+        else:
+            self.pending_dynamic = False
+        # what the model has, by row: cells with a value, a formula or a style
+        self.wanted: dict[int, set[int]] = {}
+        for keys in (sheet.cells, sheet.formulas, sheet.style_ids):
+            for (r, c) in keys:
+                self.wanted.setdefault(r, set()).add(c)
+        for r in set(sheet.row_heights) | sheet.hidden_rows:
+            self.wanted.setdefault(r, set())
+        self.covered = set(sheet.spilled_from)
+        for (r, c), f in sheet.formulas.items():
+            if f.array is not None and not f.dynamic:
+                self.covered.update(f.array.cells())
+                self.covered.discard((r, c))
+        self.masters_seen: set[bytes] = set()
+        self.broken_groups: set[bytes] = set()  # shared formulas whose master changed: followers written in full
+        self.added = self.removed = 0
+        self.bounds = [None, None, None, None]  # r1, c1, r2, c2 of the cells written
+
+    # ---- the part -----------------------------------------------------------------------------------------------
+
+    def patch(self, src: IO[bytes], dst: IO[bytes]) -> SheetReport:
+        part = WorksheetXml(src)
+        if not part.open_tag:
+            raise NotPatchable("the worksheet has no sheetData")
+        pat = part.patterns
+        rows_left = sorted(self.wanted)
+        self.row_queue, self.row_at = rows_left, 0
+        pos = Position()
+        with tempfile.SpooledTemporaryFile(_SPOOL_IN_MEMORY) as body:
+            last_row = 0
+            for block in part.blocks():
+                out, pos_in_block = [], 0
+                for row in row_spans(block, pat):
+                    row_attrs = attrs(row.group(1))
+                    r = pos.next_row(row_attrs)
+                    if r <= last_row:
+                        raise NotPatchable("rows out of order")
+                    last_row = r
+                    out.append(block[pos_in_block:row.start()])
+                    out.append(self._new_rows_before(r, pat))
+                    out.append(self._row(row, row_attrs, r, pat, pos))
+                    pos_in_block = row.end()
+                out.append(block[pos_in_block:])
+                body.write(b"".join(out))
+            tail_rows = self._new_rows_before(None, pat)
+            body.write(tail_rows)
+            open_tag, tail = part.open_tag, part.tail
+            if open_tag.endswith(b"/>") and body.tell():
+                open_tag = open_tag[:-2].rstrip() + b">"
+                tail = b"</" + part.prefix + b"sheetData>" + tail
+            dimension = None
+            if self.added or self.removed:
+                r1, c1, r2, c2 = self.bounds
+                dimension = "A1" if r1 is None else (cell_name(r1, c1) if (r1, c1) == (r2, c2)
+                                                     else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}")
+            head = patch_head(part.head, part.root, self.sheet, dimension)
+            tail = patch_tail(tail, self.sheet)
+            if head != part.head or tail != part.tail or open_tag != part.open_tag:
+                self.report.changed = True
+            dst.write(head)
+            dst.write(open_tag)
+            body.seek(0)
+            shutil.copyfileobj(body, dst, 1 << 20)
+            dst.write(tail)
+        return self.report
+
+    # ---- rows ---------------------------------------------------------------------------------------------------
+
+    def _new_rows_before(self, r: int | None, pat: Patterns) -> bytes:
+        """<row> elements for the model's rows before row `r` (all remaining ones for None) that the file lacks."""
+        queue, i = self.row_queue, self.row_at
+        out = []
+        while i < len(queue) and (r is None or queue[i] < r):
+            out.append(self._new_row(queue[i], pat))
+            i += 1
+        if i < len(queue) and queue[i] == r:
+            i += 1  # the file has this row: its cells are merged in by _row
+        self.row_at = i
+        return b"".join(out)
+
+    def _row_attrs(self, r: int) -> bytes:
+        out = b""
+        h = self.sheet.row_heights.get(r)
+        if h is not None:
+            out += f' ht="{_number(h)}" customHeight="1"'.encode()
+        if r in self.sheet.hidden_rows:
+            out += b' hidden="1"'
+        return out
+
+    def _new_row(self, r: int, pat: Patterns) -> bytes:
+        cells = [self._new_cell(r, c, pat) for c in sorted(self.wanted.get(r, ()))]
+        cells = [c for c in cells if c]
+        extra = self._row_attrs(r)
+        if not cells and not extra:
+            return b""
+        self.report.changed = True
+        p = _prefix(pat)
+        start = b"<" + p + f'row r="{r}"'.encode() + extra
+        if not cells:
+            return start + b"/>"
+        return start + b">" + b"".join(cells) + b"</" + p + b"row>"
+
+    def _row(self, row, row_attrs: dict, r: int, pat: Patterns, pos: Position) -> bytes:
+        """The bytes of one original row: as they were, unless a cell or the row's attributes changed."""
+        wanted = sorted(self.wanted.get(r, ()))
+        w = 0
+        pieces, changed = [], False
+        block = row.string
+        inner_start = row.start(2) if row.group(2) is not None else None
+        at = inner_start
+        last_col = 0
+        for c in cell_spans(row, pat):
+            raw = parse_cell(c, pat)
+            rr, col = pos.next_cell(raw.attrs)
+            if rr != r or col <= last_col:
+                raise NotPatchable("cells out of order")
+            last_col = col
+            pieces.append(block[at:c.start()])
+            while w < len(wanted) and wanted[w] < col:
+                new = self._new_cell(r, wanted[w], pat)
+                if new:
+                    pieces.append(new)
+                    changed = True
+                w += 1
+            if w < len(wanted) and wanted[w] == col:
+                w += 1
+            out = self._cell(c, raw, r, col, pat)
+            if out is not None:
+                changed = True
+                pieces.append(out)
+            else:
+                pieces.append(c.group(0))
+                self._grow(r, col)
+            at = c.end()
+        tail_new = [self._new_cell(r, col, pat) for col in wanted[w:]]
+        tail_new = [t for t in tail_new if t]
+        if tail_new:
+            changed = True
+        orig_height = row_attrs.get(b"ht") if row_attrs.get(b"customHeight") in _TRUE else None
+        orig_hidden = row_attrs.get(b"hidden") in _TRUE
+        height = self.sheet.row_heights.get(r)
+        new_attrs = None
+        if ((None if orig_height is None else float(orig_height)) != height
+                or orig_hidden != (r in self.sheet.hidden_rows)):
+            kept = {k: v for k, v in row_attrs.items() if k not in (b"ht", b"customHeight", b"hidden")}
+            if height is None and orig_height is None and b"ht" in row_attrs:
+                kept[b"ht"] = row_attrs[b"ht"]  # a height Excel computed, not set by hand: kept
+            new_attrs = b"".join(b" " + k + b'="' + v + b'"' for k, v in kept.items()) + self._row_attrs(r)
+        if not changed and new_attrs is None:
+            return row.group(0)
+        self.report.changed = True
+        p = _prefix(pat)
+        start = b"<" + p + b"row" + (new_attrs if new_attrs is not None else row.group(1).rstrip(b"/ "))
+        if inner_start is None:
+            body = b"".join(tail_new)
+        else:
+            body = b"".join(pieces) + block[at:row.end(2)] + b"".join(tail_new)
+        if not body:
+            return start + b"/>"
+        return start + b">" + body + b"</" + p + b"row>"
+
+    def _grow(self, r: int, c: int) -> None:
+        b = self.bounds
+        if b[0] is None:
+            self.bounds = [r, c, r, c]
+            return
+        b[0], b[2] = min(b[0], r), max(b[2], r)
+        b[1], b[3] = min(b[1], c), max(b[3], c)
+
+    # ---- cells --------------------------------------------------------------------------------------------------
+
+    def _cell(self, m, raw: RawCell, r: int, c: int, pat: Patterns) -> bytes | None:
+        """None when the original cell stays as it is; otherwise its new bytes (b'' to drop it)."""
+        key = (r, c)
+        sheet = self.sheet
+        f = sheet.formulas.get(key)
+        value = sheet.cells.get(key)
+        style = sheet.style_ids.get(key, 0)
+        orig_style = int(raw.attrs.get(b"s", b"0") or 0)
+        f_attrs = raw.f_attrs
+        keep_f = False  # the original <f> element is written back as it is
+        if f_attrs is not None:
+            kind = f_attrs.get(b"t")
+            si = f_attrs.get(b"si")
+            is_master = kind == b"shared" and bool(raw.f_text)
+            if is_master:
+                self.masters_seen.add(si)
+            in_model = kind != b"dataTable" and (kind != b"shared" or is_master or si in self.masters_seen)
+            if not in_model:  # a data table or an orphan follower: kept as long as the value is the file's
+                if f is None and same_value(value, cell_value(raw, self.strings)) and style == orig_style:
+                    return None
+            elif f is not None and self._same_formula(f, raw, kind, si, is_master):
+                keep_f = True
+            elif is_master:
+                self.broken_groups.add(si)
+            if not keep_f and in_model:
+                self.report.formulas_changed = True
+        elif f is not None:
+            self.report.formulas_changed = True
+        if keep_f or (f_attrs is None and f is None):
+            if same_value(value, cell_value(raw, self.strings)) and style == orig_style:
+                return None
+        self.report.changed = True
+        if f is not None or keep_f:
+            self.report.values_changed = True
+        if f is None and value is None and style == 0:
+            self.removed += 1
+            return b""
+        self._grow(r, c)
+        other = b"".join(b" " + k + b'="' + v + b'"' for k, v in raw.attrs.items()
+                         if k not in _VALUE_ATTRS or (k == b"cm" and keep_f))
+        f_bytes = _f_element(m.group(2), pat) if keep_f else None
+        return self._cell_bytes(r, c, f, value, style, other, f_bytes, pat)
+
+    def _same_formula(self, f: Formula, raw: RawCell, kind, si, is_master: bool) -> bool:
+        """The model's formula is the one the file has for this cell (so its <f> element can stay)."""
+        if f.source is None or display_text(f.source) != f.text:
+            return False  # edited since it was read
+        if kind == b"array":
+            if f.array is None or f.array.a1(with_sheet=False) != (raw.f_attrs.get(b"ref") or b"").decode():
+                return False
+        elif f.array is not None or f.dynamic:
+            return False
+        if kind == b"shared" and not is_master:
+            return si not in self.broken_groups  # its text lives in the master, which is unchanged
+        return f.source == "=" + unescape(raw.f_text or b"")
+
+    def _new_cell(self, r: int, c: int, pat: Patterns) -> bytes:
+        sheet = self.sheet
+        key = (r, c)
+        f, value, style = sheet.formulas.get(key), sheet.cells.get(key), sheet.style_ids.get(key, 0)
+        if f is None and value is None and style == 0:
+            return b""
+        self.added += 1
+        self.report.changed = True
+        if f is not None:
+            self.report.formulas_changed = self.report.values_changed = True
+        self._grow(r, c)
+        return self._cell_bytes(r, c, f, value, style, b"", None, pat)
+
+    def _cell_bytes(self, r: int, c: int, f: Formula | None, value, style: int, other: bytes,
+                    f_bytes: bytes | None, pat: Patterns) -> bytes:
+        p = _prefix(pat)
+        start = b"<" + p + f'c r="{cell_name(r, c)}"'.encode()
+        if style:
+            start += f' s="{style}"'.encode()
+        start += other
+        if f is not None or f_bytes is not None:
+            if f_bytes is None:
+                f_bytes = self._f_bytes(f, r, c, p)
+                if f.dynamic:
+                    start += b' cm="' + self.dynamic_cm + b'"'
+                    if self.pending_dynamic:
+                        self.report.needs_metadata = True
+            cached = cached_value(value)
+            if cached is None:
+                return start + b">" + f_bytes + b"</" + p + b"c>"
+            t, text = cached
+            if t is not None:
+                start += b' t="' + t.encode() + b'"'
+            return start + b">" + f_bytes + b"<" + p + b"v>" + escape(text) + b"</" + p + b"v></" + p + b"c>"
+        if value is None:
+            return start + b"/>"
+        if isinstance(value, str) and (r, c) not in self.covered:
+            t_attr = b' xml:space="preserve"' if value != value.strip() else b""
+            text = cached_value(value)[1]
+            return (start + b' t="inlineStr"><' + p + b"is><" + p + b"t" + t_attr + b">" + escape(text) + b"</" + p
+                    + b"t></" + p + b"is></" + p + b"c>")
+        t, text = cached_value(value)
+        if t is not None:
+            start += b' t="' + t.encode() + b'"'
+        return start + b"><" + p + b"v>" + escape(text) + b"</" + p + b"v></" + p + b"c>"
+
+    def _f_bytes(self, f: Formula, r: int, c: int, p: bytes) -> bytes:
+        text = formula_file_text(f, r, c, self.prefixes)[1:]
+        if f.dynamic:
+            area = self.sheet.spills.get((r, c))
+            ref = area.a1(with_sheet=False) if area is not None else cell_name(r, c)
+            return b"<" + p + f'f t="array" ref="{ref}">'.encode() + escape(text) + b"</" + p + b"f>"
+        if f.array is not None:
+            ref = f.array.a1(with_sheet=False)
+            return b"<" + p + f'f t="array" ref="{ref}">'.encode() + escape(text) + b"</" + p + b"f>"
+        return b"<" + p + b"f>" + escape(text) + b"</" + p + b"f>"
+
+
+def _f_element(inner: bytes, pat: Patterns) -> bytes:
+    m = pat.f.search(inner)
+    if m is None:
+        raise ScanError("a formula cell lost its <f> element")
+    return m.group(0)
+
+
+def _prefix(pat: Patterns) -> bytes:
+    return pat.row_end[2:-4]  # b'</x:row>' -> b'x:'
+
+
+def _number(x: float) -> str:
+    return repr(float(x))[:-2] if float(x).is_integer() else repr(float(x))
