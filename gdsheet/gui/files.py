@@ -11,15 +11,23 @@ from gdsheet.gui.commands import BuildSheet
 from gdsheet.gui.document import Document, empty_workbook
 
 OPEN_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
-SAVE_FILTER = "Excel workbook (*.xlsx)"  # gdsheet writes .xlsx only: no macro project, no template
+XLSX_FILTER = "Excel workbook (*.xlsx)"
+XLSM_FILTER = "Excel macro-enabled workbook (*.xlsm)"
+SAVE_FILTER = f"{XLSX_FILTER};;{XLSM_FILTER}"  # no templates, no .xls/.xlsb
 
 
-def xlsx_path(path: str) -> str:
-    """The name to save under: `path` with .xlsx in place of another Excel suffix, or added."""
+def xlsx_path(path: str, suffix: str = ".xlsx") -> str:
+    """The name to save under: `path` as it is when it ends in .xlsx or .xlsm, else with `suffix` in place of
+    another Excel suffix, or added."""
     root, ext = os.path.splitext(path)
-    if ext.lower() == ".xlsx":
+    if ext.lower() in (".xlsx", ".xlsm"):
         return path
-    return (root if ext.lower() in (".xlsm", ".xltm", ".xltx", ".xls", ".xlsb") else path) + ".xlsx"
+    return (root if ext.lower() in (".xltm", ".xltx", ".xls", ".xlsb") else path) + suffix
+
+
+def has_macros(wb) -> bool:
+    source = getattr(wb, "source", None)
+    return bool(source is not None and source.has_macros)
 
 
 class FileActions:
@@ -81,26 +89,38 @@ class FileActions:
 
     def save(self) -> bool:
         path = self.doc.path
-        return self.save_to(path) if path and path.lower().endswith(".xlsx") else self.save_as()
+        return self.save_to(path) if path and path.lower().endswith((".xlsx", ".xlsm")) else self.save_as()
 
     def save_as(self) -> bool:
         # a workbook without a file (new, or an example opened as a copy) is offered in the folder last used,
         # else the user's documents: never a relative name, which lands wherever the app was started from
         # (for the bundle, next to the examples it ships)
-        start = xlsx_path(self.doc.path or os.path.join(settings.last_folder(), self.doc.name or "Untitled.xlsx"))
-        path, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
+        macros = has_macros(self.doc.wb)
+        start = xlsx_path(self.doc.path or os.path.join(settings.last_folder(), self.doc.name or "Untitled.xlsx"),
+                          ".xlsm" if macros else ".xlsx")
+        path, chosen = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER,
+                                                   XLSM_FILTER if start.lower().endswith(".xlsm") else XLSX_FILTER)
         if not path:
             return False
-        return self.save_to(xlsx_path(path))
+        path = xlsx_path(path, ".xlsm" if chosen == XLSM_FILTER else ".xlsx")
+        if macros and path.lower().endswith(".xlsx"):
+            answer = QMessageBox.question(
+                self, "Save As", f"{os.path.basename(path)} is an .xlsx workbook: the macros will be left out.\n\n"
+                "Save as .xlsm to keep them.", QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Save:
+                return False
+        return self.save_to(path)
 
     def save_to(self, path: str) -> bool:
         from gdsheet.io import save_workbook
 
         try:
-            save_workbook(self.doc.wb, path)
+            notes = save_workbook(self.doc.wb, path)
         except Exception as exc:  # the file on disk is untouched; the user decides what to do
             QMessageBox.critical(self, "Save", f"Could not save {os.path.basename(path)}:\n\n{exc}")
             return False
+        if notes:
+            self.statusBar().showMessage(f"Saved {os.path.basename(path)}: {notes[0]}", 15000)
         self.doc.path = path
         self.doc.undo.setClean()
         self._update_title()

@@ -29,6 +29,7 @@ class SourcePackage:
     size: int
     mtime_ns: int
     data: bytes | None = None
+    has_macros: bool = False  # the package holds a VBA project (kept in .xlsm, left out of .xlsx)
     # function name -> the prefix the file spells it with ('_xlfn.'), for edited formulas that use it
     function_prefixes: dict[str, str] = field(default_factory=dict)
 

@@ -272,8 +272,9 @@ class SheetPatcher:
             is_master = kind == b"shared" and bool(raw.f_text)
             if is_master:
                 self.masters_seen.add(si)
-            in_model = kind != b"dataTable" and (kind != b"shared" or is_master or si in self.masters_seen)
-            if not in_model:  # a data table or an orphan follower: kept as long as the value is the file's
+            # what the reader made a formula of: not a data table, an empty <f/> or a follower without its master
+            in_model = kind != b"dataTable" and (bool(raw.f_text) or (kind == b"shared" and si in self.masters_seen))
+            if not in_model:  # kept as long as the value is the file's
                 if f is None and same_value(value, cell_value(raw, self.strings)) and style == orig_style:
                     return None
             elif f is not None and self._same_formula(f, raw, kind, si, is_master):

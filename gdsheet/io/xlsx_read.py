@@ -58,10 +58,12 @@ def read_xlsx(path: str | Path) -> Workbook:
     name = Path(path).name
     with open_archive(path) as archive:
         wb = _Reader(archive, name).read()
+        macros = any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
     try:
         source = SourcePackage.capture(path)
     except OSError as e:
         raise WorkbookReadError(f"could not read {name}: {e.strerror or e}") from e
+    source.has_macros = macros
     for sheet in wb.sheets:  # the prefixes functions had in the file, for formulas edited later
         for f in sheet.formulas.values():
             if f.source is not None and "_xl" in f.source:

@@ -77,6 +77,28 @@ def main(argv: list[str]) -> int:
         return 2
 
 
+def check_output(path: str) -> None:
+    """Raise WorkbookWriteError when `path` cannot be written: not an .xlsx/.xlsm name, no such folder, a folder
+    gdsheet may not write into, or a read-only file."""
+    import os
+    from pathlib import Path
+
+    from gdsheet.errors import WorkbookWriteError
+    from gdsheet.io.xlsx_write import check_target
+
+    check_target(path)
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise WorkbookWriteError(f"could not save {target.name}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WorkbookWriteError(f"could not save {target.name}: the folder {folder} is not writable")
+    if target.is_dir():
+        raise WorkbookWriteError(f"could not save {target.name}: it is a folder")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise WorkbookWriteError(f"could not save {target.name}: the file is read-only")
+
+
 def _stage(exc: BaseException) -> str:
     """The gdsheet subpackage (compile, solver, io, ...) of the innermost frame of `exc` inside one."""
     stage = "solve"
@@ -125,6 +147,8 @@ def _solve(args: argparse.Namespace) -> int:
     from gdsheet.io import load_workbook, save_workbook
     from gdsheet.solver.run import apply, prepare
 
+    if args.output:
+        check_output(args.output)  # before the solve: a wrong name should not cost its time
     wb = load_workbook(args.book)
     wb.recalculate()  # cached values may be stale; the solve and its report start from the engine's own
     model, sheet = model_from_args(wb, args)
@@ -163,7 +187,8 @@ def _solve(args: argparse.Namespace) -> int:
     if args.output:
         apply(wb, solve.variables, final.values)
         write_model(wb, sheet, model)
-        save_workbook(wb, args.output)
+        for note in save_workbook(wb, args.output):
+            print(f"gdsheet solve: {note}", file=sys.stderr)
     result = {
         "status": final.status,
         "objective": final.loss if math.isfinite(final.loss) else None,

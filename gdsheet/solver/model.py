@@ -168,10 +168,30 @@ def read_model(wb: Workbook, sheet: str) -> SolverModel | None:
 
 def write_model(wb: Workbook, sheet: str, model: SolverModel) -> None:
     """Store `model` on `sheet` as Excel's Solver does (hidden sheet-scoped solver_* names), plus gdsheet_* names
-    for what Excel has no name for; stale names of an earlier model are removed first."""
+    for what Excel has no name for. Only names whose value changed are written: a name that already says what the
+    model says keeps its text (Excel's 2147483647 "no limit" stays while the limit was not changed), Excel's own
+    options gdsheet does not use (solver_drv, solver_est, ...) are never touched, and the constraint names of an
+    earlier, longer model are removed."""
+    values = _names_of(model, sheet)
+    stored = read_model(wb, sheet)
+    before = _names_of(stored, sheet) if stored is not None else {}
     for scope, key in list(wb.names):
-        if scope is not None and scope.lower() == sheet.lower() and key.startswith(("SOLVER_", "GDSHEET_")):
+        if scope is None or scope.lower() != sheet.lower():
+            continue
+        name = wb.names[(scope, key)].name.lower()
+        if name not in values and (_CONSTRAINT_NAME.fullmatch(name) or name == "gdsheet_batch"):
             wb.remove_name(key, scope)
+    for name, text in values.items():
+        if before.get(name) == text:
+            continue  # unchanged: the file's own text (or its absence) stays
+        wb.define_name(name, text, scope=sheet, hidden=True)
+
+
+_CONSTRAINT_NAME = re.compile(r"solver_(?:lhs|rel|rhs)\d+")
+
+
+def _names_of(model: SolverModel, sheet: str) -> dict[str, str]:
+    """The solver_*/gdsheet_* names and their texts that store `model` on `sheet`."""
     o = model.options
     values: dict[str, str] = {
         "solver_opt": _absolute(model.objective, sheet),
@@ -211,8 +231,7 @@ def write_model(wb: Workbook, sheet: str, model: SolverModel) -> None:
             values[f"solver_rhs{i}"] = f'"{_INT_RHS[c.relation]}"'
         else:
             values[f"solver_rhs{i}"] = _absolute(c.rhs, sheet) if _is_ref(c.rhs) else c.rhs.lstrip("=")
-    for name, text in values.items():
-        wb.define_name(name, text, scope=sheet, hidden=True)
+    return values
 
 
 def split_refs(text: str) -> list[str]:

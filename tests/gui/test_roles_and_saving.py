@@ -1,13 +1,13 @@
-"""Role styling follows edits that add or remove dependents; Save As writes .xlsx only."""
+"""Role styling follows edits that add or remove dependents; Save As writes .xlsx or .xlsm (and says when macros are left out)."""
 from pathlib import Path
 
 import pytest
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gdsheet.gui import settings
-from gdsheet.gui.files import SAVE_FILTER, xlsx_path
+from gdsheet.gui.files import SAVE_FILTER, XLSX_FILTER, xlsx_path
 from gdsheet.gui.grid_model import ROLE_BACKGROUND
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -61,27 +61,41 @@ def test_constant_edits_leave_the_roles_alone(qtbot, window):
     assert window.doc.roles[("Sheet1", 7, 5)] == "dependent" and emitted == [1]
 
 
-def test_save_as_offers_only_xlsx(qtbot, window, tmp_path, monkeypatch):
+def test_save_as_offers_xlsx_and_xlsm(qtbot, window, tmp_path, monkeypatch):
     asked = []
 
-    def get_save_file_name(parent, caption, start, filters):
-        asked.append((start, filters))
-        return str(tmp_path / "model.xlsm"), filters
+    def get_save_file_name(parent, caption, start, filters, chosen):
+        asked.append((start, filters, chosen))
+        return str(tmp_path / "model"), chosen
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", get_save_file_name)
     window._edit_cell(1, 1, "1")
     offered = str(Path(settings.last_folder()) / "Untitled.xlsx")
     assert window.save_as()
-    assert asked == [(offered, SAVE_FILTER)]
-    assert "xlsm" not in SAVE_FILTER and "*.xlsx" in SAVE_FILTER
+    assert asked == [(offered, SAVE_FILTER, XLSX_FILTER)] and "*.xlsm" in SAVE_FILTER and "*.xlsx" in SAVE_FILTER
     assert window.doc.path == str(tmp_path / "model.xlsx") and (tmp_path / "model.xlsx").exists()
-    window.doc.path = str(tmp_path / "macro.xlsm")  # a workbook opened from an .xlsm: Save asks for a new name
-    assert window.save() and asked[-1][0] == str(tmp_path / "macro.xlsx")
+    window.doc.path = str(tmp_path / "macro.xlsm")  # .xlsm in, .xlsm out: Save writes it where it is
+    assert window.save() and (tmp_path / "macro.xlsm").exists() and len(asked) == 1
+
+
+def test_save_as_xlsx_from_a_workbook_with_macros_says_they_will_be_left_out(qtbot, window, tmp_path,
+                                                                             monkeypatch):
+    from gdsheet.io.package import SourcePackage
+
+    window.doc.wb.source = SourcePackage(str(tmp_path / "m.xlsm"), 0, 0, None, has_macros=True)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda parent, caption, start, filters, chosen: (str(tmp_path / "plain.xlsx"), XLSX_FILTER))
+    said = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, buttons: said.append(text)
+                        or QMessageBox.StandardButton.Cancel)
+    assert not window.save_as()
+    assert said and "the macros will be left out" in said[0] and not (tmp_path / "plain.xlsx").exists()
 
 
 def test_save_as_of_an_example_starts_in_the_users_folder_not_the_examples(qtbot, window, tmp_path, monkeypatch):
     asked = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda p, c, start, f: (asked.append(start), ("", ""))[1])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda p, c, start, f, chosen: (asked.append(start), ("", ""))[1])
     assert window.load(str(EXAMPLES / "titanic.xlsx"), as_copy=True)
     assert not window.save_as()
     assert Path(asked[0]).is_absolute() and Path(asked[0]).parent != EXAMPLES
@@ -95,7 +109,8 @@ def test_save_as_of_an_example_starts_in_the_users_folder_not_the_examples(qtbot
 def test_xlsx_path():
     assert xlsx_path("a/book") == "a/book.xlsx"
     assert xlsx_path("book.XLSX") == "book.XLSX"
-    assert xlsx_path("book.xlsm") == "book.xlsx"
+    assert xlsx_path("book.xlsm") == "book.xlsm"
+    assert xlsx_path("book.xltm") == "book.xlsx" and xlsx_path("book", ".xlsm") == "book.xlsm"
     assert xlsx_path("results.v2") == "results.v2.xlsx"
 
 

@@ -52,6 +52,15 @@ def test_trace_and_output_workbook(parabola_book, tmp_path, capsys):
     assert stored.options.iterations == 5 and stored.options.method == "gd" and stored.variables == ["S!$A$1"]
 
 
+@pytest.mark.parametrize("name, reason", [("out.csv", "choose a name ending in .xlsx"),
+                                          ("out.xltx", "does not write Excel templates"),
+                                          ("missing/out.xlsx", "does not exist")])
+def test_output_is_checked_before_the_solve_starts(parabola_book, tmp_path, capsys, name, reason):
+    assert main([str(parabola_book), "--trace", str(tmp_path / "t.csv"), "-o", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert reason in err and not (tmp_path / "t.csv").exists()  # refused before the first iteration
+
+
 def test_objective_and_changing_on_the_command_line(tmp_path, capsys):
     path = tmp_path / "titanic.xlsx"
     save_workbook(titanic_linear(), path)

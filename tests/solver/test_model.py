@@ -64,6 +64,32 @@ def test_write_then_read_round_trips_and_replaces_stale_names():
     assert back.options == model.options
 
 
+def test_writing_back_the_model_read_changes_no_name():
+    wb = book()
+    for name, text in EXCEL_NAMES.items():
+        wb.define_name(name, text, scope="linear", hidden=True)
+    before = {k: (dn.name, dn.formula, dn.hidden) for k, dn in wb.names.items()}
+    write_model(wb, "linear", read_model(wb, "linear"))
+    assert {k: (dn.name, dn.formula, dn.hidden) for k, dn in wb.names.items()} == before
+
+
+def test_only_the_names_whose_value_changed_are_rewritten():
+    wb = book()
+    for name, text in EXCEL_NAMES.items():
+        wb.define_name(name, text, scope="linear", hidden=True)
+    model = read_model(wb, "linear")
+    write_model(wb, "linear", SolverModel(model.objective, "max", variables=model.variables,
+                                          constraints=model.constraints[:1], options=model.options))
+    texts = {dn.name: dn.formula for (scope, _), dn in wb.names.items() if scope == "linear"}
+    assert texts["solver_typ"] == "1" and texts["solver_num"] == "1"
+    assert "solver_lhs2" not in texts and "solver_rhs3" not in texts  # the dropped constraints' names go
+    # Excel's "no limit" and the options gdsheet does not use keep their exact text
+    assert texts["solver_itr"] == texts["solver_tim"] == "2147483647"
+    assert all(texts[n] == EXCEL_NAMES[n] for n in ("solver_drv", "solver_est", "solver_nwt", "solver_scl",
+                                                    "solver_sho", "solver_lin", "solver_neg", "solver_cvg"))
+    assert not any(n.startswith("gdsheet_") for n in texts)  # gdsheet's own defaults are not added
+
+
 def test_options_and_model_validate_their_values():
     with pytest.raises(ValueError, match="unknown method"):
         SolverOptions(method="newton")
