@@ -101,6 +101,27 @@ def cell_changes(a: bytes, b: bytes) -> list[str]:
     return out
 
 
+SKIPPED_CELL_CHECKS: list[str] = []  # books whose cell-level check openpyxl cannot do (a 1M x 16K dimension)
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def huge_dimension(path: Path, limit: int = 5_000_000) -> bool:
+    """A sheet whose declared used range is so large that openpyxl's iter_rows (in roundtrip_check.py) would
+    walk billions of empty cells: Excel writes A1:XFD1048576 when the last row and column hold a formatted cell."""
+    from gdsheet.refs import col_index
+
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                m = _DIMENSION.search(z.read(name)[:4096])
+                if m and m.group(3):
+                    rows = int(m.group(4)) - int(m.group(2)) + 1
+                    cols = col_index(m.group(3).decode()) - col_index(m.group(1).decode()) + 1
+                    if rows * cols > limit:
+                        return True
+    return False
+
+
 def roundtrip_problems(original: Path, saved: Path, changed: str, allowed_cells: dict[str, set[str]]) -> list[str]:
     """What did not survive: parts changed beyond formula results and the `allowed_cells` of each worksheet part,
     and roundtrip_check.py's findings."""
@@ -126,6 +147,9 @@ def roundtrip_problems(original: Path, saved: Path, changed: str, allowed_cells:
                     problems.append(f"part changed beyond formula results: {name} ({', '.join(extra[:4])})")
                 continue
             problems.append(f"part changed: {name}")
+    if huge_dimension(original):
+        SKIPPED_CELL_CHECKS.append(original.name)
+        return problems
     out = io.StringIO()
     argv = sys.argv
     sys.argv = [str(CHECK), str(original), str(saved), "--changed", changed]
@@ -160,8 +184,9 @@ def round_trip(book: Path, folder: Path) -> list[str]:
         # the cells an array formula or a spill fills: values recomputed by gdsheet, stored without a formula
         covered = {cell_name(*k) for k in sheet.spilled_from}
         for (r, c), f in sheet.formulas.items():
-            if f.array is not None:
-                covered |= {cell_name(*k) for k in f.array.cells()}
+            if f.array is not None:  # only the cells holding a value (an array over a whole column has 1M)
+                a = f.array
+                covered |= {cell_name(*k) for k in sheet.cells if a.r1 <= k[0] <= a.r2 and a.c1 <= k[1] <= a.c2}
         if i == [s.name for s in wb.sheets].index(changed.split("!")[0]):
             covered.add(changed.split("!")[1])
         part = sheet_part(book, i)
@@ -183,6 +208,7 @@ def main() -> int:
     passed, t0 = 0, time.time()
     with tempfile.TemporaryDirectory() as tmp:
         for book in books:
+            t1 = time.time()
             try:
                 problems = round_trip(book, Path(tmp))
             except Exception as e:  # a crash is a failure of that book, reported like the others
@@ -191,7 +217,12 @@ def main() -> int:
                 print(f"FAIL {book.name}: " + ("; ".join(problems) if args.verbose else problems[0]))
             else:
                 passed += 1
+                if args.verbose:
+                    print(f"ok {book.name} ({time.time() - t1:.1f} s)")
     print(f"round trip: {passed} of {len(books)} workbooks survived one edit and a save ({time.time() - t0:.0f} s)")
+    if SKIPPED_CELL_CHECKS:
+        print(f"  of them {len(SKIPPED_CELL_CHECKS)} checked part by part and cell by cell in their XML only: "
+              f"openpyxl cannot walk their A1:XFD1048576 range ({', '.join(SKIPPED_CELL_CHECKS[:5])}...)")
     return 0
 
 
