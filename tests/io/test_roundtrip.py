@@ -22,12 +22,20 @@ from gdsheet.io import load_workbook, save_workbook
 from gdsheet.io.sheet_xml import WorksheetXml
 from gdsheet.refs import Area
 
-from conftest import MAIN, REL, minimal_parts, write_zip
-
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("roundtrip_corpus", ROOT / "scripts" / "roundtrip_corpus.py")
-rc = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(rc)
+
+
+def _module(name: str, path: Path):
+    """A helper module by its path: tests/io/conftest.py shares its module name with the other folders' ones."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+rc = _module("roundtrip_corpus", ROOT / "scripts" / "roundtrip_corpus.py")
+_parts = _module("io_conftest", Path(__file__).with_name("conftest.py"))
+MAIN, REL, minimal_parts, write_zip = _parts.MAIN, _parts.REL, _parts.minimal_parts, _parts.write_zip
 
 SHARED = ROOT.parent / "shared" / "corpus"
 ROUNDTRIP = sorted((SHARED / "roundtrip").glob("*.xls[xm]")) if (SHARED / "roundtrip").is_dir() else []
