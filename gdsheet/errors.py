@@ -61,12 +61,14 @@ class GdsheetError(Exception):
 
 
 class FormulaSyntaxError(GdsheetError):
-    """A formula's text cannot be parsed; `position` is the 0-based offset of the problem, when known."""
+    """A formula's text cannot be parsed; `position` is the 0-based offset of the problem, when known. A cell
+    holding such a formula (from a file) shows `code`: #NAME? for most, #NUM! for a number Excel cannot hold."""
 
-    def __init__(self, message: str, text: str = "", position: int | None = None):
+    def __init__(self, message: str, text: str = "", position: int | None = None, code: str = "#NAME?"):
         super().__init__(message)
         self.text = text
         self.position = position
+        self.code = code
 
 
 class WorkbookReadError(GdsheetError):

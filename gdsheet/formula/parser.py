@@ -5,6 +5,7 @@ than '^': -2^2 is 4), then the reference operators ',' (union, only inside paren
 """
 from __future__ import annotations
 
+import math
 import re
 
 from gdsheet.errors import FormulaSyntaxError
@@ -102,7 +103,7 @@ class _Parser:
         if k == "op" and tok.text in ("-", "+", "@"):
             return A.Unary(tok.text, self.expression(PREFIX_BP, union))
         if k == "number":
-            return A.Number(float(tok.text))
+            return A.Number(self.number(tok))
         if k == "string":
             return A.Text(tok.text)
         if k == "bool":
@@ -124,6 +125,14 @@ class _Parser:
         if k == "struct":
             return parse_structured(tok.text, self.text, tok.pos)
         raise FormulaSyntaxError(f"unexpected {tok.text!r}", self.text, tok.pos)
+
+    def number(self, tok: Token) -> float:
+        """A number literal; one past Excel's largest (1E309) makes the formula invalid, as Excel refuses it."""
+        value = float(tok.text)
+        if math.isinf(value):
+            raise FormulaSyntaxError(f"{tok.text} is larger than the largest number Excel can hold "
+                                     "(about 1.8E+308)", self.text, tok.pos, code="#NUM!")
+        return value
 
     def call(self, tok: Token) -> A.Node:
         if tok.kind != "lparen":  # a function name (an applied call starts at its '(')
@@ -164,7 +173,7 @@ class _Parser:
                 sign = -sign if tok.text == "-" else sign
                 tok = self.next()
             if tok.kind == "number":
-                current.append(A.Number(sign * float(tok.text)))
+                current.append(A.Number(sign * self.number(tok)))
             elif sign == 1.0 and tok.kind == "string":
                 current.append(A.Text(tok.text))
             elif sign == 1.0 and tok.kind == "bool":

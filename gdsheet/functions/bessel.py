@@ -47,6 +47,8 @@ def besselk_excel(n: int, x: float) -> float:
         return k0
     for m in range(1, n):
         k0, k1 = k1, k0 + 2 * m / x * k1
+        if math.isinf(k1) or k1 == 0.0:  # overflowed, or underflowed for good: BESSELK(1E+300, 2) must not loop
+            break
     return k1
 
 

@@ -264,11 +264,13 @@ def datedif(start: float, end: float, unit: str):
     if u == "MD":
         return float(_datedif_md((y1, m1, d1), (y2, m2, d2), e))
     if u == "YD":
-        # days since the last anniversary of the start (February 29th's is the 28th in other years)
-        def anniversary(y: int) -> int:
-            return serial_from_ymd(y, m1, min(d1, days_in_month(y, m1)))
-        anchor = anniversary(y2) if anniversary(y2) <= e else anniversary(y2 - 1)
-        return float(e - anchor)
+        # Excel quirk: the days from the start's month and day to the end's are counted in the start's year (into
+        # the next one when the end's come first), so the start's calendar decides about February 29th:
+        # DATEDIF(1988-06-22, 2012-05-11, "YD") is 323, not the 324 days since 2011-06-22. A February 29th start
+        # has its anniversary on the 28th in other years (2024-02-29 to 2025-02-28 is 0).
+        d1 = min(d1, days_in_month(y2, m1))
+        year = y1 if (m2, d2) >= (m1, d1) else y1 + 1
+        return float(serial_from_ymd(year, m2, d2) - serial_from_ymd(y1, m1, d1))
     return E.NUM.because('unit must be "Y", "M", "D", "MD", "YM" or "YD"')
 
 

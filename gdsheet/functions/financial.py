@@ -83,7 +83,7 @@ def nper_kernel(xp, rate, pmt, pv, fv=0.0, type_=0.0):
 def _run(kernel, *args):
     """A kernel on floats, as the grid computes it: non-finite results are #NUM!."""
     with np.errstate(all="ignore"):
-        y = float(kernel(np, *(float(a) for a in args)))
+        y = float(kernel(np, *(np.float64(a) for a in args)))  # numpy: (-1.5)**0.5 is NaN
     return y if math.isfinite(y) else E.NUM
 
 

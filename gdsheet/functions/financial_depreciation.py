@@ -27,6 +27,15 @@ def syd(cost: float, salvage: float, life: float, per: float):
     return (cost - salvage) * (life - per + 1) * 2 / (life * (life + 1))
 
 
+# DB and VDB step through the periods one by one, as Excel does; a period past this is refused rather than stepped
+# to (VDB(1,0,1E+300,0,1E+300) would never finish)
+MAX_PERIODS = 1_000_000
+
+
+def _too_many_periods():
+    return E.NUM.because(f"gdsheet steps through at most {MAX_PERIODS:,} periods")
+
+
 @excel("DB", "num", "num", "num", "num", "num", category=CAT, min_args=4,
        syntax="DB(cost, salvage, life, period, [month])",
        summary="Fixed-declining-balance depreciation for a period; month is how many months the first year has.")
@@ -36,6 +45,8 @@ def db(cost: float, salvage: float, life: float, period: float, month: float | N
     if cost < 0 or salvage < 0 or life <= 0 or period <= 0 or not 1 <= month <= 12 or period > life + 1 or (
             month == 12 and period > life):
         return E.NUM.because("needs cost, salvage >= 0, life > 0, 1 <= month <= 12 and period in 1..life(+1)")
+    if period > MAX_PERIODS:
+        return _too_many_periods()
     if cost == 0:
         return 0.0
     rate = round(1 - (salvage / cost) ** (1 / life), 3)
@@ -111,6 +122,8 @@ def vdb(cost: float, salvage: float, life: float, start: float, end: float, fact
     factor = 2.0 if factor is None else factor
     if cost < 0 or salvage < 0 or life <= 0 or factor <= 0 or not 0 <= start <= end <= life:
         return E.NUM.because("needs cost, salvage >= 0, life, factor > 0 and 0 <= start <= end <= life")
+    if end > MAX_PERIODS:
+        return _too_many_periods()
     if no_switch:
         return _declining(cost, salvage, life, start, end, factor)
     return _switching(cost, salvage, life, start, end, factor)

@@ -124,7 +124,8 @@ def ifna(ctx, value, value_if_na):
        syntax="SWITCH(expression, value1, result1, [value2, result2], ..., [default])",
        summary="The result paired with the first value equal to the expression, else the default (or #N/A).")
 def switch(ctx, expression, *args):
-    # Quirk: equality as '=' tests it but without crossing types (1 does not match "1"); results are lazy
+    # Quirk: equality as '=' tests it but without crossing types (1 does not match "1"); a blank cell is the
+    # number 0 (so it never matches FALSE, as '=' would let it); results are lazy
     x = value_of(ctx, expression)
     pairs, default = (args, None) if len(args) % 2 == 0 else (args[:-1], args[-1])
     if _is_array(x):
@@ -137,9 +138,14 @@ def switch(ctx, expression, *args):
         v = _scalar(value_of(ctx, _branch(pairs[i])))
         if isinstance(v, ExcelError):
             return v
-        if compare(x, v) == 0:
+        if _switch_equal(x, v):
             return _branch(pairs[i + 1])
     return E.NA.because("no value of SWITCH matches") if default is None else _branch(default)
+
+
+def _switch_equal(x, v) -> bool:
+    x, v = (0.0 if x is None else x), (0.0 if v is None else v)
+    return compare(x, v) == 0
 
 
 def _switch_pick(x, rest, n_pairs: int):
@@ -148,7 +154,7 @@ def _switch_pick(x, rest, n_pairs: int):
     for i in range(0, n_pairs, 2):
         if isinstance(rest[i], ExcelError):
             return rest[i]
-        if compare(x, rest[i]) == 0:
+        if _switch_equal(x, rest[i]):
             return rest[i + 1]
     return rest[-1] if len(rest) > n_pairs else E.NA
 
@@ -183,8 +189,8 @@ def _position(k, count: int):
 # ---- AND, OR, XOR, NOT ------------------------------------------------------------------------------------
 
 def _logicals(ctx, args) -> list[bool] | ExcelError:
-    """The truth values AND/OR/XOR see: inside references and arrays booleans and numbers (text and blanks are
-    skipped); a direct argument must be a boolean, a number or the text TRUE/FALSE."""
+    """The truth values AND/OR/XOR see: booleans and numbers; the text TRUE/FALSE only as a direct argument; other
+    text and blanks are skipped (a blank or missing direct argument is FALSE)."""
     out: list[bool] = []
     for a in args:
         if is_reference(a) or isinstance(a, np.ndarray):
@@ -195,6 +201,8 @@ def _logicals(ctx, args) -> list[bool] | ExcelError:
                 if isinstance(v, bool) or is_number(v):
                     out.append(bool(v))
         else:
+            if isinstance(a, str) and a.strip().upper() not in ("TRUE", "FALSE"):
+                continue  # other text is skipped even as a direct argument: AND(TRUE,"0") is TRUE, AND("0") #VALUE!
             b = False if a is None else _truth(a)  # an empty argument, AND(TRUE,), counts as FALSE
             if isinstance(b, ExcelError):
                 return b

@@ -8,7 +8,7 @@ from gdsheet.errors import ExcelError
 from gdsheet.functions.registry import excel
 from gdsheet.functions.criteria import Wildcard
 from gdsheet.refs import Area
-from gdsheet.values import MultiArea, array2d, compare, round15
+from gdsheet.values import MultiArea, array2d, compare, round15, to_text
 
 CAT = "Lookup & reference"
 
@@ -25,7 +25,14 @@ def _kind(v) -> int:
 
 
 def _not_found(x) -> ExcelError:
-    return E.NA.because(f"{x!r} was not found")
+    shown = "an empty cell" if x is None else f'"{x}"' if isinstance(x, str) else to_text(x)
+    return E.NA.because(f"{shown} was not found")
+
+
+def _approximate_key(x):
+    """The value an approximate (binary) search looks for: an empty cell is 0, as Excel finds it
+    (MATCH(empty, {-1.1,2.1}) is 1); an exact search finds nothing for it."""
+    return 0.0 if x is None else x
 
 
 def _equals(x):
@@ -53,11 +60,15 @@ def find_exact(vals, x, wildcards: bool = False, reverse: bool = False) -> int:
 
 
 def find_nearest(vals, x, mode: int, reverse: bool = False) -> int:
-    """Linear search for x, else the largest value below it (mode -1) or the smallest above it (mode 1)."""
+    """Linear search for x, else the largest value below it (mode -1) or the smallest above it (mode 1), in
+    Excel's order of all values (numbers < text < FALSE < TRUE: XMATCH(TRUE,{1,2,3},-1) is 3); blanks and errors
+    are never found."""
     kx, best = _kind(x), -1
+    if kx < 0:
+        return -1
     order = range(len(vals) - 1, -1, -1) if reverse else range(len(vals))
     for i in order:
-        if _kind(vals[i]) != kx:
+        if _kind(vals[i]) < 0:
             continue
         c = compare(vals[i], x)
         if c == 0:
@@ -110,10 +121,10 @@ def match(x, arr, match_type=1.0):
     vals = _vector(arr)
     if vals is None:
         return E.NA.because("MATCH looks in one row or one column")
-    if x is None:
-        return _not_found(x)
     mt = 0 if match_type is None else (match_type > 0) - (match_type < 0)
-    i = find_exact(vals, x, wildcards=True) if mt == 0 else bsearch(vals, x, descending=mt < 0)
+    if x is None and mt == 0:
+        return _not_found(x)
+    i = find_exact(vals, x, wildcards=True) if mt == 0 else bsearch(vals, _approximate_key(x), descending=mt < 0)
     return float(i + 1) if i >= 0 else _not_found(x)
 
 
@@ -163,8 +174,10 @@ def _table_lookup(x, table: np.ndarray, index, approximate, name: str):
     keys = list(table[:, 0])
     # An empty 4th argument (VLOOKUP(x,t,2,)) means FALSE; an omitted one TRUE.
     approx = approximate is not None and approximate
-    i = bsearch(keys, x) if approx else find_exact(keys, x, wildcards=True)
-    return _not_found(x) if i < 0 or x is None else table[i, int(index) - 1]
+    if x is None and not approx:
+        return _not_found(x)
+    i = bsearch(keys, _approximate_key(x)) if approx else find_exact(keys, x, wildcards=True)
+    return _not_found(x) if i < 0 else table[i, int(index) - 1]
 
 
 @excel("VLOOKUP", "scalar", "values", "int", "bool", category=CAT, min_args=3,
@@ -192,13 +205,13 @@ def lookup(ctx, x, arr, result=None):
     if result is None:
         wide = arr.shape[1] > arr.shape[0]
         keys, out = (list(arr[0]), list(arr[-1])) if wide else (list(arr[:, 0]), list(arr[:, -1]))
-        i = bsearch(keys, x)
-        return out[i] if i >= 0 and x is not None else _not_found(x)
+        i = bsearch(keys, _approximate_key(x))
+        return out[i] if i >= 0 else _not_found(x)
     vals = _vector(arr)
     if vals is None:
         return E.NA.because("LOOKUP's lookup_vector must be one row or one column")
-    i = bsearch(vals, x)
-    if i < 0 or x is None:
+    i = bsearch(vals, _approximate_key(x))
+    if i < 0:
         return _not_found(x)
     if isinstance(result, ExcelError):
         return result

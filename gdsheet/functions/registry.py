@@ -109,7 +109,7 @@ def elementwise(name: str, kernel: Callable, *params: str, category: str = "Math
 
     def impl(*xs):
         with np.errstate(all="ignore"):
-            y = float(kernel(np, *(float(x) for x in xs)))
+            y = float(kernel(np, *(np.float64(x) for x in xs)))  # numpy floats: NaN where Python goes complex
         return y if math.isfinite(y) else E.NUM
 
     impl.__doc__ = summary

@@ -330,7 +330,9 @@ def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
         return lambda ctx: lambdas.call_by_name(n, ctx, evaluate, _name)
     nargs = len(n.args)
     if nargs < spec.min_args or (spec.max_args is not None and nargs > spec.max_args):
-        return lambda ctx: E.VALUE.because(f"{name} takes {_arity(spec)} arguments, not {nargs}")
+        arity = _arity(spec)
+        noun = "argument" if arity == "1" else "arguments"
+        return lambda ctx: E.VALUE.because(f"{name} takes {arity} {noun}, not {nargs}")
     steps = []
     for i, node in enumerate(n.args):
         kind = spec.kind_of(i)
@@ -340,7 +342,8 @@ def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
             if kind in ("nums", "numsa"):
                 steps.append((_NO_NUMBERS, None))
             else:
-                default = i >= spec.min_args or (spec.keeps_missing and kind in SCALAR_KINDS)
+                # an optional parameter's default; a repeat of a variadic one has none (IMSUM(1,,2))
+                default = spec.keeps_missing if kind in SCALAR_KINDS else spec.min_args <= i < len(spec.params)
                 steps.append((_NONE if default else _EMPTY, None))
         elif kind in SCALAR_KINDS:
             steps.append((_SCALAR, _compile_value(node)))

@@ -23,4 +23,5 @@ def make_formula(text: str, row: int, col: int, array: Area | None = None, dynam
     try:
         return Formula(text, parse_cached(text, row, col), None, array, dynamic)
     except FormulaSyntaxError as exc:
-        return Formula(text, None, E.NAME.because(f"the formula cannot be read: {exc}"), array, dynamic)
+        error = E.error_from_code(exc.code).because(f"the formula cannot be read: {exc}")
+        return Formula(text, None, error, array, dynamic)

