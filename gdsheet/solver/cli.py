@@ -14,6 +14,7 @@ from gdsheet.refs import cell_name
 from gdsheet.solver.model import METHODS, SCHEDULES, SolverModel, guess_model, read_model, write_model
 
 BAR_EVERY = 0.1  # seconds between progress-bar redraws
+ENGINES = {"grg": 1, "simplex": 2, "evolutionary": 3}
 JSON_VARIABLES = 20  # more variables than this are counted, not listed, in the JSON line (see --json-variables)
 
 
@@ -32,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     sense.add_argument("--min", action="store_true", help="minimise the objective (the default)")
     sense.add_argument("--max", action="store_true", help="maximise the objective")
     sense.add_argument("--value-of", type=float, metavar="X", help="drive the objective to X")
+    p.add_argument("--engine", choices=tuple(ENGINES),
+                   help="Excel's Solving Method: grg (gradient methods, the default), simplex (linear and integer "
+                        "models, exact), evolutionary (the stored model's solver_eng unless given)")
     p.add_argument("--method", choices=METHODS)
     p.add_argument("--lr", type=float, help="learning rate (gd, momentum, adam)")
     p.add_argument("--momentum", type=float)
@@ -49,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"list every variable's final value in the JSON line (by default only up to "
                         f"{JSON_VARIABLES}, so the line stays short)")
     p.add_argument("-o", "--output", metavar="OUT.xlsx", help="write the solved, recalculated workbook here")
+    p.add_argument("--reports", metavar="KINDS",
+                   help="with -o: add report sheets, comma-separated: answer, sensitivity, limits (an optimal LP), "
+                        "feasibility (an infeasible LP)")
     p.add_argument("--plot", metavar="LOSS.png", help="draw the loss curve, as the app does, into a .png or .svg")
     p.add_argument("--log-plot", action="store_true", help="draw --plot with a logarithmic loss axis")
     p.add_argument("--landscape", nargs=2, metavar=("CELLS", "LAND.png"),
@@ -128,6 +135,8 @@ def model_from_args(wb, args: argparse.Namespace) -> tuple[SolverModel, str]:
     changes: dict = {}
     if args.changing:
         changes["variables"] = [v.strip() for v in args.changing.split(",") if v.strip()]
+    if args.engine:
+        changes["engine"] = ENGINES[args.engine]
     if args.max:
         changes["sense"] = "max"
     elif args.value_of is not None:
@@ -147,6 +156,7 @@ def _solve(args: argparse.Namespace) -> int:
     from gdsheet.io import load_workbook, save_workbook
     from gdsheet.solver.run import apply, prepare
 
+    kinds = _report_kinds(args)
     if args.output:
         check_output(args.output)  # before the solve: a wrong name should not cost its time
     wb = load_workbook(args.book)
@@ -185,8 +195,11 @@ def _solve(args: argparse.Namespace) -> int:
     if records is not None:
         _pictures(args, solve, model, sheet, records, final, pictured)
     if args.output:
+        original = wb.get(*solve.objective) if solve.objective else math.nan
         apply(wb, solve.variables, final.values)
         write_model(wb, sheet, model)
+        if kinds:
+            _reports(wb, solve, model, sheet, final, kinds, original)
         for note in save_workbook(wb, args.output):
             print(f"gdsheet solve: {note}", file=sys.stderr)
     result = {
@@ -201,6 +214,35 @@ def _solve(args: argparse.Namespace) -> int:
         result["variable_count"] = len(names)
     print(json.dumps(result))
     return 0
+
+
+def _report_kinds(args: argparse.Namespace) -> list[str]:
+    from gdsheet.solver.lp_reports import REPORTS
+
+    if not args.reports:
+        return []
+    kinds = [k.strip().lower() for k in args.reports.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in REPORTS]
+    if bad:
+        raise ValueError(f"--reports: unknown report {bad[0]!r} (one of {', '.join(REPORTS)})")
+    if not args.output:
+        raise ValueError("--reports needs -o OUT.xlsx: the reports are sheets of the solved workbook")
+    return kinds
+
+
+def _reports(wb, solve, model: SolverModel, sheet: str, final, kinds: list[str], original) -> None:
+    from gdsheet.solver.lp_reports import write_reports
+    from gdsheet.solver.reports import SolveSummary
+
+    value = wb.get(*solve.objective)
+    number = lambda v: float(v) if isinstance(v, (int, float)) else math.nan  # noqa: E731
+    method = {2: "Simplex LP (HiGHS)", 3: "Evolutionary (differential evolution)"}.get(model.engine,
+                                                                                      model.options.method)
+    summary = SolveSummary(sheet, solve.objective, model.sense, tuple(solve.variables), tuple(solve.start),
+                           tuple(final.values), number(original), number(value), final.message or "", method,
+                           final.iteration, final.elapsed, tuple(model.constraints), model.options.precision)
+    for name in write_reports(wb, solve, summary, final, kinds):
+        print(f"gdsheet solve: wrote the sheet {name!r}", file=sys.stderr)
 
 
 def _landscape_cells(wb, solve, text: str, sheet: str) -> list[int]:

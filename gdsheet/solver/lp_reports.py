@@ -85,3 +85,33 @@ def nonlinear_sensitivity_report(wb: Workbook, run: SolveSummary, gradient, mult
     name = _new_sheet(wb, "Sensitivity Report")
     _write(wb, name, out)
     return name
+
+
+REPORTS = ("answer", "sensitivity", "limits", "feasibility")
+
+
+def write_reports(wb: Workbook, solve, run: SolveSummary, final, kinds) -> list[str]:
+    """The report sheets `kinds` asks for (of REPORTS) that fit how the solve ended, as the Solver Results dialog
+    offers them: Limits for an optimal LP, Feasibility for an infeasible one; the Sensitivity report that fits
+    the engine. Build them while the solution is in the cells. Returns the sheets' names."""
+    from gdsheet.solver.reports import answer_report, sensitivity_report
+
+    made = []
+    lp = solve.sensitivity() if hasattr(solve, "sensitivity") else None
+    values = tuple(final.values)
+    if "answer" in kinds:
+        made.append(answer_report(wb, run))
+    if "sensitivity" in kinds:
+        if lp is not None:
+            made.append(lp_sensitivity_report(wb, run, lp[0], lp[1]))
+        elif getattr(solve, "rows", ()) and hasattr(solve, "multipliers"):
+            made.append(nonlinear_sensitivity_report(wb, run, solve.reduced_gradient(values),
+                                                     solve.multipliers(values)))
+        elif not hasattr(solve, "sensitivity"):
+            made.append(sensitivity_report(wb, run, tuple(solve.gradient(values))))
+    if "limits" in kinds and lp is not None:
+        made.append(limits_report(wb, run, lp[0]))
+    result = getattr(solve, "result", None)
+    if "feasibility" in kinds and result is not None and result.status == "infeasible" and result.iis is not None:
+        made.append(feasibility_report(wb, run, solve.conflicting(), result.iis_method))
+    return made

@@ -130,3 +130,27 @@ def test_grg_with_integer_constraints_on_a_linear_model_is_solved_exactly():
     proven = milp(-profit, constraints=LinearConstraint(use.reshape(1, -1), -np.inf, cap),
                   integrality=np.ones(10), bounds=Bounds(0, 1))
     assert final.status == "optimal" and final.loss == pytest.approx(-proven.fun)
+
+
+def test_reports_from_the_command_line(tmp_path, capsys):
+    from gdsheet.io import load_workbook
+
+    wb, *_ = transport(3, 4, seed=5)
+    path, out = tmp_path / "t.xlsx", tmp_path / "out.xlsx"
+    save_workbook(wb, path)
+    assert main([str(path), "-o", str(out), "--reports", "answer,sensitivity,limits,feasibility"]) == 0
+    solved = load_workbook(out)
+    assert all(solved.has_sheet(f"{k} Report 1") for k in ("Answer", "Sensitivity", "Limits"))
+    assert not solved.has_sheet("Feasibility Report 1")  # offered only for an infeasible model
+    save_workbook(infeasible(), path)
+    assert main([str(path), "-o", str(out), "--reports", "feasibility"]) == 0
+    assert load_workbook(out).has_sheet("Feasibility Report 1")
+    assert main([str(path), "--reports", "limits"]) == 2
+    assert "needs -o" in capsys.readouterr().err
+
+
+def test_engine_flag_overrides_the_stored_engine(tmp_path, capsys):
+    wb, *_ = transport(3, 4, seed=5)
+    wb.define_name("solver_eng", "1", scope="Transport", hidden=True)
+    result, _ = solve_file(tmp_path, wb, capsys, "--engine", "simplex")
+    assert result["status"] == "optimal"
