@@ -112,6 +112,15 @@ class LinearSolve:
         with torch.no_grad():
             f, res = self.problem.evaluate(x, None)
         violation = _violation(res, self.problem.equality)
+        if usable and not self._agrees(x, f, res):
+            # the model bends between the start and the solution (MAX, ABS or an IF branch that the checks at
+            # random points missed): the solution of the linear form is not the model's; refuse as Excel does
+            cell = linear.nonlinear_cell(self.program, self.problem, x0) or self.objective
+            text = f"{NOT_LINEAR}: {cell_text(cell)} is not a linear function of the variable cells (seen at the " \
+                   "solution of the linear form); choose GRG Nonlinear or Evolutionary"
+            yield Progress(1, float(f0), float(f0), seconds, 0.0, 0.0, self.start, done=True, status="not linear",
+                           message=text, violation=_violation(res0, self.problem.equality))
+            return
         key = result.status
         if key == "optimal" and self.lp.is_mip and result.gap > 1e-9:
             key = "optimal within tolerance"
@@ -128,6 +137,15 @@ class LinearSolve:
         iterations = max(result.iterations, result.nodes, 1)
         yield Progress(iterations, float(f), float(f), seconds, 0.0, 0.0, values, done=True, status=result.status,
                        message=text, violation=violation)
+
+    def _agrees(self, x: torch.Tensor, f: torch.Tensor, res: torch.Tensor) -> bool:
+        """Whether the model's own values at x are what its linear form predicts."""
+        xn = x.cpu().numpy().astype(np.float64)
+        a = self.affine
+        want = np.r_[a.c @ xn + a.c0, a.A @ xn + a.r0]
+        got = np.r_[float(f), res.cpu().numpy().astype(np.float64)]
+        scale = np.r_[abs(a.c0) + np.abs(a.c) @ np.abs(xn), np.abs(a.r0) + abs(a.A) @ np.abs(xn)]
+        return bool(np.all(np.isfinite(got)) and np.all(np.abs(got - want) <= linear.RTOL * (1 + np.abs(want) + scale)))
 
     # ---- what the reports read ----------------------------------------------------------------------------------
 
@@ -188,23 +206,19 @@ class LinearSolve:
                                         float(lower[j]), lo_obj, float(upper[j]), hi_obj))
         rows = []
         residual = self.affine.A @ r.x[:n] + self.affine.r0
+        xt = torch.tensor(r.x[:n], dtype=self.problem.x0.dtype, device=self.problem.x0.device)
+        cells = self.program.cells(xt) if m else {}
+        index = {cell: j for j, cell in enumerate(self.variables)}
         for i in range(m):
             info = self.built.rows[i]
             sign = info.sign
-            lhs = float(self.program_value(info.cell, r.x[:n]))
+            lhs = float(r.x[index[info.cell]]) if info.cell in index else float(cells.get(info.cell, math.nan))
             rhs = lhs - sign * float(residual[i])
             inc, dec = (r.ranging.rhs_up[i], r.ranging.rhs_dn[i]) if sign > 0 else \
                 (r.ranging.rhs_dn[i], r.ranging.rhs_up[i])
             rows.append(RowReport(info.cell, str(info.constraint), sign * float(r.row_dual[i]), rhs, float(inc),
                                   float(dec)))
         return columns, rows
-
-    def program_value(self, cell, x: np.ndarray) -> float:
-        """A constraint's left-hand cell at x: a variable, or a compiled cell."""
-        if cell in self.variables:
-            return float(x[self.variables.index(cell)])
-        xt = torch.tensor(x, dtype=self.problem.x0.dtype, device=self.problem.x0.device)
-        return float(self.program.cells(xt).get(cell, math.nan))
 
 
 def _violation(res: torch.Tensor, equality: torch.Tensor) -> float:

@@ -154,3 +154,14 @@ def test_engine_flag_overrides_the_stored_engine(tmp_path, capsys):
     wb.define_name("solver_eng", "1", scope="Transport", hidden=True)
     result, _ = solve_file(tmp_path, wb, capsys, "--engine", "simplex")
     assert result["status"] == "optimal"
+
+
+def test_a_kink_the_random_checks_miss_is_caught_at_the_solution():
+    # MAX(B1-0.999, 0) is 0 at almost every point the checks sample (B1 uniform in [0, 1]) but not at the LP's
+    # solution, which takes item 1 (B1 = 1): the answer must not be the linear form's optimum
+    wb, *_ = knapsack()
+    wb.set_formula("Knap", 7, 2, "=SUMPRODUCT(B1:K1,B2:K2)-1000*MAX(B1-0.999,0)")
+    wb.recalculate()
+    final = list(prepare(wb, read_model(wb, "Knap"), "Knap").run())[-1]
+    assert final.status == "not linear" and "linearity conditions" in final.message and "Knap!B7" in final.message
+    assert final.values == tuple([0.0] * 10)  # the start, untouched
