@@ -1,7 +1,11 @@
 """The GUI during a solve: the event loop's worst delay (a QTimer probe; target < 100 ms) and solver iterations per
-second with the window against headless (target >= 80%). A benchmark, not a test: it prints its figures.
+second with the window against headless (target >= 80%), with the loss plot alone and with the live views open
+(the Landscape tab in front, or the Along one variable tab, and gradients on the cells); and the landscape's
+evaluation time, 100x100 points as one batched forward pass, at 712 rows (Titanic) and at 100,000 rows (the
+course's model built as in bench_compile.py; target at 712 rows < 0.2 s). A benchmark, not a test: it prints its
+figures.
 
-Usage: python benchmarks/bench_gui.py [--sheet nnet] [--iterations 2000] [--repeat 3]
+Usage: python benchmarks/bench_gui.py [--sheet nnet] [--iterations 2000] [--repeat 3] [--landscape-rows 712,100000]
 """
 from __future__ import annotations
 
@@ -42,9 +46,41 @@ def headless(sheet: str, iterations: int) -> float:
     return last.iteration / (time.perf_counter() - start)
 
 
-def windowed(app, sheet: str, iterations: int) -> tuple[float, float, float]:
+def landscape_seconds(rows: int, grid: int = 100, repeat: int = 3) -> tuple[float, int]:
+    """Seconds (best of `repeat`) for the landscape of the first two weights, grid x grid points, and the rows."""
+    from gdsheet.solver import landscape
+    from gdsheet.solver.run import prepare
+
+    if rows == 712:
+        from gdsheet.io import load_workbook
+        from gdsheet.solver.model import read_model
+
+        wb = load_workbook(BOOK)
+        solve = prepare(wb, read_model(wb, "nnet"), "nnet")
+    else:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from bench_compile import build
+
+        from gdsheet.solver.model import SolverModel, SolverOptions
+
+        wb, _, _, _, _ = build("nnet", rows)
+        model = SolverModel("nnet!A1", variables=["nnet!M1:V2"], options=SolverOptions(method="gd"))
+        solve = prepare(wb, model, "nnet")
+    x = solve.start
+    xs = landscape.grid(x[0] - 1, x[0] + 1, grid)
+    ys = landscape.grid(x[1] - 1, x[1] + 1, grid)
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        landscape.surface(solve.problem, x, 0, 1, xs, ys, rows)
+        best = min(best, time.perf_counter() - start)
+    return best, rows
+
+
+def windowed(app, sheet: str, iterations: int, views: str = "") -> tuple[float, float, float]:
     """With the window showing the run: (iterations per second, the event loop's worst delay while the solver
-    iterates in ms, the time the window then takes to write the result into the workbook in ms)."""
+    iterates in ms, the time the window then takes to write the result into the workbook in ms). `views`:
+    'landscape' or 'profile' puts that tab in front of the loss, and turns on gradients on the cells."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     from gdsheet.gui.window import MainWindow
@@ -56,6 +92,10 @@ def windowed(app, sheet: str, iterations: int) -> tuple[float, float, float]:
     wb = win.doc.wb
     win.show_sheet([s.name for s in wb.sheets].index(sheet))
     win.solver.ask_results = False
+    if views:
+        win.loss_plot.show()
+        win.loss_plot.tabs.setCurrentWidget(getattr(win.loss_plot, views))
+        win.acts["gradients"].setChecked(True)
     gaps: list[tuple[float, float]] = []  # (when the gap ended, its length)
     last = [time.perf_counter()]
     ended: list[float] = []  # when the worker's loop ended and the window began applying the result
@@ -101,6 +141,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sheet", default="nnet")
     parser.add_argument("--iterations", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--landscape-rows", default="712,100000", help="rows at which to time the landscape "
+                        "(empty: skip)")
+    parser.add_argument("--views", default="loss,landscape,profile", help="the window runs to time: the loss plot "
+                        "alone (loss) and with a live view in front (landscape, profile)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -109,22 +153,35 @@ def main(argv: list[str]) -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     app = QApplication(["gdsheet-bench"])
-    heads, wins, worsts, applies = [], [], [], []
-    for _ in range(args.repeat):
+    runs = [v for v in args.views.split(",") if v]
+    heads: list[float] = []
+    rates: dict[str, list[float]] = {v: [] for v in runs}
+    worsts: dict[str, list[float]] = {v: [] for v in runs}
+    applies: list[float] = []
+    for _ in range(args.repeat):  # interleaved, so a busy moment of the machine falls on every figure alike
         heads.append(headless(args.sheet, args.iterations))
-        rate, worst, apply_ms = windowed(app, args.sheet, args.iterations)
-        wins.append(rate)
-        worsts.append(worst)
-        applies.append(apply_ms)
-    h, w = statistics.median(heads), statistics.median(wins)
+        for v in runs:
+            rate, worst, apply_ms = windowed(app, args.sheet, args.iterations, "" if v == "loss" else v)
+            rates[v].append(rate)
+            worsts[v].append(worst)
+            applies.append(apply_ms)
+    h = statistics.median(heads)
     print(f"titanic {args.sheet}, {args.iterations} iterations of gradient descent, median of {args.repeat}:")
     print(f"  headless        {h:8.0f} it/s")
-    print(f"  with the window {w:8.0f} it/s  ({100 * w / h:.0f}% of headless; target >= 80%)")
-    print(f"  worst event-loop delay while it runs {max(worsts):.1f} ms (probe every {PROBE_MS} ms; target < 100 ms)")
+    words = {"loss": "with the window (loss plot)", "landscape": "with the Landscape tab + gradients on cells",
+             "profile": "with the Along one variable tab + gradients"}
+    for v in runs:
+        w = statistics.median(rates[v])
+        print(f"  {words.get(v, v):44s} {w:8.0f} it/s  ({100 * w / h:.0f}% of headless; target >= 80%)  "
+              f"worst event-loop delay {max(worsts[v]):.1f} ms")
+    print(f"  (event-loop probe every {PROBE_MS} ms; target < 100 ms)")
     print(f"  writing the result into the workbook at the end: {statistics.median(applies):.0f} ms (one "
           "recalculation by the engine)")
+    for rows in [int(r) for r in args.landscape_rows.split(",") if r]:
+        seconds, _ = landscape_seconds(rows)
+        print(f"  landscape, 100x100 points over {rows:,} rows (nnet, one batched pass): {seconds:.3f} s"
+              + ("  (target < 0.2 s)" if rows == 712 else ""))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -15,8 +15,9 @@ from gdsheet.gui.trace import Trace
 from gdsheet.gui.view_source import Provider, ViewSource
 from gdsheet.solver import landscape
 
-RESOLUTION, LIVE_RESOLUTION = 100, 50  # grid points per side at rest, and while a run moves the point
-LIVE_EVERY = 0.5  # seconds between recomputed surfaces during a run (only when the path leaves the frame)
+RESOLUTION, LIVE_RESOLUTION = 100, 40  # grid points per side at rest, and while a run moves the point
+LIVE_EVERY = 1.0  # seconds between recomputed surfaces during a run (only when the path leaves the frame)
+POINTS, LIVE_POINTS = 400, 150  # points along one variable, at rest and during a run
 CONTOUR_QUANTILES = (0.02, 0.06, 0.12, 0.22, 0.35, 0.5, 0.7, 0.9)
 
 
@@ -260,7 +261,7 @@ class ProfileView(_SourceView):
         at = landscape.profile(src.problem, current, i, [x], src.rows)
         target = x - lr * at.slope if math.isfinite(at.slope) else x
         path = self.path(trace, i, len(src.names))
-        xs = landscape.grid(*landscape.span([*path, x, target]), 400)
+        xs = landscape.grid(*landscape.span([*path, x, target]), LIVE_POINTS if src.running else POINTS)
         self.profile = p = landscape.profile(src.problem, current, i, xs, src.rows)
         name = src.names[i]
         self.curve.setData(xs, p.f)

@@ -42,6 +42,11 @@ class LossPlot(QDockWidget):
             self.tabs.addTab(widget, name)
             self.tabs.setTabToolTip(self.tabs.count() - 1, tip)
         self.tabs.currentChanged.connect(lambda *_: self.refresh_views(force=False))
+        for view in (self.loss, self.variables, self.landscape, self.profile, self.lr):
+            # pyqtgraph's own Export… stays in the menu; this one saves the plot as the app draws it
+            menu = view.plot.getPlotItem().vb.menu
+            menu.addSeparator()
+            menu.addAction("Save Plot as PNG or SVG…", lambda v=view: self.save_as(v))
         self.log = QCheckBox("Log scale")
         self.log.setToolTip("Show the loss on a logarithmic axis: equal steps are equal ratios, so slow late "
                             "progress stays visible")
@@ -138,6 +143,24 @@ class LossPlot(QDockWidget):
     def current_plot(self):
         """The plot of the tab in front (what File → Export Plot saves)."""
         return self.tabs.currentWidget().plot
+
+    def save_as(self, view=None) -> str | None:
+        """Ask for a file name and save a plot (the tab in front by default) as PNG or SVG."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        if view is not None:
+            self.tabs.setCurrentWidget(view)
+        name = self.tabs.tabText(self.tabs.currentIndex()).lower().replace(" ", "_")
+        path, _ = QFileDialog.getSaveFileName(self, "Save Plot", f"{name}.png",
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return None
+        try:
+            self.export(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Save Plot", f"The plot could not be saved: {exc}")
+            return None
+        return path
 
     def export(self, path: str):
         self.refresh_views()

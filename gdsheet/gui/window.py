@@ -438,21 +438,11 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         view.refresh(plot.trace, force=True)
 
     def export_plot(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         if self.loss_plot.isHidden():
             self.loss_plot.show()
-        name = self.loss_plot.tabs.tabText(self.loss_plot.tabs.currentIndex()).lower().replace(" ", "_")
-        path, _ = QFileDialog.getSaveFileName(self, "Export Plot", f"{name}.png",
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
-        if not path:
-            return
-        try:
-            self.loss_plot.export(path)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Export Plot", f"The plot could not be saved: {exc}")
-            return
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        path = self.loss_plot.save_as()
+        if path:
+            self.statusBar().showMessage(f"Saved {path}", 5000)
 
     # ---- sheets ---------------------------------------------------------------------------------------------
 

@@ -296,3 +296,19 @@ def test_every_plot_exports(qtbot, window, tmp_path, suffix):
 def test_export_refuses_an_unknown_format(qtbot, window, tmp_path):
     with pytest.raises(ValueError, match="png or .svg"):
         window.loss_plot.export(str(tmp_path / "x.gif"))
+
+
+def test_right_click_and_the_file_menu_save_the_plot(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    chosen = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen[-1]), ""))
+    dialog = open_example(window, "parabola.xlsx", (1, 2))
+    dialog.step_button.click()
+    chosen.append(tmp_path / "loss.svg")
+    menu = window.loss_plot.landscape.plot.getPlotItem().vb.menu
+    next(a for a in menu.actions() if a.text() == "Save Plot as PNG or SVG…").trigger()
+    assert chosen[-1].exists() and window.loss_plot.tabs.currentWidget() is window.loss_plot.landscape
+    chosen.append(tmp_path / "front.png")
+    window.acts["export_plot"].trigger()
+    assert chosen[-1].read_bytes().startswith(b"\x89PNG")
