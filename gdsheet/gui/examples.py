@@ -31,7 +31,8 @@ EXAMPLES = (
     Example("Parabola", "parabola.xlsx", None,
             "Minimise 1.2x² + 4 by plain gradient descent: ten steps small enough to follow one by one."),
     Example("Too large a learning rate", "too_large_lr.xlsx", None,
-            "Every step jumps past the bottom of the valley and lands higher up: watch the loss grow."),
+            "Every step jumps past the bottom of the valley and lands higher up. gdsheet stops such a run; untick "
+            "Stop when the loss diverges in the Solver dialog to watch the loss grow step after step."),
     Example("Oscillation", "oscillation.xlsx", None,
             "Find x with x² = 9 by minimising (x² − 9)². Try a learning rate of 0.025 and the steps bounce "
             "from side to side."),

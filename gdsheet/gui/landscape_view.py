@@ -192,8 +192,9 @@ class LandscapeView(_SourceView):
         self.plot.setLabel("bottom", self.names[i])
         self.plot.setLabel("left", self.names[j])
         self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
-        held = "the other variable cells held where they are" if len(self.names) > 2 else "the only two variables"
-        self.note.setText(f"The loss over {self.names[i]} and {self.names[j]}, {held}; darker is lower, white lines "
+        held = (" with the other variable cells held where they are now (the descent moved them too, so its path "
+                "need not cross these contours at right angles)" if len(self.names) > 2 else "")
+        self.note.setText(f"The loss over {self.names[i]} and {self.names[j]}{held}; darker is lower, white lines "
                           f"join equal losses. The path is the descent (square: its start; red: now). Click to move "
                           f"both cells there. {resolution}×{resolution} points in {self.compute_seconds:.2f} s.")
 

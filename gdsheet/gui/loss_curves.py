@@ -136,7 +136,9 @@ class LossCurves(QStackedWidget):
             change = last - first
             parts.append(f"now {last:.6g} (change {change:+.3g})")
         else:
-            parts.append("the last step gave an infinite or error loss (not drawn)")
+            drawn = loss[finite]
+            parts.append(f"the last step gave an infinite or error loss (not drawn); the largest drawn is "
+                         f"{drawn.max():.3g}")
         if self.offset is not None:
             parts.append("too small a change to see on the loss's own scale: drawn as the change since the start")
         if self.log and (finite & ~shown).any():

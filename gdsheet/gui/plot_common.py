@@ -60,7 +60,8 @@ class ReadableAxis(pg.AxisItem):
             self._labelled = {round(v, 9) for v in (levels[0] if levels else [])}
             return [(None, lv) for lv in levels]
         room = max(2, int(size / (40 if self.orientation in ("left", "right") else 60)))
-        step = max(1, math.ceil((maxVal - minVal) / room))
+        need = max(1, math.ceil((maxVal - minVal) / room))
+        step = next(k * 10 ** e for e in range(0, 6) for k in (1, 2, 5) if k * 10 ** e >= need)
         majors = [float(d) for d in range(math.ceil(minVal), math.floor(maxVal) + 1) if d % step == 0]
         self._labelled = {round(v, 9) for v in majors}
         minors = []

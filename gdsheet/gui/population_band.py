@@ -19,11 +19,18 @@ class PopulationBand:
         for item in (self._fill, self._low, self._high):
             item.setZValue(-10)
             plot.addItem(item)
+        self._show(False)
+
+    def _show(self, on: bool) -> None:
+        """Hidden while empty: an empty fill still reports bounds at 0, which would pull the loss axis down to 0."""
+        for item in (self._fill, self._low, self._high):
+            item.setVisible(on)
 
     def clear(self) -> None:
         self._x.clear(), self._lo.clear(), self._hi.clear()
         self._low.setData([], [])
         self._high.setData([], [])
+        self._show(False)
 
     def append(self, iteration: float, low: float, high: float) -> None:
         if not (np.isfinite(low) and np.isfinite(high)):
@@ -33,6 +40,7 @@ class PopulationBand:
         self._hi.append(float(high))
         self._low.setData(self._x, self._lo)
         self._high.setData(self._x, self._hi)
+        self._show(True)
 
     @property
     def points(self) -> int:
