@@ -66,6 +66,20 @@ def build(win) -> dict[str, QAction]:
     edit.addAction(act("goto", "&Go To…", win.focus_name_box, QKeySequence("Ctrl+G"), "Type a cell, range or name"))
 
     insert = mb.addMenu("&Insert")
+    insert.addAction(act("insert_rows", "Insert Sheet &Rows", lambda: win.shift_cells(True, "row"), None,
+                         "Insert as many rows as are selected, above them; references follow"))
+    insert.addAction(act("insert_cols", "Insert Sheet &Columns", lambda: win.shift_cells(True, "col"), None,
+                         "Insert as many columns as are selected, left of them; references follow"))
+    insert.addAction(act("insert_cells", "&Insert…", lambda: win.shift_cells(True), QKeySequence("Ctrl+Shift+="),
+                         "Insert rows or columns: the selected whole rows or columns, else asked"))
+    insert.addSeparator()
+    insert.addAction(act("delete_rows", "&Delete Sheet Rows", lambda: win.shift_cells(False, "row"), None,
+                         "Delete the selected rows; references to them become #REF!"))
+    insert.addAction(act("delete_cols", "Delete Sheet Co&lumns", lambda: win.shift_cells(False, "col"), None,
+                         "Delete the selected columns; references to them become #REF!"))
+    insert.addAction(act("delete_cells", "D&elete…", lambda: win.shift_cells(False), QKeySequence("Ctrl+-"),
+                         "Delete rows or columns: the selected whole rows or columns, else asked"))
+    insert.addSeparator()
     insert.addAction(act("chart", "&Chart of Selection", win.chart_selection, QKeySequence("Alt+F1"),
                          "Draw the selected cells as a line or scatter chart (first column x, a header row names)"))
 

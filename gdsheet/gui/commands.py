@@ -1,6 +1,8 @@
 """Undoable edits (QUndoCommand): cell contents, solver results, and sheets added, renamed or removed."""
 from __future__ import annotations
 
+import copy
+
 from PySide6.QtGui import QUndoCommand
 
 from gdsheet.gui.document import CellState, Document, capture, restore
@@ -182,3 +184,66 @@ class BuildSheet(QUndoCommand):
 
     def undo(self) -> None:
         self.detached.take_out(self.doc)
+
+
+class ShiftCells(QUndoCommand):
+    """Insert or delete rows or columns (gdsheet.sheet.shift); undo puts back the workbook's cells, formulas,
+    names, tables and layout exactly as they were (a deletion's #REF! cannot be shifted back)."""
+
+    def __init__(self, doc: Document, text: str, sheet: str, axis: str, at: int, count: int):
+        super().__init__(text)
+        self.doc, self.sheet, self.axis, self.at, self.count = doc, sheet, axis, at, count
+        self.before = _Snapshot(doc)
+
+    def redo(self) -> None:
+        from gdsheet.sheet import shift
+
+        doc = self.doc
+        (shift.insert if self.count > 0 else shift.delete)(doc.wb, self.sheet, self.axis, self.at, abs(self.count))
+        move = shift.Shift(doc.wb.sheet(self.sheet).name, self.axis, self.at, self.count)
+
+        def moved(cell):
+            if cell is None or not move.on(cell[0]):
+                return cell
+            new = shift.shift_cell(move, cell[1], cell[2])
+            return None if new is None else (cell[0], *new)
+        objective, variables = self.before.roles
+        doc.set_roles(moved(objective), [v for v in map(moved, variables) if v is not None])
+        doc.sheets_changed.emit()
+
+    def undo(self) -> None:
+        self.before.restore(self.doc)
+
+
+class _Snapshot:
+    """What a structural edit can change, copied (the dicts, not the values: edits replace objects, never mutate
+    them), so undo restores it in one step."""
+
+    _SHEET_FIELDS = ("cells", "formulas", "number_formats", "style_ids", "row_heights", "col_widths", "hidden_rows",
+                     "hidden_cols", "merged", "freeze", "spills", "spilled_from")
+
+    def __init__(self, doc: Document):
+        wb = doc.wb
+        self.sheets = [(s, {f: copy.copy(getattr(s, f)) for f in self._SHEET_FIELDS}) for s in wb.sheets]
+        self.names = {k: (dn, dn.formula) for k, dn in wb.names.items()}
+        self.tables = {k: (t, t.area) for k, t in wb.tables.items()}
+        self.roles = (doc._objective, sorted(doc._variables))
+
+    def restore(self, doc: Document) -> None:
+        wb = doc.wb
+        for sheet, fields in self.sheets:
+            for name, value in fields.items():
+                setattr(sheet, name, copy.copy(value))
+            sheet.forget_bounds()
+        wb.names.clear()
+        for key, (dn, formula) in self.names.items():
+            dn.formula = formula
+            wb.names[key] = dn
+        wb.tables.clear()
+        for key, (table, area) in self.tables.items():
+            table.area = area
+            wb.tables[key] = table
+        wb.engine.invalidate()
+        wb.recalculate()
+        doc.set_roles(*self.roles)
+        doc.sheets_changed.emit()

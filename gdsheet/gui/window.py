@@ -308,6 +308,38 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.find_dialog.activateWindow()
         return self.find_dialog
 
+    # ---- inserting and deleting rows and columns -------------------------------------------------------------
+
+    def shift_cells(self, insert: bool, axis: str | None = None) -> bool:
+        """Insert (before the selection) or delete (the selection's) rows or columns. Ctrl++ and Ctrl+- with whole
+        rows or columns selected act on those; otherwise `axis` or a question decides, as Excel asks."""
+        from gdsheet.gui.commands import ShiftCells
+
+        if self._structure_locked():
+            return False
+        area = self.selected_areas()[0]
+        model = self.model
+        if axis is None:
+            if area.c1 == 1 and area.c2 >= model.columnCount():
+                axis = "row"
+            elif area.r1 == 1 and area.r2 >= model.rowCount():
+                axis = "col"
+            else:
+                choice, ok = QInputDialog.getItem(self, "Insert" if insert else "Delete", "Shift:",
+                                                  ["Entire row", "Entire column"], 0, False)
+                if not ok:
+                    return False
+                axis = "row" if choice == "Entire row" else "col"
+        at, count = (area.r1, area.r2 - area.r1 + 1) if axis == "row" else (area.c1, area.c2 - area.c1 + 1)
+        what = ("row" if axis == "row" else "column") + ("s" if count > 1 else "")
+        try:
+            self.doc.undo.push(ShiftCells(self.doc, f"{'Insert' if insert else 'Delete'} {count} {what}",
+                                          model.sheet_name, axis, at, count if insert else -count))
+        except GdsheetError as exc:
+            QMessageBox.warning(self, "gdsheet", str(exc))
+            return False
+        return True
+
     def chart_selection(self, kind: str | None = None) -> bool:
         from gdsheet.gui.selection_chart import SelectionChart
 
