@@ -168,8 +168,11 @@ def lower_count(lw, args):
 # ---- products ---------------------------------------------------------------------------------------------
 
 def _values(lw: Lowerer, node) -> LVal:
-    """An array argument whose non-numbers count as 0 (SUMPRODUCT, SUMXMY2...)."""
-    v = lw.arg(node, "values")
+    """An array argument whose non-numbers count as 0 (SUMPRODUCT, MMULT...)."""
+    return _zero_non_numbers(lw, lw.arg(node, "values"))
+
+
+def _zero_non_numbers(lw: Lowerer, v: LVal) -> LVal:
     if v.kind == "bool":
         return const(torch.zeros(v.shape, dtype=lw.bld.dtype, device=lw.bld.device), v.shape)
     if v.mask is not None:
@@ -235,12 +238,30 @@ def lower_transpose(lw, args):
 
 
 def _pairwise(f):
+    """SUMXMY2 and friends: f over the pairs where both values are numbers (a pair with a blank, text or a
+    boolean is skipped, as Excel and the engine do)."""
     def lower(lw, args):
-        a, b = _values(lw, args[0]), _values(lw, args[1])
+        va, vb = lw.arg(args[0], "values"), lw.arg(args[1], "values")
+        a, b = _zero_non_numbers(lw, va), _zero_non_numbers(lw, vb)
         if a.shape[1:] != b.shape[1:]:
             return lw.number(NAN)
-        return _reduce_all(combine(f, [a, b], broadcast_shape(a.shape, b.shape)), "sum")
+        shape = broadcast_shape(a.shape, b.shape)
+        masks = [m for m in (_number_mask(lw, va), _number_mask(lw, vb)) if m is not None]
+        if not masks:
+            return _reduce_all(combine(f, [a, b], shape), "sum")
+        keep = masks[0] & masks[1] if len(masks) == 2 else masks[0]  # (B, h, w), as get3 gives the values
+        if not (a.dep or b.dep):
+            return _reduce_all(const(torch.where(keep, f(a.const3(), b.const3()), 0.0), shape), "sum")
+        ga, gb = a.get3(), b.get3()
+        return _reduce_all(dyn(lambda env: torch.where(keep, f(ga(env), gb(env)), 0.0), shape), "sum")
     return lower
+
+
+def _number_mask(lw: Lowerer, v: LVal):
+    """Which values of an array argument are numbers (a bool tensor), or None when all are."""
+    if v.kind == "bool":
+        return torch.zeros(v.shape, dtype=torch.bool, device=lw.bld.device)
+    return v.mask
 
 
 LOWERINGS["SUMXMY2"] = _pairwise(lambda x, y: (x - y) * (x - y))

@@ -161,6 +161,8 @@ class _Parser:
         name = _strip_prefix(tok.text).upper()
         if name == "ANCHORARRAY" and len(args) == 1:  # how a file stores A1#
             return A.SpillRef(args[0])
+        if name == "SINGLE" and len(args) == 1:  # how a file stores @x (implicit intersection)
+            return A.Unary("@", args[0])
         return A.Call(name, tuple(args))
 
     def array(self) -> A.Node:

@@ -79,6 +79,8 @@ class _Writer:
         if isinstance(n, A.Call):
             return self.call(n)
         if isinstance(n, A.Unary):
+            if n.op == "@" and self.for_file:  # files spell implicit intersection as a function
+                return "_xlfn.SINGLE(" + self.write(n.operand, 0) + ")"
             if n.op == "%":
                 text, bp = self.write(n.operand, PERCENT_BP) + "%", PERCENT_BP
             else:
