@@ -93,6 +93,10 @@ def build(win) -> dict[str, QAction]:
                        "Minimise, maximise or target a cell by changing variable cells", sp.SP_MediaPlay))
     data.addAction(act("stop", "S&top Solving", win.solver.stop, QKeySequence("Esc"), "Stop the running solve",
                        sp.SP_MediaStop))
+    data.addAction(act("sort_asc", "Sort &A to Z", lambda: win.sort(descending=False), None,
+                       "Sort the rows of the selection (or of the table around the cell) by the current column"))
+    data.addAction(act("sort_desc", "Sort &Z to A", lambda: win.sort(descending=True), None,
+                       "Sort the rows, largest or last first, by the current column"))
     data.addAction(act("recalc", "&Calculate Now", win.recalculate, QKeySequence("F9"),
                        "Recalculate volatile formulas (RAND, NOW, ...)"))
     acts["stop"].setEnabled(False)

@@ -135,3 +135,86 @@ def selection_stats(wb: Workbook, areas: list[Area]) -> tuple[float, int, int]:
                 total += v
                 numbers += 1
     return total, numbers, count
+
+
+def sort_key(value, descending: bool = False):
+    """Excel's sort order: numbers, then text (ignoring case), then FALSE and TRUE, then errors; blank cells last
+    whichever the direction. Ties keep their order (the sort is stable)."""
+    if value is None or value == "":
+        return (1, 0, 0)
+    if isinstance(value, bool):
+        rank, v = 2, int(value)
+    elif isinstance(value, (int, float)):
+        rank, v = 0, float(value)
+    elif isinstance(value, str):
+        rank, v = 1, value.lower()
+    else:  # an error value: all equal
+        rank, v = 3, 0
+    if not descending:
+        return (0, rank, v)
+    return (0, -rank, _Reversed(v))
+
+
+class _Reversed:
+    """Orders its value backwards, so a descending sort can stay stable."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v):
+        self.v = v
+
+    def __lt__(self, other):
+        return other.v < self.v
+
+    def __eq__(self, other):
+        return self.v == other.v
+
+
+def sort_rows(wb: Workbook, area: Area, key_col: int, descending: bool, header: bool) -> list[Edit]:
+    """Data → Sort: the rows of `area` reordered by column `key_col` (below a header row when `header`), each row's
+    cells moving together; relative references in moved formulas shift with their row, as in Excel."""
+    sheet = wb.sheet(area.sheet)
+    first = area.r1 + (1 if header else 0)
+    rows = list(range(first, area.r2 + 1))
+    for r in rows:
+        for c in range(area.c1, area.c2 + 1):
+            f = sheet.formulas.get((r, c))
+            if f is not None and f.array is not None or (r, c) in sheet.spilled_from:
+                raise ValueError("You can't change part of an array: the range to sort holds an array formula.")
+    order = sorted(rows, key=lambda r: sort_key(sheet.cells.get((r, key_col)), descending))
+    edits = []
+    for dst, src in zip(rows, order):
+        if dst == src:
+            continue
+        for c in range(area.c1, area.c2 + 1):
+            state = capture(wb, sheet.name, src, c)
+            edits.append((sheet.name, dst, c, _moved(state, (src, c), (dst, c))))
+    return edits
+
+
+def current_region(wb: Workbook, sheet_name: str, row: int, col: int) -> Area:
+    """Excel's current region (Ctrl+*): the block of filled cells around (row, col), grown until the ring of cells
+    around it (diagonals included) is empty."""
+    sheet = wb.sheet(sheet_name)
+    held = sheet.cells.keys() | sheet.formulas.keys()
+    r1 = r2 = row
+    c1 = c2 = col
+    while True:
+        ring = [(r, c) for r in range(r1 - 1, r2 + 2) for c in (c1 - 1, c2 + 1)]
+        ring += [(r, c) for c in range(c1, c2 + 1) for r in (r1 - 1, r2 + 1)]
+        hits = [k for k in ring if k in held]
+        if not hits:
+            return Area(sheet.name, r1, c1, r2, c2)
+        r1, r2 = min(r1, *(k[0] for k in hits)), max(r2, *(k[0] for k in hits))
+        c1, c2 = min(c1, *(k[1] for k in hits)), max(c2, *(k[1] for k in hits))
+
+
+def has_header(wb: Workbook, area: Area) -> bool:
+    """Excel's guess: the first row is a header when it is all text over a column that holds something else."""
+    sheet = wb.sheet(area.sheet)
+    if area.rows < 2:
+        return False
+    top = [sheet.cells.get((area.r1, c)) for c in range(area.c1, area.c2 + 1)]
+    below = [sheet.cells.get((area.r1 + 1, c)) for c in range(area.c1, area.c2 + 1)]
+    return all(isinstance(v, str) for v in top if v is not None) and any(isinstance(v, str) for v in top) and any(
+        v is not None and not isinstance(v, str) for v in below)

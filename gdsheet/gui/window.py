@@ -340,6 +340,21 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
             return False
         return True
 
+    def sort(self, descending: bool = False) -> bool:
+        """Data → Sort A to Z / Z to A by the current cell's column: the selection, or the current region around
+        a single cell, below a header row when the first row looks like one (Excel's guess)."""
+        area = self.selected_areas()[0]
+        row, col = self.view.current_cell()
+        if area.size == 1:
+            area = editing.current_region(self.doc.wb, self.model.sheet_name, row, col)
+        try:
+            edits = editing.sort_rows(self.doc.wb, area, col, descending, editing.has_header(self.doc.wb, area))
+        except ValueError as exc:
+            QMessageBox.warning(self, "Sort", str(exc))
+            return False
+        self.push_edits("Sort", edits)
+        return True
+
     def chart_selection(self, kind: str | None = None) -> bool:
         from gdsheet.gui.selection_chart import SelectionChart
 
