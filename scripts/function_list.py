@@ -9,7 +9,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from gdsheet.functions.registry import FUNCTIONS, catalog
+from gdsheet.functions.registry import FUNCTIONS, catalog, is_listed
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BEGIN, END = "<!-- functions:begin -->", "<!-- functions:end -->"
@@ -17,9 +17,10 @@ BEGIN, END = "<!-- functions:begin -->", "<!-- functions:end -->"
 
 def section() -> str:
     by_category = defaultdict(list)
-    for name, spec in FUNCTIONS.items():  # aliases (STDEV for STDEV.S...) listed under their function's category
+    listed = {name: spec for name, spec in FUNCTIONS.items() if is_listed(name)}
+    for name, spec in listed.items():  # aliases (STDEV for STDEV.S...) listed under their function's category
         by_category[spec.category].append(name)
-    names = sorted(FUNCTIONS)
+    names = sorted(listed)
     lines = [BEGIN, f"{len(names)} function names ({len(catalog())} functions plus aliases), from the function "
              "table `gdsheet/functions/registry.py` (Help → Functions in the app shows each one's syntax):", ""]
     for category in sorted(by_category):

@@ -20,6 +20,7 @@ from gdsheet.compile.regions import excel_numbers, resolve_areas
 from gdsheet.compile.walk import REF_OPS, REF_TYPES, each_name_or_tree, is_ref_tree, walk_refs
 from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
+from gdsheet.formula.unparse import is_optional_parameter
 from gdsheet.functions import FUNCTIONS
 from gdsheet.functions.registry import SCALAR_KINDS
 from gdsheet.refs import Area, sheet_span
@@ -247,6 +248,8 @@ class Lowerer:
         spread = self.spread_3d(node)
         if spread is not None:
             return self.call(spread)
+        if name == "ISOMITTED":  # only LAMBDA calls with every value given are inlined: nothing is ever omitted
+            return const(self.tensor(np.zeros((1, 1, 1), dtype=bool), torch.bool), (1, 1, 1), "bool")
         spec = FUNCTIONS.get(name)
         lowering = LOWERINGS.get(name)
         if lowering is not None or (spec is not None and spec.kernel is not None):
@@ -304,10 +307,10 @@ class Lowerer:
             args = node.args
         else:
             return None
-        params = lam.args[:-1]
+        params = [A.Name(p.col1) if is_optional_parameter(p) else p for p in lam.args[:-1]]
         if not lam.args or len(params) != len(args) or any(type(a) is A.Missing for a in args) \
                 or not all(type(p) is A.Name and p.sheet is None for p in params):
-            return None  # omitted or optional parameters, wrong counts: the engine's value (or error) stands
+            return None  # values left out, wrong counts: the engine's value (or error) stands
         if not params:
             return lam.args[-1]
         pairs = [x for p, a in zip(params, args) for x in (p, a)]

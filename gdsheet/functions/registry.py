@@ -119,8 +119,14 @@ def elementwise(name: str, kernel: Callable, *params: str, category: str = "Math
 
 
 def catalog() -> list[FunctionSpec]:
-    """Every registered function once (aliases folded), by category then name: Help -> Functions and the README."""
+    """Every registered function once (aliases folded), by category then name: Help -> Functions and the README.
+    Names starting with '_' are how files spell an operator (_TRO_ALL for A1.:.C9) and are left out."""
     from gdsheet import functions  # noqa: F401 - importing the package fills the table
 
-    unique = {id(spec): spec for spec in FUNCTIONS.values()}
+    unique = {id(spec): spec for spec in FUNCTIONS.values() if not spec.name.startswith("_")}
     return sorted(unique.values(), key=lambda s: (s.category, s.name))
+
+
+def is_listed(name: str) -> bool:
+    """Whether a name belongs in Help and the README: not the spellings only files use (_TRO_ALL for A1.:.C9)."""
+    return not name.startswith("_")

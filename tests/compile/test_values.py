@@ -32,6 +32,7 @@ FORMULAS = [
     "=LET(z,A{r}*$H$1,z*z+z)",
     "=LAMBDA(x,y,x*y+x)($H$1,A{r})",
     "=SUM(MAP(A{r}:C{r},LAMBDA(v,v*2)))*$H$1",
+    "=LAMBDA(x,[y],IF(ISOMITTED(y),x,x*y))(A{r}*$H$1,2)",
     "=EXP(-(A{r}*$H$1)^2)+ABS(B{r}-$I$1)+TANH($J$1)",
     "=POWER(ABS($H$1),1.5)+SQRT(C{r})*$I$1+LOG(C{r}+$J$1,2)",
     "=AVERAGE(A$4:A{r})*$H$1",
