@@ -21,12 +21,17 @@ _OPERAND_START = {"number", "string", "error", "bool", "cell", "area", "rows", "
                   "lparen", "lbrace"}
 _FILE_PREFIXES = ("_XLFN._XLWS.", "_XLFN.", "_XLWS.", "_XLPM.", "_XLETA.")
 TRIM_OPERATORS = {(True, True): "_TRO_ALL", (True, False): "_TRO_LEADING", (False, True): "_TRO_TRAILING"}
+MAX_FORMULA_CHARS = 8192  # Excel's limit on a formula's length, '=' included
 SPECIAL_ITEMS = {"#ALL": "#All", "#DATA": "#Data", "#HEADERS": "#Headers", "#TOTALS": "#Totals",
                  "#THIS ROW": "#This Row"}
 
 
 def parse(text: str, row: int = 1, col: int = 1) -> A.Node:
-    """Parse a formula (leading '=' optional) written in cell (row, col). Raises FormulaSyntaxError."""
+    """Parse a formula (leading '=' optional) written in cell (row, col). Raises FormulaSyntaxError, also for a
+    formula longer than Excel's 8,192 characters."""
+    if len(text) + (not text.startswith("=")) > MAX_FORMULA_CHARS:
+        raise FormulaSyntaxError(f"the formula is longer than Excel's limit of {MAX_FORMULA_CHARS:,} characters",
+                                 text[:40] + "...", MAX_FORMULA_CHARS)
     body = text[1:] if text.startswith("=") else text
     if not body.strip():
         raise FormulaSyntaxError("the formula is empty", text, 0)
@@ -70,7 +75,11 @@ class _Parser:
                 if PERCENT_BP < min_bp:
                     return left
                 self.next()
-                left = A.Unary("%", left)
+                run = 1
+                while (nxt := self.peek()) is not None and nxt.kind == "op" and nxt.text == "%":
+                    self.next()
+                    run += 1
+                left = _percents(left, run)
                 continue
             if tok.kind == "op" and tok.text == "#":
                 self.next()
@@ -101,7 +110,13 @@ class _Parser:
         tok = self.next()
         k = tok.kind
         if k == "op" and tok.text in ("-", "+", "@"):
-            return A.Unary(tok.text, self.expression(PREFIX_BP, union))
+            ops = [tok.text]
+            while (nxt := self.peek()) is not None and nxt.kind == "op" and nxt.text in ("-", "+", "@"):
+                ops.append(self.next().text)
+            node = self.expression(PREFIX_BP, union)
+            for op in reversed(_fold_prefixes(ops)):
+                node = A.Unary(op, node)
+            return node
         if k == "number":
             return A.Number(self.number(tok))
         if k == "string":
@@ -300,3 +315,38 @@ def parse_structured(text: str, formula: str = "", pos: int = 0) -> A.StructRef:
 
 def _unescape(col: str) -> str:
     return re.sub(r"'(.)", r"\1", col)
+
+
+def _fold_prefixes(ops: list[str]) -> list[str]:
+    """A run of prefix operators, shortened to one of the same meaning (so '=' and 8,190 '-' then 1, valid in
+    Excel, is no tree 8,190 levels deep): '+' does nothing in Excel (=+"a" is "a"); a pair of '-' only makes a
+    number of its operand, which one remaining pair does as well; '@' is kept where it stands. Short runs, as
+    people write them (=--A1, =-+A1), are kept as written."""
+    if len(ops) <= 8:
+        return ops
+    out: list[str] = []
+    minus = 0
+    for op in ops + ["@"]:
+        if op == "-":
+            minus += 1
+        elif op == "@":
+            if minus:
+                out += ["-"] if minus % 2 else ["-", "-"]
+            minus = 0
+            out.append("@")
+    out.pop()
+    if not out and "+" in ops:
+        out = ["+"]  # =+A1 keeps the '+' the author wrote, which changes nothing
+    return out
+
+
+def _percents(node: A.Node, run: int) -> A.Node:
+    """`node` followed by `run` '%' signs: each divides by 100. A long run (=1 and 8,000 '%', valid in Excel) is
+    one division by 100**run, so the tree stays shallow; past 1E+300 a second division takes every number to 0."""
+    if run <= 8:
+        for _ in range(run):
+            node = A.Unary("%", node)
+        return node
+    if run <= 150:
+        return A.Binary("/", A.Unary("%", node), A.Number(100.0 ** (run - 1)))
+    return A.Binary("/", A.Binary("/", A.Unary("%", node), A.Number(1e300)), A.Number(1e300))

@@ -7,6 +7,7 @@ required part raises WorkbookReadError naming the file and the part.
 """
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -81,6 +82,9 @@ def _reason(e: BaseException) -> str:
     if isinstance(e, OSError) and e.strerror:
         return e.strerror
     return str(e) or type(e).__name__
+
+
+MAX_ITERATE_COUNT = 32_767  # Excel's limit on Maximum Iterations
 
 
 class _Reader:
@@ -180,9 +184,30 @@ class _Reader:
         if calc is None:
             return CalcSettings()
         default = CalcSettings()
-        return CalcSettings(calc.get("iterate") in ("1", "true"), int(calc.get("iterateCount", default.iterate_count)),
-                            float(calc.get("iterateDelta", default.iterate_delta)),
+        count = self.number(calc.get("iterateCount"), "the iteration count (iterateCount)", default.iterate_count,
+                            1, MAX_ITERATE_COUNT)
+        delta = self.number(calc.get("iterateDelta"), "the iteration's maximum change (iterateDelta)",
+                            default.iterate_delta, 0.0, 1e300)
+        return CalcSettings(calc.get("iterate") in ("1", "true"), int(count), delta,
                             calc.get("fullCalcOnLoad") in ("1", "true"))
+
+    def number(self, text: str | None, what: str, default: float, lo: float, hi: float) -> float:
+        """A number the file states, within [lo, hi] (Excel's own limits): a larger or smaller one is capped and
+        nonsense replaced by the default, each with a warning that names the limit."""
+        if text is None:
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if math.isnan(value):
+            self.warnings.append(f"{what} {text!r} is not a number; {default:g} is used")
+            return default
+        if not lo <= value <= hi:
+            capped = min(max(value, lo), hi)
+            self.warnings.append(f"{what} {text} is outside Excel's limits ({lo:,g} to {hi:,g}); {capped:,g} is used")
+            return capped
+        return value
 
     def strings(self, part: str) -> list:
         with self.archive.open(part) as fh:

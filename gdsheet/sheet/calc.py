@@ -18,6 +18,7 @@ from gdsheet.sheet.isolation import internal_error
 from gdsheet.sheet.rename import rename_sheet_everywhere
 from gdsheet.values import Lambda, MultiArea
 
+_DEEP = 256  # cells computed inside one another before a cycle is cut short instead of followed
 MAX_READ_CELLS = 1 << 23  # one range read as an array (8.4 million cells): ~70 MB of pointers, more with its values
 
 # a chain of formulas read out of order is computed by recursion; leave room for long ones
@@ -36,6 +37,7 @@ class Engine:
         self._busy: set[CellId] = set()
         self._changed: set[CellId] = set()
         self._cycles: set[CellId] = set()
+        self._cycle_members: set[CellId] = set()  # cells of the graph's cycles (of 2 cells or more) in this pass
         self._blocked: dict[CellId, Area] = {}  # #SPILL! anchors -> the range they need, retried when it empties
         self._sheets: dict = {}
         self._reads: dict[Area, np.ndarray] = {}  # areas read in this pass whose formulas are all computed
@@ -105,7 +107,13 @@ class Engine:
             if cid in self._busy:  # the cell reads itself: its last value stands in until the cycle is resolved
                 self._cycles.update(self._stack[self._stack.index(cid):])
             elif cid in self._dirty:
-                self._compute(cid)
+                if len(self._stack) >= _DEEP and cid in self._cycle_members:
+                    # a long cycle (4,000 cells reading each other): stop following it here, as if it had closed
+                    # (its last value stands in), rather than recursing once per cell
+                    self._cycles.update(c for c in self._stack if c in self._cycle_members)
+                    self._cycles.add(cid)
+                else:
+                    self._compute(cid)
             elif sh.spilled_from:
                 anchor = sh.spilled_from.get((row, col))
                 if anchor is not None and (sheet, *anchor) in self._dirty:
@@ -318,6 +326,7 @@ class Engine:
         self.circular -= dirty
         self._changed = set()
         self._cycles = set()
+        self._cycle_members = set()
         self._tainted = set()
         self._dirty = set(dirty)
         for cid in self._order(dirty, full):
@@ -348,6 +357,7 @@ class Engine:
         spills = [(sh.name, a, (sh.name, *anchor)) for sh in self.wb.sheets for anchor, a in sh.spills.items()]
         if full:
             if g.full_order is not None and g.full_order[0] == spills:
+                self._cycle_members |= g.full_order[2]
                 return g.full_order[1]
             cells_in_order = g.precedents.keys()  # the same cells as `cells`, in a reproducible order
         else:
@@ -363,12 +373,16 @@ class Engine:
             return out
 
         order = _depth_first(cells_in_order, preds)
+        members: set[CellId] = set()
         if order is None:
             # cells on cycles come out as components, in dependency order; reading each other marks the cycle
             graph = {cid: preds(cid) for cid in cells_in_order}
-            order = [cid for component in strongly_connected(graph) for cid in sorted(component)]
+            components = strongly_connected(graph)
+            order = [cid for component in components for cid in sorted(component)]
+            members = {cid for component in components if len(component) > 1 for cid in component}
         if full:
-            g.full_order = (spills, order)
+            g.full_order = (spills, order, members)
+        self._cycle_members |= members
         return order
 
     def _zero_circular(self) -> None:
@@ -392,7 +406,7 @@ class Engine:
         cycle = set(self._cycles)
         self._reads = {}
         group = self._with_dependents(cycle)
-        for _ in range(max(1, self.wb.calc.iterate_count) - 1):
+        for _ in range(min(max(1, self.wb.calc.iterate_count), 32_767) - 1):  # Excel's limit, whatever was set
             before = {cid: self.wb.sheet(cid[0]).cells.get(cid[1:]) for cid in group}
             self._dirty = set(group)
             for cid in sorted(group):

@@ -23,6 +23,7 @@ from gdsheet.sheet import lambdas
 from gdsheet.sheet.structured import resolve_structured
 from gdsheet.values import Lambda, MultiArea, to_bool, to_number, to_text
 
+MAX_NAME_DEPTH = 64  # names defined through other names, as deep as Excel nests functions
 _SCALAR_COERCE = {"num": to_number, "text": to_text, "bool": to_bool}
 # an empty cell given where a scalar kind is expected reads as Excel reads it: 0 for a number, "" for text, FALSE
 _EMPTY_AS = {"num": 0.0, "int": 0.0, "text": "", "bool": False}
@@ -32,15 +33,16 @@ class Context:
     """Where a formula is being evaluated: the host cell, array or legacy mode, LET variables. Functions that
     declare needs_context receive it."""
 
-    __slots__ = ("engine", "sheet", "row", "col", "array", "locals")
+    __slots__ = ("engine", "sheet", "row", "col", "array", "locals", "names")
 
-    def __init__(self, engine, sheet: str, row: int, col: int, array: bool, local_names=None):
+    def __init__(self, engine, sheet: str, row: int, col: int, array: bool, local_names=None, names=()):
         self.engine, self.sheet, self.row, self.col = engine, sheet, row, col
         self.array, self.locals = array, local_names
+        self.names = names  # the defined names being evaluated, outermost first (a name met again is a cycle)
 
     def derive(self, array: bool | None = None, local_names=None) -> "Context":
         return Context(self.engine, self.sheet, self.row, self.col, self.array if array is None else array,
-                       self.locals if local_names is None else local_names)
+                       self.locals if local_names is None else local_names, self.names)
 
     @property
     def workbook(self):
@@ -113,8 +115,13 @@ def _name(n: A.Name, ctx: Context, missing=_UNDEFINED):
     node = ctx.engine.name_tree(dn)
     if isinstance(node, ExcelError):
         return node
+    key = (dn.scope, dn.name.upper())
+    if key in ctx.names:  # X = X+1, or P = Q with Q = P: no value exists (Excel reports a circular reference)
+        return E.REF.because(f"the name {dn.name} refers to itself (a circular reference)")
+    if len(ctx.names) >= MAX_NAME_DEPTH:
+        return E.REF.because(f"names refer to names more than {MAX_NAME_DEPTH} deep")
     # a name's references are relative to A1, as Excel stores them; evaluate on the name's sheet if scoped
-    sub = Context(ctx.engine, dn.scope or ctx.sheet, ctx.row, ctx.col, ctx.array)
+    sub = Context(ctx.engine, dn.scope or ctx.sheet, ctx.row, ctx.col, ctx.array, names=(*ctx.names, key))
     return evaluate(node, sub)
 
 

@@ -45,7 +45,7 @@ class Graph:
         self.volatile: set[CellId] = set()
         self.formula_rows: dict[tuple[str, int], list[int]] = defaultdict(list)  # (sheet, col) -> sorted rows
         self.formula_cols: dict[str, set[int]] = defaultdict(set)  # sheet -> columns with formulas
-        self.full_order: tuple | None = None  # (spill ranges, order) of the last full recalculation; see Engine
+        self.full_order: tuple | None = None  # (spill ranges, order, cycle cells) of the last full recalculation
 
     def add(self, cid: CellId, prec: Precedents) -> None:
         if cid in self.precedents:
