@@ -8,7 +8,8 @@ from gdsheet.functions import (  # noqa: F401 - imported for their registrations
     distributions_discrete, dynamic, engineering, engineering_units, financial, financial_bonds, financial_coupons,
     financial_depreciation, financial_discount, financial_odd, forecast_ets, hypothesis_tests, info, lambda_helpers,
     logical, lookup, lookup_ref, lookup_shape, math, math_aggregate, math_integer, matrix, operators, percentiles,
-    pivot, regression, stats, text, text_regex, text_values, textformat, textsplit, trig, web,
+    pivot, regression, stats, text, text_regex, text_values, text_width, textformat, textsplit, trig, web,
+    workbook_info,
 )
 from gdsheet.functions.registry import FUNCTIONS, FunctionSpec, elementwise, excel
 

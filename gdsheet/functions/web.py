@@ -1,5 +1,6 @@
 """Links, URLs and XML (HYPERLINK, ENCODEURL, FILTERXML), and the functions that need an online service or a data
-connection gdsheet deliberately does not make (WEBSERVICE, STOCKHISTORY, IMAGE, RTD and the seven CUBE functions).
+connection gdsheet deliberately does not make (WEBSERVICE, STOCKHISTORY, IMAGE, TRANSLATE, DETECTLANGUAGE, RTD and
+the seven CUBE functions).
 
 gdsheet never opens a network connection or an OLAP/RTD server from a formula: a workbook from anywhere must not
 be able to make the app fetch URLs. Those functions therefore give the error Excel itself shows when the service
@@ -98,6 +99,12 @@ _offline("STOCKHISTORY", E.CONNECT, "stock data comes from an online service gds
 _offline("IMAGE", E.CONNECT, "gdsheet does not download images into cells",
          ("scalar", "scalar", "scalar", "scalar", "scalar"), 1, LOOKUP,
          "IMAGE(source, [alt_text], [sizing], [height], [width])", "A picture from a URL, shown in the cell.")
+# TRANSLATE and DETECTLANGUAGE call Microsoft's translation service: offline Excel shows #CONNECT!.
+_offline("TRANSLATE", E.CONNECT, "translation is an online service gdsheet does not call", ("scalar", "scalar",
+         "scalar"), 1, "Text", "TRANSLATE(text, [source_language], [target_language])",
+         "Text translated from one language to another.")
+_offline("DETECTLANGUAGE", E.CONNECT, "language detection is an online service gdsheet does not call", ("scalar",),
+         1, "Text", "DETECTLANGUAGE(text)", "The language code of a text.")
 # RTD needs a COM real-time data server; without one Excel shows #N/A.
 _offline("RTD", E.NA, "gdsheet does not run real-time data (COM) servers", ("scalar", "scalar", "any"), 3, LOOKUP,
          "RTD(prog_id, server, topic1, [topic2], ...)", "Real-time data from a COM automation server.")

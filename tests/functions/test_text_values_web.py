@@ -97,3 +97,45 @@ def test_ironcalc_agrees():
                 '=HYPERLINK("http://a.b",5)', '=ENCODEURL("a b/c?d=é&~x")', "=ENCODEURL(1.5)", '=VALUETOTEXT("a")']
     book = new_workbook()
     assert [book.evaluate(f) for f in formulas] == ironcalc_values(formulas)
+
+
+# ---- FORMULATEXT, INFO, GETPIVOTDATA, ASC/JIS/DBCS, PHONETIC ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def book():
+    b = new_workbook([(2, 1, "ｶﾞｷﾞ"), (3, 1, 5.0)])
+    b.add_sheet("Second")
+    b.set_formula("Sheet1", 1, 1, "=SUM(1,2)")
+    b.set_formula("Sheet1", 1, 2, "=FORMULATEXT(B1)")
+    b.recalculate()
+    return b
+
+
+MORE = [
+    ("=FORMULATEXT(A1)", "=SUM(1,2)"), ("=FORMULATEXT(A1:B3)", "=SUM(1,2)"), ("=FORMULATEXT(A2)", "#N/A"),
+    ("=FORMULATEXT(5)", "#VALUE!"),
+    ('=INFO("numfile")', 2.0), ('=INFO("release")', "16.0"), ('=INFO("recalc")', "Automatic"),
+    ('=INFO("origin")', "$A:$A$1"), ('=INFO("memavail")', "#N/A"), ('=INFO("colour")', "#VALUE!"),
+    ('=GETPIVOTDATA("Sales",A1)', "#REF!"),  # no pivot tables in gdsheet: Excel's error for a cell outside one
+    ('=ASC("ＡＢＣ　１２３！")', "ABC 123!"), ('=ASC("ガギ。ア")', "ｶﾞｷﾞ｡ｱ"), ('=ASC("漢字")', "漢字"),
+    ('=JIS("ABC 123!")', "ＡＢＣ\u3000１２３！"), ('=JIS("ｶﾞｷﾞ｡")', "ガギ。"), ('=DBCS("a~")', "ａ～"),
+    ('=ASC(JIS("Hello, World ~ ｶﾞｯﾂ"))', "Hello, World ~ ｶﾞｯﾂ"),
+    ("=PHONETIC(A2)", "ｶﾞｷﾞ"), ("=PHONETIC(A3)", ""),
+    ('=TRANSLATE("hello","en","fr")', "#CONNECT!"), ('=DETECTLANGUAGE("hello")', "#CONNECT!"),
+]
+
+
+@pytest.mark.parametrize("formula,expected", MORE)
+def test_workbook_and_width_functions(book, formula, expected):
+    check(book, formula, expected)
+
+
+def test_a_cell_shows_its_own_formula(book):
+    assert book.get("Sheet1", 1, 2) == "=FORMULATEXT(B1)"
+
+
+def test_ironcalc_agrees_on_asc_and_formulatext():
+    pytest.importorskip("ironcalc")
+    formulas = ['=ASC("ＡＢＣ１２３")', '=ASC("abc")', "=FORMULATEXT(A1)"]
+    assert [new_workbook().evaluate(f, row=1, col=1) for f in formulas[:2]] == ironcalc_values(formulas[:2])
+    assert ironcalc_values(formulas[2:]) == ["=FORMULATEXT(A1)"]  # IronCalc too shows a cell's own formula
