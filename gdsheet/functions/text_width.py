@@ -1,4 +1,4 @@
-"""Full-width and half-width characters (ASC; JIS and its other name DBCS), and PHONETIC.
+"""Full-width and half-width characters (ASC; JIS and its other name DBCS), PHONETIC, and BAHTTEXT.
 
 Full-width forms are how East Asian fonts set Latin letters, digits and katakana in a double-width cell; Unicode's
 compatibility decomposition (NFKC) says which half-width character each one stands for, and that table, read both
@@ -72,3 +72,42 @@ def phonetic(ctx, ref):
     area = ref if isinstance(ref, Area) else ref.areas[0]
     v = ctx.value_at(area.sheet, area.r1, area.c1)
     return v if isinstance(v, str) else ""
+
+
+# ---- BAHTTEXT ----------------------------------------------------------------------------------------------------
+
+_THAI_DIGITS = ("", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า")
+_THAI_PLACES = ("", "สิบ", "ร้อย", "พัน", "หมื่น", "แสน")
+
+
+def thai_number(n: int) -> str:
+    """A whole number in Thai words, read in groups of six digits joined by ล้าน (million). A 1 in the tens is
+    สิบ, a 2 ยี่สิบ, and a final 1 after higher digits เอ็ด."""
+    millions, rest = divmod(n, 1_000_000)
+    words = [thai_number(millions) + "ล้าน"] if millions else []
+    for place in range(5, -1, -1):
+        d = rest // 10 ** place % 10
+        if d == 0:
+            continue
+        if place == 1:
+            words.append({1: "สิบ", 2: "ยี่สิบ"}.get(d, _THAI_DIGITS[d] + "สิบ"))
+        elif place == 0 and d == 1 and n >= 10:
+            words.append("เอ็ด")
+        else:
+            words.append(_THAI_DIGITS[d] + _THAI_PLACES[place])
+    return "".join(words)
+
+
+@excel("BAHTTEXT", "num", category=TEXT, syntax="BAHTTEXT(number)",
+       summary="A number as Thai text with ‘Baht’ (บาท) and its satang (สตางค์), as written on Thai cheques.")
+def bahttext(number: float):
+    # Excel: rounded to the satang (half away from zero); whole amounts end in ถ้วน; below 1 baht only the satang
+    # are read; negative amounts start with ลบ.
+    from decimal import ROUND_HALF_UP, Decimal
+
+    cents = int((Decimal(repr(abs(number))) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    baht, satang = divmod(cents, 100)
+    if cents == 0:
+        return "ศูนย์บาทถ้วน"
+    text = (thai_number(baht) + "บาท" if baht else "") + (thai_number(satang) + "สตางค์" if satang else "ถ้วน")
+    return ("ลบ" if number < 0 else "") + text

@@ -139,3 +139,18 @@ def test_ironcalc_agrees_on_asc_and_formulatext():
     formulas = ['=ASC("ＡＢＣ１２３")', '=ASC("abc")', "=FORMULATEXT(A1)"]
     assert [new_workbook().evaluate(f, row=1, col=1) for f in formulas[:2]] == ironcalc_values(formulas[:2])
     assert ironcalc_values(formulas[2:]) == ["=FORMULATEXT(A1)"]  # IronCalc too shows a cell's own formula
+
+
+BAHT = [  # Microsoft's example (1234), and Excel's readings as the bahttext crate documents them
+    (1234, "หนึ่งพันสองร้อยสามสิบสี่บาทถ้วน"), (0, "ศูนย์บาทถ้วน"), (11, "สิบเอ็ดบาทถ้วน"), (21, "ยี่สิบเอ็ดบาทถ้วน"),
+    (101, "หนึ่งร้อยเอ็ดบาทถ้วน"), (505, "ห้าร้อยห้าบาทถ้วน"), (1001, "หนึ่งพันเอ็ดบาทถ้วน"),
+    (123456, "หนึ่งแสนสองหมื่นสามพันสี่ร้อยห้าสิบหกบาทถ้วน"), (10000001, "สิบล้านเอ็ดบาทถ้วน"),
+    (1000000000000, "หนึ่งล้านล้านบาทถ้วน"), (1.01, "หนึ่งบาทหนึ่งสตางค์"), (9012.34, "เก้าพันสิบสองบาทสามสิบสี่สตางค์"),
+    (-100, "ลบหนึ่งร้อยบาทถ้วน"), (1000000.01, "หนึ่งล้านบาทหนึ่งสตางค์"), (1.234, "หนึ่งบาทยี่สิบสามสตางค์"),
+    (0.5, "ห้าสิบสตางค์"),
+]
+
+
+@pytest.mark.parametrize("number,text", BAHT)
+def test_bahttext(book, number, text):
+    assert book.evaluate(f"=BAHTTEXT({number!r})") == text
