@@ -6,9 +6,10 @@ import html
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QMessageBox,
-                               QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from gdsheet.gui.ref_edit import RefEdit
 from gdsheet.solver.model import Constraint, SolverModel, SolverOptions
@@ -173,7 +174,14 @@ class SolverDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self._options_box(model.options, devices))
+        # the options scroll when the screen is short (a laptop at 150% or 200% scale); the rest always shows
+        options = QScrollArea()
+        options.setWidget(self._options_box(model.options, devices))
+        options.setWidgetResizable(True)
+        options.setFrameShape(QFrame.Shape.NoFrame)
+        options.setMinimumHeight(options.widget().sizeHint().height())
+        self.options_area = options
+        layout.addWidget(options, 1)
         buttons = QHBoxLayout()
         self.randomize_button = QPushButton("Randomize Variables")
         self.randomize_button.setToolTip("Fill the variable cells with random values from the seed: a fresh, "
@@ -197,6 +205,18 @@ class SolverDialog(QDialog):
         close.clicked.connect(self.reject)
         self._refresh_constraints()
         self._method_changed()
+        self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        """On a short screen (a laptop at 150% or 200% scale) the options scroll, so Solve and Close stay on it."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry().height() - 40  # the title bar
+        excess = self.sizeHint().height() - room
+        if excess > 0:
+            self.options_area.setMinimumHeight(max(self.options_area.minimumHeight() - excess, 120))
+            self.resize(self.sizeHint().width(), min(self.sizeHint().height(), room))
 
     def _options_box(self, o: SolverOptions, devices: list[str]) -> QWidget:
         box = QGroupBox("Solving Method and Options")

@@ -341,3 +341,12 @@ def test_results_dialog_opens_on_the_objectives_sheet(qtbot, window):
         dialog.iterations.setValue(3)
         solve(qtbot, window, dialog)
     assert shown_on == [dialog.objective.text().split("!")[0]]
+
+
+def test_solver_dialog_fits_a_short_screen(qtbot, window):
+    """Offscreen the screen is 800x600: the dialog's options scroll so that its buttons stay on the screen."""
+    dialog = open_example(window, "titanic.xlsx", (1, 14))
+    avail = dialog.screen().availableGeometry()
+    assert dialog.height() <= avail.height()
+    assert dialog.options_area.minimumHeight() < dialog.options_area.widget().sizeHint().height()
+    dialog.close()
