@@ -102,7 +102,8 @@ class LandscapeView(_SourceView):
         self.bar.axis.setTextPen(pg.mkPen("#222"))
         self.bar.axis.setPen(pg.mkPen("#444"))
         self.bar.axis.enableAutoSIPrefix(False)
-        self.contours: list[pg.IsocurveItem] = []
+        self.contours = self.plot.plot(pen=pg.mkPen(255, 255, 255, 120, width=1), connect="finite")
+        self.contours.setZValue(2)
         self.path_item = self.plot.plot(pen=pg.mkPen("#ffffff", width=2), symbol="o", symbolSize=4,
                                         symbolBrush=pg.mkBrush("#ffffff"), symbolPen=pg.mkPen("#333333"))
         self.path_item.setZValue(5)
@@ -181,14 +182,7 @@ class LandscapeView(_SourceView):
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy))
         self.bar.setLevels((lo, hi))
-        for c in self.contours:
-            c.setParentItem(None)
-            self.plot.removeItem(c)
-        self.contours = []
-        for level in np.unique(np.nanquantile(z, CONTOUR_QUANTILES)):
-            c = pg.IsocurveItem(data=filled.T, level=float(level), pen=pg.mkPen(255, 255, 255, 120, width=1))
-            c.setParentItem(self.image)
-            self.contours.append(c)
+        self.contours.setData(*_contour_lines(xs, ys, filled, np.nanquantile(z, CONTOUR_QUANTILES)))
         self.plot.setLabel("bottom", self.names[i])
         self.plot.setLabel("left", self.names[j])
         self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0)
@@ -292,6 +286,22 @@ class ProfileView(_SourceView):
 
 
 _METHOD_WORDS = {"momentum": "momentum", "adam": "Adam", "lbfgs": "L-BFGS, with its line search,"}
+
+
+def _contour_lines(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels) -> tuple[np.ndarray, np.ndarray]:
+    """Lines of equal loss at `levels`, as one x and one y array with NaN between the pieces (one item draws them
+    all)."""
+    import contourpy
+
+    gen = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.Separate)
+    px, py = [], []
+    for level in np.unique(levels):
+        for line in gen.lines(float(level)):
+            px += [line[:, 0], [np.nan]]
+            py += [line[:, 1], [np.nan]]
+    if not px:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(px), np.concatenate(py)
 
 
 def _others(values, i: int, j: int) -> tuple:

@@ -39,7 +39,9 @@ def curvature(merit: Callable[[Tensor], Tensor], x: Tensor) -> float:
         return math.nan
     v = g.detach() / norm
     try:
-        (hv,) = torch.autograd.grad(g, x, grad_outputs=v, allow_unused=True)
+        # the product differentiated as a scalar: a grad_outputs tensor makes torch import sympy on first use
+        # (seconds, and far longer in the GUI's worker thread while the window is busy)
+        (hv,) = torch.autograd.grad((g * v).sum(), x, allow_unused=True)
         if hv is not None:
             return float(v @ hv)
     except RuntimeError:

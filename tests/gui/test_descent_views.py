@@ -312,3 +312,31 @@ def test_right_click_and_the_file_menu_save_the_plot(qtbot, window, tmp_path, mo
     chosen.append(tmp_path / "front.png")
     window.acts["export_plot"].trigger()
     assert chosen[-1].read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_landscape_follows_a_run_live(qtbot, window):
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    dialog.method.setCurrentIndex(dialog.method.findData("gd"))
+    dialog.lr.setValue(1e-6)
+    dialog.iterations.setValue(10_000_000)
+    dialog.tolerance.setValue(0.0)
+    plot = window.loss_plot
+    plot.show()
+    plot.tabs.setCurrentWidget(plot.landscape)
+    dialog.solve_button.click()
+    view = plot.landscape
+    qtbot.waitUntil(lambda: view.path_item.getData()[0] is not None and len(view.path_item.getData()[0]) > 20,
+                    timeout=30_000)
+    assert window.solver.running and view.surface is not None
+
+    def framed() -> bool:  # the frame is recomputed (on a lighter grid, at most once a second) when the path leaves
+        px, py = view.path_item.getData()
+        s = view.surface
+        return s.xs[0] <= px.min() and px.max() <= s.xs[-1] and s.ys[0] <= py.min() and py.max() <= s.ys[-1]
+
+    qtbot.waitUntil(framed, timeout=10_000)
+    cx, _ = view.current_item.getData()
+    assert cx[0] == pytest.approx(plot.trace.last_values()[0])
+    with qtbot.waitSignal(window.solver.run_finished, timeout=30_000):
+        window.solver.stop()
+    assert view.surface.z.shape == (100, 100)  # at rest: the full grid at the kept values
