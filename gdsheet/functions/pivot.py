@@ -267,9 +267,6 @@ def pivotby(ctx, row_fields, col_fields, values, function, field_headers=None, r
     fns = _functions(function)
     if isinstance(fns, ExcelError):
         return fns
-    if len(fns) != 1 or values.shape[1] != 1:
-        return E.VALUE.because("gdsheet's PIVOTBY takes one value column and one function")
-    fn = fns[0]
     args = [_int(field_headers, None, "field_headers"), _int(row_total_depth, None, "row_total_depth"),
             _int(col_total_depth, None, "col_total_depth"), _int(relative_to, 0, "relative_to")]
     for a in args:
@@ -282,7 +279,7 @@ def pivotby(ctx, row_fields, col_fields, values, function, field_headers=None, r
         return E.VALUE.because("field_headers or relative_to is out of range")
     has_headers = _has_headers(values, headers_mode)
     start = 1 if has_headers else 0
-    rows_f, cols_f, data = row_fields[start:], col_fields[start:], values[start:, 0]
+    rows_f, cols_f, data = row_fields[start:], col_fields[start:], values[start:]
     keep = _filtered_rows(data.shape[0], filter_array)
     if isinstance(keep, ExcelError):
         return keep
@@ -300,29 +297,42 @@ def pivotby(ctx, row_fields, col_fields, values, function, field_headers=None, r
     row_groups = _ordered(row_tree, row_depth, n_r)
     col_groups = _ordered(col_tree, col_depth, n_c)
     col_sets = [set(g.rows) for g in col_groups]
+    # each column group holds one column per value column and function, values outermost
+    measures = [(j, f) for j in range(data.shape[1]) for f in fns]
 
-    def cell(rg: Group, ci: int):
+    def cell(rg: Group, ci: int, j: int, fn: Lambda):
         members = [r for r in rg.rows if r in col_sets[ci]]
         if not members:
             return GAP
-        part = data[members].reshape(-1, 1)
+        part = data[members, j].reshape(-1, 1)
         if len(fn.params) == 1:
             return _scalar(ctx, fn(part))
         base = {0: col_groups[ci].rows, 1: rg.rows, 2: keep}[relative]
-        return _scalar(ctx, fn(part, data[base].reshape(-1, 1)))
+        return _scalar(ctx, fn(part, data[base, j].reshape(-1, 1)))
 
     header_rows = []
     for level in range(n_c):
-        header_rows.append([GAP] * n_r + [_label(g, level) for g in col_groups])
-    body = [[*_keys(g, n_r), *[cell(g, ci) for ci in range(len(col_groups))]] for g in row_groups]
+        header_rows.append([GAP] * n_r + [_label(g, level) for g in col_groups for _ in measures])
+    if len(measures) > 1:  # a row naming each measure: the value's header, or the function when there are several
+        names = [_measure_name(values[0, j] if has_headers else f"Value {j + 1}", f, len(fns), data.shape[1])
+                 for j, f in measures]
+        header_rows.append([GAP] * n_r + names * len(col_groups))
+    body = [[*_keys(g, n_r), *[cell(g, ci, j, f) for ci in range(len(col_groups)) for j, f in measures]]
+            for g in row_groups]
     if headers_mode in (2, 3) or (headers_mode is None and has_headers and (n_r > 1 or n_c > 1)):
         names = list(row_fields[0]) if has_headers else [f"Row Field {i + 1}" for i in range(n_r)]
         header_rows[-1][:n_r] = names
     out = header_rows + body
-    result = np.empty((len(out), n_r + len(col_groups)), dtype=object)
+    result = np.empty((len(out), n_r + len(col_groups) * len(measures)), dtype=object)
     for i, row in enumerate(out):
         result[i, :] = row
     return result
+
+
+def _measure_name(header, fn: Lambda, n_functions: int, n_values: int):
+    if n_functions == 1:
+        return header
+    return fn.name if n_values == 1 else f"{header} {fn.name}"
 
 
 def _ordered(tree: Group, depth: int, n_fields: int) -> list[Group]:

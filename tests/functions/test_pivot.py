@@ -43,6 +43,15 @@ CASES = [
     ("=PIVOTBY(A2:A7,B2:B7,D2:D7,PERCENTOF,,0,,0,,,2)", [["", "East", "West"], [2023.0, 11 / 143, 20 / 143],
                                                         [2024.0, 12 / 143, 100 / 143]]),
     ("=PIVOTBY(B2:B7,A2:A7,D2:D7,COUNT,,0,,0)", [["", 2023.0, 2024.0], ["East", 2.0, 2.0], ["West", 1.0, 1.0]]),
+    # several functions: a column each within every column group, named on a row of their own
+    ("=PIVOTBY(A2:A7,B2:B7,D2:D7,HSTACK(SUM,COUNT),,0)",
+     [["", "East", "East", "West", "West", "Total", "Total"], ["", "SUM", "COUNT", "SUM", "COUNT", "SUM", "COUNT"],
+      [2023.0, 11.0, 2.0, 20.0, 1.0, 31.0, 3.0], [2024.0, 12.0, 2.0, 100.0, 1.0, 112.0, 3.0]]),
+    # several value columns: named by their headers
+    ("=PIVOTBY(A1:A7,B1:B7,HSTACK(D1:D7,C1:C7),HSTACK(SUM,COUNTA),,0,,0)",
+     [["", "East", "East", "East", "East", "West", "West", "West", "West"],
+      [""] + ["Sales SUM", "Sales COUNTA", "Product SUM", "Product COUNTA"] * 2,
+      [2023.0, 11.0, 2.0, 0.0, 2.0, 20.0, 1.0, 0.0, 1.0], [2024.0, 12.0, 2.0, 0.0, 2.0, 100.0, 1.0, 0.0, 1.0]]),
 ]
 
 
@@ -61,7 +70,6 @@ ERRORS = [
     ("=GROUPBY(A2:A7,D2:D7,SUM,,5)", "#VALUE!"),  # deeper than the fields
     ("=GROUPBY(A2:A7,D2:D7,SUM,,,9)", "#VALUE!"),  # no such column to sort by
     ('=GROUPBY(A2:A7,D2:D7,SUM,,,,B2:B7="North")', "#CALC!"),  # nothing left
-    ("=PIVOTBY(A2:A7,B2:B7,D2:D7,HSTACK(SUM,COUNT))", "#VALUE!"),  # gdsheet: one function in PIVOTBY
 ]
 
 
