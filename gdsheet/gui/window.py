@@ -338,6 +338,12 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         except GdsheetError as exc:
             QMessageBox.warning(self, "gdsheet", str(exc))
             return False
+        if getattr(self.doc.wb, "source", None) is not None:
+            # the package's parts gdsheet keeps byte for byte are not rewritten: say so rather than let it surprise
+            self.statusBar().showMessage(
+                f"{'Inserted' if insert else 'Deleted'} {count} {what}. Formulas, names and tables follow; charts, "
+                "conditional formats, data validation and drawings kept from the file still name their old cells.",
+                15000)
         return True
 
     def sort(self, descending: bool = False) -> bool:

@@ -52,3 +52,13 @@ def test_roles_follow_the_cells_they_name(qtbot, window):
     window.view.select_area(1, 1, 1, 1)
     window.shift_cells(True, "row")
     assert window.doc.roles[("Sheet1", 5, 1)] == "objective" and window.doc.roles[("Sheet1", 2, 1)] == "variable"
+
+
+def test_a_workbook_from_a_file_says_what_does_not_move(qtbot, window):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "resources" / "examples"
+    assert window.load(str(examples / "parabola.xlsx"))
+    window.view.select_area(1, 1, 1, 1)
+    assert window.shift_cells(True, "row")
+    assert "still name their old cells" in window.statusBar().currentMessage()
