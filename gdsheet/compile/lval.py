@@ -130,7 +130,9 @@ def combine(f: Callable, args: list[LVal], shape: Shape, kind: str = "num") -> L
     raw = _common_raw(args, shape)
 
     def piece(a: LVal):
-        if a.scalar is not None:
+        # a literal as a Python float (cheaper for torch), unless float32 could not hold it: torch.where casts a
+        # Python scalar to the default dtype first (CHOOSE(x,1E+300) overflowed)
+        if a.scalar is not None and abs(a.scalar) < 3e38:
             return a.scalar
         if a.dep:
             return a.getter() if raw != shape else a.get3()

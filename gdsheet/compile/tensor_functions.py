@@ -234,14 +234,19 @@ def lower_mmult(lw, args):
 def lower_transpose(lw, args):
     v = without_ref(lw.arg(args[0], "values"))
     B, h, w = v.shape
-    return combine(lambda t: t.transpose(1, 2), [v], (B, w, h), v.kind)
+    if h == 1 and w == 1:
+        return v  # one value: nothing to turn (and its raw tensor may be 0-d)
+    if not v.dep:
+        return const(v.const3().transpose(1, 2), (B, w, h), v.kind)
+    g = v.get3()  # the (B, h, w) view: a raw (n,) column has no axes to swap
+    return dyn(lambda env: g(env).transpose(1, 2), (B, w, h), v.kind)
 
 
 def _pairwise(f):
     """SUMXMY2 and friends: f over the pairs where both values are numbers (a pair with a blank, text or a
     boolean is skipped, as Excel and the engine do)."""
     def lower(lw, args):
-        va, vb = lw.arg(args[0], "values"), lw.arg(args[1], "values")
+        va, vb = (_blank(lw) if type(a) is A.Missing else lw.arg(a, "values") for a in args[:2])
         a, b = _zero_non_numbers(lw, va), _zero_non_numbers(lw, vb)
         if a.shape[1:] != b.shape[1:]:
             return lw.number(NAN)
@@ -255,6 +260,12 @@ def _pairwise(f):
         ga, gb = a.get3(), b.get3()
         return _reduce_all(dyn(lambda env: torch.where(keep, f(ga(env), gb(env)), 0.0), shape), "sum")
     return lower
+
+
+def _blank(lw: Lowerer) -> LVal:
+    """A missing array argument, as the engine reads it: one empty cell (no number)."""
+    return const(torch.zeros((1, 1, 1), dtype=lw.bld.dtype, device=lw.bld.device), (1, 1, 1), ref=True,
+                 mask=torch.zeros((1, 1, 1), dtype=torch.bool, device=lw.bld.device))
 
 
 def _number_mask(lw: Lowerer, v: LVal):

@@ -7,7 +7,7 @@ from gdsheet import errors as E
 from gdsheet.functions.datetime_parse import (MAX_SERIAL, days_in_month, parse_datetime_text, serial_from_datetime,
                                               serial_from_ymd, ymd_from_serial)
 from gdsheet.functions.registry import excel
-from gdsheet.values import to_number
+from gdsheet.values import to_number, to_text
 
 CAT = "Date & time"
 
@@ -282,8 +282,13 @@ def datevalue(text):
     # Excel quirk: only text is accepted (a number is #VALUE!); a time in the text is ignored.
     parsed = parse_datetime_text(text) if isinstance(text, str) else None
     if parsed is None or parsed[0] is None:
-        return E.VALUE.because(f"{text!r} is not a date Excel can read")
+        return E.VALUE.because(f"{_shown(text)} is not a date Excel can read")
     return float(parsed[0])
+
+
+def _shown(v) -> str:
+    """A value in a reason: text quoted, an empty cell named, anything else as a cell shows it."""
+    return f'"{v}"' if isinstance(v, str) else "an empty cell" if v is None else str(to_text(v))
 
 
 @excel("TIMEVALUE", "scalar", category=CAT, syntax="TIMEVALUE(time_text)",
@@ -292,5 +297,5 @@ def timevalue(text):
     # Excel quirk: a date in the text is ignored and whole days are dropped ("25:00" is 1 AM).
     parsed = parse_datetime_text(text) if isinstance(text, str) else None
     if parsed is None:
-        return E.VALUE.because(f"{text!r} is not a time Excel can read")
+        return E.VALUE.because(f"{_shown(text)} is not a time Excel can read")
     return ((parsed[1] or 0.0) % 86400) / 86400

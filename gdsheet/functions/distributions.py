@@ -232,7 +232,7 @@ def binom_dist(k, n, p, cumulative):
        syntax="POISSON.DIST(x, mean, cumulative)", summary="The probability of x events when mean events are expected.")
 def poisson_dist(x, mu, cumulative):
     # x is truncated; x < 0 or mean < 0 is #NUM!
-    x = math.trunc(x)
+    x = float(math.trunc(x))  # a float: scipy refuses Python ints past 2**63
     if x < 0 or mu < 0:
         return _bad("x and mean must be >= 0")
     return _result(st.poisson.cdf(x, mu) if cumulative else st.poisson.pmf(x, mu))

@@ -22,14 +22,19 @@ def _result(x) -> float:
        summary="The smallest number of successes whose cumulative binomial probability is at least alpha.")
 def binom_inv(trials, p, alpha):
     # trials is truncated; trials < 0, or probability_s or alpha outside [0, 1], is #NUM!
-    n = math.trunc(trials)
+    n = float(math.trunc(trials))  # a float: scipy refuses Python ints past 2**63 (BINOM.INV(1E+300,...))
     if n < 0 or not 0 <= p <= 1 or not 0 <= alpha <= 1:
         return E.NUM.because("need trials >= 0 and probability_s and alpha between 0 and 1")
     k = max(float(st.binom.ppf(alpha, n, p)), 0.0)
-    # ppf inverts in floating point: step to the smallest k whose cumulative probability reaches alpha
-    while k > 0 and st.binom.cdf(k - 1, n, p) >= alpha:
+    # ppf inverts in floating point: step to the smallest k whose cumulative probability reaches alpha (a few
+    # steps at most; past 2**53 trials k - 1 == k, so the steps are bounded)
+    for _ in range(64):
+        if not (k > 0 and st.binom.cdf(k - 1, n, p) >= alpha):
+            break
         k -= 1
-    while k < n and st.binom.cdf(k, n, p) < alpha:
+    for _ in range(64):
+        if not (k < n and st.binom.cdf(k, n, p) < alpha):
+            break
         k += 1
     return _result(k)
 
@@ -39,8 +44,8 @@ def binom_inv(trials, p, alpha):
        summary="The probability of between number_s and number_s2 successes (exactly number_s when it is omitted).")
 def binom_dist_range(trials, p, s, s2=None):
     # the counts are truncated; number_s2 below number_s or above trials is #NUM!
-    n, lo = math.trunc(trials), math.trunc(s)
-    hi = lo if s2 is None else math.trunc(s2)
+    n, lo = float(math.trunc(trials)), float(math.trunc(s))  # floats for scipy, as in BINOM.INV
+    hi = lo if s2 is None else float(math.trunc(s2))
     if n < 0 or not 0 <= p <= 1 or not 0 <= lo <= n or not lo <= hi <= n:
         return E.NUM.because("need 0 <= number_s <= number_s2 <= trials and 0 <= probability_s <= 1")
     return _result(st.binom.cdf(hi, n, p) - (st.binom.cdf(lo - 1, n, p) if lo > 0 else 0.0)
@@ -48,7 +53,7 @@ def binom_dist_range(trials, p, s, s2=None):
 
 
 def _negbinom(f, s, p, cumulative):
-    f, s = math.trunc(f), math.trunc(s)
+    f, s = float(math.trunc(f)), float(math.trunc(s))  # floats for scipy, as in BINOM.INV
     if f < 0 or s < 1 or not 0 <= p <= 1:
         return E.NUM.because("need number_f >= 0, number_s >= 1 and 0 <= probability_s <= 1")
     return _result(st.nbinom.cdf(f, s, p) if cumulative else st.nbinom.pmf(f, s, p))

@@ -39,8 +39,8 @@ def _truth(c):
     return c if isinstance(c, ExcelError) else to_bool(c)
 
 
-@excel("IF", "any", "lazy", "lazy", category=CAT, needs_context=True, min_args=1,
-       syntax="IF(logical_test, [value_if_true], [value_if_false])",
+@excel("IF", "any", "lazy", "lazy", category=CAT, needs_context=True, min_args=2,
+       syntax="IF(logical_test, value_if_true, [value_if_false])",
        summary="One value if a condition is TRUE and another if it is FALSE.")
 def if_(ctx, test, if_true=None, if_false=None):
     # Quirk: lazy, so the branch not taken cannot raise; an array condition evaluates both branches (as Excel

@@ -137,7 +137,8 @@ def _sum_of_pairs(name: str, term, syntax: str, summary: str) -> None:
         pairs = _pairs(x, y)
         if isinstance(pairs, ExcelError):
             return pairs
-        total = float(term(*pairs).sum())
+        with np.errstate(all="ignore"):  # an overflow is #NUM!, not a warning on the console
+            total = float(term(*pairs).sum())
         return total if np.isfinite(total) else E.NUM
 
     excel(name, "values", "values", category=CAT, syntax=syntax, summary=summary)(impl)
