@@ -116,6 +116,12 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
 
     def set_document(self, doc: Document) -> None:
         old = self.doc
+        if doc is old:
+            return  # replacing a document by itself would delete it (its undo stack with it) below
+        if old is not None:  # the old document goes: nothing it still emits may reach this window
+            old.undo.cleanChanged.disconnect(self._update_title)
+            old.cells_changed.disconnect(self._cells_changed)
+            old.sheets_changed.disconnect(self._sheets_changed)
         self.doc = doc
         self.undo_group.addStack(doc.undo)
         self.undo_group.setActiveStack(doc.undo)

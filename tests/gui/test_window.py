@@ -337,3 +337,22 @@ def test_typing_into_a_formatted_cell_keeps_its_format(qtbot, window):
     assert cell(window, 1, 1) == 0.5 and shown(window, 1, 1) == "50%"
     window.doc.undo.undo()
     assert window.doc.wb.sheet(window.model.sheet_name).number_formats.get((1, 1)) == "0%"
+
+
+def test_a_replaced_document_no_longer_reaches_the_window(qtbot, window):
+    """The source of 'QUndoStack already deleted' tracebacks: a document gone (deleteLater) whose signals still
+    called the window, or a document replaced by itself and so deleted while in use."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from gdsheet.gui.document import Document, empty_workbook
+
+    old = window.doc
+    window.set_document(old)  # by itself: kept
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    window._edit_cell(1, 1, "1")
+    assert cell(window, 1, 1) == 1.0
+    window.doc.undo.setClean()
+    window.set_document(Document(empty_workbook()))
+    window.setWindowTitle("sentinel")
+    old.undo.cleanChanged.emit(False)  # as when the old stack is cleared on its way out
+    assert window.windowTitle() == "sentinel"
