@@ -58,8 +58,11 @@ class Fit:
         alpha, beta, gamma = self.params
         a, b, g = alpha, alpha * beta, gamma * (1 - alpha)  # the innovations form of the Holt-Winters parameters
         sigma2 = float(self.errors @ self.errors) / len(self.y)
-        steps = max(int(math.ceil(h)), 1)
-        var = 1.0 + sum((a + j * b + (g if self.m > 1 and j % self.m == 0 else 0.0)) ** 2 for j in range(1, steps))
+        k = max(math.ceil(h), 1) - 1  # var = sigma2 * (1 + sum over j = 1..k of (a + j b + g [m divides j])^2)
+        var = 1.0 + k * a * a + a * b * k * (k + 1) + b * b * k * (k + 1) * (2 * k + 1) / 6
+        if self.m > 1:
+            p = k // self.m  # the seasonal term adds at j = m, 2m, ..., pm (sums in closed form: h may be huge)
+            var += p * (2 * g * a + g * g) + g * b * self.m * p * (p + 1)
         return float(st.norm.ppf((1 + confidence) / 2) * math.sqrt(sigma2 * var))
 
 
@@ -130,18 +133,20 @@ def series(values: np.ndarray, timeline: np.ndarray, completion, aggregation):
     ys = [float(_AGGREGATE[aggregation](np.array(points[x]))) for x in xs]
     diffs = np.diff(xs)
     # the most common gap is the step (31 for month starts); each gap must be close to a whole number of steps
-    gaps, counts = np.unique(np.round(diffs, 9), return_counts=True)
-    step = float(gaps[np.argmax(counts)])
+    unit = float(diffs.min())
+    gaps, counts = np.unique(np.round(diffs / unit, 6), return_counts=True)
+    step = float(gaps[np.argmax(counts)]) * unit
     ratios = diffs / step
     whole = np.round(ratios)
     if (whole < 1).any() or (np.abs(ratios - whole) > 0.15).any():
         return E.NUM.because("the timeline has no consistent step")
+    total = float(whole.sum()) + 1
+    if total - len(xs) > MAX_MISSING * total:  # checked before the series is made: it may be huge
+        return E.NUM.because("more than 30% of the timeline's points are missing")
     index = np.concatenate([[0], np.cumsum(whole)]).astype(int)
     y = np.full(index[-1] + 1, np.nan)
     y[index] = ys
     missing = np.isnan(y)
-    if missing.sum() > MAX_MISSING * len(y):
-        return E.NUM.because("more than 30% of the timeline's points are missing")
     if missing.any():
         y[missing] = np.interp(np.flatnonzero(missing), index, ys) if completion else 0.0
     return y, step, xs[-1]

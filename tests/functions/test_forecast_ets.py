@@ -107,9 +107,15 @@ def test_timeline_order_duplicates_and_gaps(wb):
     ("=FORECAST.ETS.STAT(B1:B24,A1:A24,9)", "#NUM!"), ("=FORECAST.ETS.STAT(B1:B24,A1:A24,0)", "#NUM!"),
     ("=FORECAST.ETS(5,{1,2},{1,2})", "#NUM!"), ('=FORECAST.ETS(5,{1,2,3},{1,"a",3})', "#VALUE!"),
     ("=FORECAST.ETS(5,{1,2,3},{1,2,#DIV/0!})", "#DIV/0!"), ("=FORECAST.ETS(20,{1,2,3},{1,5,20})", "#NUM!"),
+    ("=FORECAST.ETS(5,{1,2,3},{1,2,1E+300})", "#NUM!"),  # refused before a series of 1E+300 points is made
 ])
 def test_errors(wb, formula, expected):
     check(wb, formula, expected)
+
+
+def test_a_far_horizon_is_computed_in_closed_form(wb):
+    width = wb.evaluate("=FORECAST.ETS.CONFINT(1E+15,C1:C24,A1:A24)")
+    assert isinstance(width, float) and width > wb.evaluate("=FORECAST.ETS.CONFINT(1E+6,C1:C24,A1:A24)")
 
 
 def test_a_range_of_targets_spills(wb):

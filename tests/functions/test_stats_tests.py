@@ -56,6 +56,7 @@ def test_documented_examples(wb, formula, expected):
     # the counting distributions truncate their counts and check them against each other
     ("=BINOM.INV(6.9,0.5,0.75)", 4.0), ("=BINOM.INV(-1,0.5,0.5)", "#NUM!"), ("=BINOM.INV(6,1.5,0.5)", "#NUM!"),
     ("=BINOM.INV(6,0.5,-0.1)", "#NUM!"), ("=BINOM.INV(1000,0.01,0.99)", 18.0), ("=BINOM.INV(10,0,0.5)", 0.0),
+    ("=BINOM.INV(1E+15,0.5,0.5)", 5e14),  # found by the inverse, then a few steps at most
     ("=BINOM.DIST.RANGE(60,0.75,50,45)", "#NUM!"), ("=BINOM.DIST.RANGE(60,0.75,61)", "#NUM!"),
     ("=BINOM.DIST.RANGE(10,0.3,0,10)", 1.0), ("=NEGBINOM.DIST(3,0,0.5,FALSE)", "#NUM!"),
     ("=NEGBINOM.DIST(-1,2,0.5,FALSE)", "#NUM!"), ("=NEGBINOM.DIST(10.9,5.5,0.25,FALSE)", 0.055048660375172795),
