@@ -66,6 +66,7 @@ def test_documented_examples(wb, formula, expected):
     ("=BESSELJ(1.9,2.9)", 0.32992572769238726), ("=BESSELJ(1.9,-1)", "#NUM!"), ("=BESSELK(0,1)", "#NUM!"),
     ("=BESSELY(-1,1)", "#NUM!"), ("=BESSELI(-2.2,1)", -1.914094650586945), ("=BESSELJ(TRUE,1)", "#VALUE!"),
     ('=BESSELJ("a",1)', "#VALUE!"), ('=BESSELJ("1.9",2)', 0.32992572769238726),
+    ("=BESSELK(2,1E+300)", "#NUM!"), ("=BESSELK(1E+300,5)", 0.0),  # the recurrence stops at overflow/underflow
 ])
 def test_excel_rules(wb, formula, expected):
     check(wb, formula, expected, rel=1e-12)
