@@ -73,6 +73,13 @@ def calc_main(argv: list[str]) -> int:
     except (GdsheetError, OSError) as exc:
         print(f"gdsheet calc: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print(f"gdsheet calc: there is not enough memory to calculate {args.book}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug, not the user's doing: one line that says what, not a traceback
+        first = next(iter(str(exc).splitlines()), "")
+        print(f"gdsheet calc: internal error: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -6,6 +6,7 @@ import os
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from gdsheet.errors import GdsheetError
 from gdsheet.gui import settings
 from gdsheet.gui.commands import BuildSheet
 from gdsheet.gui.document import Document, empty_workbook
@@ -64,22 +65,28 @@ class FileActions:
         examples) opens it untitled, so Save asks where and never writes over the original."""
         from gdsheet.io import load_workbook
 
+        # One error boundary around everything opening does (reading, the recalculation, showing the stored
+        # Solver model): whatever goes wrong, the user sees the file and the problem, and the app goes on.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             wb = load_workbook(path)
-        except Exception as exc:  # whatever went wrong, the user sees the file and the problem, the app goes on
+            if wb.calc.full_calc_on_load or any(key not in s.cells for s in wb.sheets for key in s.formulas):
+                wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
+        except Exception as exc:  # noqa: BLE001
             QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, "Open", f"Could not open {os.path.basename(path)}:\n\n{exc}")
+            QMessageBox.critical(self, "Open", f"Could not open {os.path.basename(path)}:\n\n{_reason(exc)}")
             return False
-        if wb.calc.full_calc_on_load or any(key not in s.cells for s in wb.sheets for key in s.formulas):
-            wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
         QApplication.restoreOverrideCursor()
         doc = Document(wb, None if as_copy else path)
         if as_copy:
             doc.name = os.path.basename(path)
-        self.set_document(doc)
-        if not as_copy:
-            self.select_objective()
+        try:
+            self.set_document(doc)
+            if not as_copy:
+                self.select_objective()
+        except Exception as exc:  # noqa: BLE001 - the workbook is open; only its display is incomplete
+            QMessageBox.warning(self, "Open", f"{os.path.basename(path)} is open, but not all of it could be "
+                                f"shown:\n\n{_reason(exc)}")
         warnings = getattr(wb, "load_warnings", None)
         if warnings:
             self.statusBar().showMessage(f"Opened with {len(warnings)} warning(s): {warnings[0]}", 15000)
@@ -149,3 +156,13 @@ class FileActions:
             self.recent_menu.addAction(path, lambda p=path: self.open_file(p))
         self.recent_menu.setEnabled(True)
 
+
+def _reason(exc: BaseException) -> str:
+    """What to tell the user: gdsheet's own message, or in words what kind of failure a bug or a limit was."""
+    if isinstance(exc, GdsheetError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "there is not enough memory to open it"
+    if isinstance(exc, RecursionError):
+        return "it nests formulas or names too deeply to be calculated"
+    return f"an internal error in gdsheet ({type(exc).__name__}); please report it with the file"

@@ -20,6 +20,7 @@ from gdsheet.gui.view_source import ViewSource
 from gdsheet.refs import cell_name, col_letter, parse_area, quote_sheet
 from gdsheet.sheet.workbook import CellId, Workbook
 from gdsheet.solver.model import SolverModel, guess_model, read_model
+from gdsheet.solver.validate import check_size
 from gdsheet.solver.lp_reports import (feasibility_report, limits_report, lp_sensitivity_report,
                                        nonlinear_sensitivity_report)
 from gdsheet.solver.reports import SolveSummary, answer_report, sensitivity_report
@@ -63,6 +64,9 @@ def expand_refs(wb: Workbook, refs: list[str], sheet: str) -> list[CellId]:
             area = parse_area(dn.formula if dn is not None else text, sheet)
         except ValueError:
             raise GdsheetError(f"{ref!r} is not a cell range") from None
+        if not wb.has_sheet(area.sheet or sheet):
+            raise GdsheetError(f"{ref!r} refers to a sheet {area.sheet!r} the workbook does not have")
+        check_size(len(cells) + area.size, f"the cells {ref}")  # a whole sheet of variables is refused, not listed
         name = wb.sheet(area.sheet).name
         cells += [(name, r, c) for r, c in area.cells()]
     return cells

@@ -157,14 +157,17 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         wb = self.doc.wb
         sheets = [wb.active_sheet.name] + ([] if aside else [s.name for s in wb.sheets])
         for name in sheets:
-            model = read_model(wb, name)
-            if model is not None:
-                cells = model_cells(wb, model, name)
-                if aside:
-                    self.doc.show_roles_aside(*cells)
-                else:
-                    self.doc.set_roles(*cells)
-                return
+            try:
+                model = read_model(wb, name)
+                if model is not None:
+                    cells = model_cells(wb, model, name)
+                    if aside:
+                        self.doc.show_roles_aside(*cells)
+                    else:
+                        self.doc.set_roles(*cells)
+                    return
+            except (GdsheetError, ValueError, KeyError):
+                continue  # a stored model that cannot be read styles nothing; the Solver dialog says why
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.doc.title}[*] — gdsheet")

@@ -11,6 +11,7 @@ from gdsheet.refs import Area, parse_area
 from gdsheet.sheet.workbook import CellId, Workbook
 from gdsheet.solver.model import Constraint, SolverModel, split_refs
 from gdsheet.solver.problem import Problem
+from gdsheet.solver.validate import check_size
 
 _WORDS = {"int": "integer", "bin": "binary", "dif": "all-different"}
 
@@ -57,8 +58,10 @@ def cell_text(cell: CellId) -> str:
     return Area(s, r, c, r, c).a1()
 
 
-def resolve(wb: Workbook, text: str, sheet: str) -> list[Area]:
+def resolve(wb: Workbook, text: str, sheet: str, depth: int = 0) -> list[Area]:
     """A1 text (several comma-separated areas, sheet-qualified or not, or a defined name) -> areas on real sheets."""
+    if depth > 64:
+        raise SolverModelError(f"{text!r} is a name defined through names more than 64 deep (a cycle?)")
     areas = []
     for part in split_refs(text):
         try:
@@ -67,7 +70,7 @@ def resolve(wb: Workbook, text: str, sheet: str) -> list[Area]:
             dn = wb.get_name(part, sheet)
             if dn is None or dn.formula.lstrip("=") == part:
                 raise SolverModelError(f"{part!r} is neither a cell range nor a defined name") from None
-            areas += resolve(wb, dn.formula, dn.scope or sheet)
+            areas += resolve(wb, dn.formula, dn.scope or sheet, depth + 1)
             continue
         try:
             real = wb.sheet(a.sheet).name
@@ -78,8 +81,11 @@ def resolve(wb: Workbook, text: str, sheet: str) -> list[Area]:
 
 
 def cells_of(wb: Workbook, text: str, sheet: str) -> list[CellId]:
+    """The cells `text` names, row by row; more than MAX_MODEL_CELLS (a whole sheet...) is a SolverModelError."""
+    areas = resolve(wb, text, sheet)
+    check_size(sum(a.size for a in areas), f"the cells {text}")
     out: list[CellId] = []
-    for a in resolve(wb, text, sheet):
+    for a in areas:
         out += [(a.sheet, r, c) for r, c in a.cells()]
     return out
 

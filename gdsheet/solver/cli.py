@@ -78,6 +78,9 @@ def main(argv: list[str]) -> int:
         reason = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"gdsheet solve: {reason}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print(f"gdsheet solve: there is not enough memory to solve {args.book}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug, not the user's doing: one line that says where, not a traceback
         first = next(iter(str(exc).splitlines()), "")
         print(f"gdsheet solve: internal error in {_stage(exc)}: {type(exc).__name__}: {first}", file=sys.stderr)

@@ -1,9 +1,11 @@
 """The solver model (objective, sense, variable cells, constraints, options) and its storage in Excel's hidden names."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
+from gdsheet.errors import SolverModelError
 from gdsheet.formula import ast as A
 from gdsheet.refs import Area, parse_area
 from gdsheet.sheet.workbook import CellId, Workbook
@@ -114,24 +116,36 @@ def read_model(wb: Workbook, sheet: str) -> SolverModel | None:
 
     def number(key: str, default: float) -> float:
         try:
-            return float(_unquote(names[key]))
+            value = float(_unquote(names[key]))
         except (KeyError, ValueError):
             return default
+        return value if math.isfinite(value) else default  # NAN or 1E+999 in a file: the default
+
+    def whole(key: str, default: int) -> int:  # within Excel's whole-number range, so a file cannot overflow it
+        return int(min(max(number(key, default), -UNLIMITED), UNLIMITED))
 
     def limit(key: str, default: float) -> float:
         v = number(key, default)  # Excel's "unlimited" (and nonsense) fall back to gdsheet's own limits
         return v if 0 < v < UNLIMITED else default
 
     constraints = []
-    for i in range(1, int(number("solver_num", 0)) + 1):
-        lhs, rel = names.get(f"solver_lhs{i}"), int(number(f"solver_rel{i}", 0))
+    count = number("solver_num", 0)
+    # the constraints the file holds (solver_lhs1, solver_lhs2...), up to solver_num: a solver_num of 1E+15
+    # costs nothing, as only names that exist are visited
+    present = sorted(int(key[10:]) for key in names if key.startswith("solver_lhs") and key[10:].isdigit())
+    for i in (i for i in present if 1 <= i <= count):
+        lhs, rel = names.get(f"solver_lhs{i}"), number(f"solver_rel{i}", 0)
         rhs = _unquote(names.get(f"solver_rhs{i}", ""))
-        if lhs and 1 <= rel <= 6:
-            constraints.append(Constraint(lhs, RELATIONS[rel - 1], rhs))
-    typ = int(number("solver_typ", 2))
+        if lhs and rel not in (1, 2, 3, 4, 5, 6):
+            raise SolverModelError(f"constraint {i} of the Solver model on sheet {sheet} has relation code "
+                                   f"{names.get(f'solver_rel{i}', '(none)')} (solver_rel{i}); Excel's codes are 1 "
+                                   "(<=), 2 (=), 3 (>=), 4 (int), 5 (bin) and 6 (dif)")
+        if lhs:
+            constraints.append(Constraint(lhs, RELATIONS[int(rel) - 1], rhs))
+    typ = whole("solver_typ", 2)
     defaults = SolverOptions()
-    starts = int(number("solver_ssz", 1)) if number("solver_msl", 2) == 1 else 1
-    batch = int(number("gdsheet_batch", 0))
+    starts = whole("solver_ssz", 1) if number("solver_msl", 2) == 1 else 1
+    batch = whole("gdsheet_batch", 0)
     options = SolverOptions(
         method=_choice(names.get("gdsheet_method"), (*METHODS,), defaults.method),
         lr=number("gdsheet_lr", defaults.lr) or defaults.lr,
@@ -143,13 +157,13 @@ def read_model(wb: Workbook, sheet: str) -> SolverModel | None:
         batch_size=batch if batch > 0 else None,
         schedule=_choice(names.get("gdsheet_schedule"), SCHEDULES, defaults.schedule),
         multistart=max(starts, 1),
-        seed=int(number("gdsheet_seed", number("solver_rsd", defaults.seed))),
+        seed=whole("gdsheet_seed", whole("solver_rsd", defaults.seed)),
         int_gap=min(max(number("solver_tol", defaults.int_gap), 0.0), 0.99),
         max_subproblems=int(limit("solver_nod", defaults.max_subproblems)),
         max_feasible=int(limit("solver_mip", defaults.max_feasible)),
         ignore_integer=number("solver_rlx", 2) == 1,
         # one Population Size serves Multistart and Evolutionary; with Multistart on it counts the starts
-        population=max(int(number("solver_ssz", defaults.population)), 1) if starts == 1 else defaults.population,
+        population=max(whole("solver_ssz", defaults.population), 1) if starts == 1 else defaults.population,
         mutation=min(max(number("solver_mrt", defaults.mutation), 1e-6), 0.99),
         patience=limit("solver_mni", defaults.patience),
         require_bounds=number("solver_rbv", 1) == 1,
@@ -161,7 +175,7 @@ def read_model(wb: Workbook, sheet: str) -> SolverModel | None:
         variables=split_refs(names.get("solver_adj", "")),
         constraints=constraints,
         nonnegative=number("solver_neg", 2) == 1,  # 1 on, 2 off; older files write 0 for off
-        engine=int(number("solver_eng", 1)),
+        engine=whole("solver_eng", 1),
         options=options,
     )
 

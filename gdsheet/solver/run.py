@@ -344,7 +344,9 @@ def prepare(wb: Workbook, model: SolverModel, sheet: str | None = None):
     2 Simplex LP, HiGHS; 3 Evolutionary); raises SolverModelError or CompileError with a message for the user.
     Every prepared solve has Solve's interface (run, step, gradient, variables, start, warnings)."""
     from gdsheet.solver.build import build
+    from gdsheet.solver.validate import check_model
 
+    check_model(wb, model, wb.sheet(sheet).name)
     built = build(wb, model, sheet)
     integral = bool(built.integrality) and not model.options.ignore_integer
     if model.engine == 2:
