@@ -102,7 +102,8 @@ class _Writer:
         if n.name in ("LET", "LAMBDA"):
             self.bound = outer | bound_names(n)
         try:
-            args = "(" + ",".join(self.write(a, 0, in_args=True) for a in (n.args[1:] if n.name == A.APPLY else n.args)) + ")"
+            called = n.args[1:] if n.name == A.APPLY else n.args
+            args = "(" + ",".join(self.write(a, 0, in_args=True) for a in called) + ")"
             if n.name == A.APPLY:
                 return self.write(n.args[0], 100) + args
         finally:

@@ -1,8 +1,8 @@
 """Coupon schedules and day counts of bonds: COUPPCD, COUPNCD, COUPNUM, COUPDAYBS, COUPDAYS, COUPDAYSNC.
 
 Coupons fall every 12/frequency months counting back from maturity; when maturity is a month's last day every
-coupon is (February 28th/29th included), otherwise each is a period before the next, clamped to short months. The day counts
-follow the basis (0 US 30/360, 1 actual/actual, 2 actual/360, 3 actual/365, 4 European 30/360) as Excel's
+coupon is (February 28th/29th included), otherwise each is a period before the next, clamped to short months. The
+day counts follow the basis (0 US 30/360, 1 actual/actual, 2 actual/360, 3 actual/365, 4 European 30/360) as Excel's
 Analysis ToolPak does; YEARFRAC's day-count code (datetime_count) is shared with the discount securities.
 """
 from __future__ import annotations

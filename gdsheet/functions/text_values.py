@@ -141,7 +141,8 @@ def _trim_operator(name: str, mode: int, summary: str) -> None:
           summary=summary)(impl)
 
 
-_trim_operator("_TRO_ALL", 3, "How files store the trim reference A1.:.C9 (blank rows and columns dropped at both ends).")
+_trim_operator("_TRO_ALL", 3, "How files store the trim reference A1.:.C9 (blank rows and columns dropped at both "
+                                "ends).")
 _trim_operator("_TRO_LEADING", 1, "How files store the trim reference A1.:C9 (leading blank rows and columns dropped).")
 _trim_operator("_TRO_TRAILING", 2, "How files store the trim reference A1:.C9 (trailing blank rows and columns "
                                    "dropped).")

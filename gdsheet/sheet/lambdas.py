@@ -70,8 +70,12 @@ def make_lambda(n: A.Call, ctx, evaluate) -> Lambda | ExcelError:
         if depth >= MAX_DEPTH:
             return E.NUM.because("too many nested LAMBDA calls (a recursion that does not end?)")
         _calls.depth = depth + 1
+        inner = ctx.derive(local_names=local)
+        # the LAMBDA value exists already: a call from its own body (FACT in FACT's name) is recursion, bounded by
+        # MAX_DEPTH, not a name defined through itself, so the chain of names being defined starts afresh
+        inner.names = ()
         try:
-            return evaluate(body, ctx.derive(local_names=local))
+            return evaluate(body, inner)
         except RecursionError:
             return E.NUM.because("too many nested LAMBDA calls (a recursion that does not end?)")
         finally:

@@ -127,7 +127,8 @@ def test_a_lambda_left_in_a_cell_is_calc():
     ("=LAMBDA(x,x+1)(2)", "=_xlfn.LAMBDA(_xlpm.x,_xlpm.x+1)(2)"),
     ("=LET(a,1,b,2,a+b)", "=_xlfn.LET(_xlpm.a,1,_xlpm.b,2,_xlpm.a+_xlpm.b)"),
     ("=MAP(A1:A3,LAMBDA(v,v*2))", "=_xlfn.MAP(A1:A3,_xlfn.LAMBDA(_xlpm.v,_xlpm.v*2))"),
-    ("=LAMBDA(x,[y],IF(ISOMITTED(y),x,y))(1)", "=_xlfn.LAMBDA(_xlpm.x,[_xlpm.y],IF(_xlfn.ISOMITTED(_xlpm.y),_xlpm.x,_xlpm.y))(1)"),
+    ("=LAMBDA(x,[y],IF(ISOMITTED(y),x,y))(1)",
+     "=_xlfn.LAMBDA(_xlpm.x,[_xlpm.y],IF(_xlfn.ISOMITTED(_xlpm.y),_xlpm.x,_xlpm.y))(1)"),
     ("=BYROW(A1:B2,SUM)", "=_xlfn.BYROW(A1:B2,_xleta.SUM)"),
     ("=ADD1(5)", "=ADD1(5)"),
 ])

@@ -8,7 +8,8 @@ import pytest
 from oracle import check, new_workbook
 
 DATA = [("Year", "Region", "Product", "Sales"), (2023.0, "East", "A", 10.0), (2023.0, "West", "B", 20.0),
-        (2024.0, "East", "A", 5.0), (2024.0, "East", "B", 7.0), (2023.0, "East", "B", 1.0), (2024.0, "West", "A", 100.0)]
+        (2024.0, "East", "A", 5.0), (2024.0, "East", "B", 7.0), (2023.0, "East", "B", 1.0),
+        (2024.0, "West", "A", 100.0)]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,8 @@ CASES = [
                                        [2024.0, "West", 100.0]]),
     ("=GROUPBY(A2:B7,D2:D7,SUM,,1,{-1,2},,1)", [[2024.0, "East", 12.0], [2024.0, "West", 100.0],
                                                [2023.0, "East", 11.0], [2023.0, "West", 20.0], ["Total", "", 143.0]]),
-    ("=GROUPBY(A2:A7,D2:D7,HSTACK(SUM,AVERAGE,COUNT),0,0)", [[2023.0, 31.0, 31 / 3, 3.0], [2024.0, 112.0, 112 / 3, 3.0]]),
+    ("=GROUPBY(A2:A7,D2:D7,HSTACK(SUM,AVERAGE,COUNT),0,0)",
+     [[2023.0, 31.0, 31 / 3, 3.0], [2024.0, 112.0, 112 / 3, 3.0]]),
     ("=GROUPBY(A2:A7,D2:D7,PERCENTOF)", [[2023.0, 31 / 143], [2024.0, 112 / 143], ["Total", 1.0]]),
     ("=GROUPBY(A2:A7,D2:D7,LAMBDA(x,MAX(x)-MIN(x)),0,0)", [[2023.0, 19.0], [2024.0, 95.0]]),
     ('=GROUPBY(A2:A7,D2:D7,SUM,,,,B2:B7="East")', [[2023.0, 11.0], [2024.0, 12.0], ["Total", 23.0]]),

@@ -80,10 +80,12 @@ EDGES = [
     ("=YIELD(DATE(2008,2,15),DATE(2016,11,15),0.0575,0,100,2,0)", "#NUM!"),
     ("=DISC(DATE(2018,7,1),DATE(2018,7,1),97,100)", "#NUM!"),
     ("=TBILLPRICE(DATE(2008,3,31),DATE(2009,4,1),0.09)", "#NUM!"),  # more than a year
-    ("=TBILLEQ(DATE(2008,3,31),DATE(2008,12,1),0.0914)", 0.09760103292448229),  # over half a year: a quadratic (IronCalc)
+    # over half a year: the bond-equivalent quadratic (IronCalc's value)
+    ("=TBILLEQ(DATE(2008,3,31),DATE(2008,12,1),0.0914)", 0.09760103292448229),
     ("=DOLLARDE(1.02,0)", "#DIV/0!"), ("=DOLLARDE(1.02,-1)", "#NUM!"), ("=DOLLARFR(1.125,0)", "#DIV/0!"),
     ("=PDURATION(0,1,2)", "#NUM!"), ("=RRI(0,1,2)", "#NUM!"), ("=RRI(1,10,-5)", -1.5), ("=RRI(2,10,-5)", "#NUM!"),
-    ('=FVSCHEDULE(1,{0.1,"a"})', "#VALUE!"), ("=FVSCHEDULE(1,{0.1,TRUE})", "#VALUE!"), ("=ISPMT(0.1,1,0,100)", "#DIV/0!"),
+    ('=FVSCHEDULE(1,{0.1,"a"})', "#VALUE!"), ("=FVSCHEDULE(1,{0.1,TRUE})", "#VALUE!"),
+    ("=ISPMT(0.1,1,0,100)", "#DIV/0!"),
     ("=AMORLINC(2400,DATE(2008,8,19),DATE(2008,12,31),2400,1,0.15,1)", "#NUM!"),  # salvage = cost
     ("=AMORLINC(2400,DATE(2008,8,19),DATE(2008,12,31),300,1,0.15,2)", "#NUM!"),  # no actual/360
     ("=AMORDEGRC(2400,DATE(2008,8,19),DATE(2008,12,31),300,1,0.5,1)", "#NUM!"),  # a 2-year life
