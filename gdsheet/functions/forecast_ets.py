@@ -24,6 +24,7 @@ from gdsheet.values import is_number
 CAT = "Statistical"
 MAX_SEASON = 8760  # hours in a year: Excel's limit for seasonality
 MAX_MISSING = 0.3  # Excel completes up to 30% missing points
+STEP_TOLERANCE = 0.15  # how far from a whole number of steps a gap may be (28 to 31 days for month starts)
 
 
 class Fit:
@@ -138,7 +139,7 @@ def series(values: np.ndarray, timeline: np.ndarray, completion, aggregation):
     step = float(gaps[np.argmax(counts)]) * unit
     ratios = diffs / step
     whole = np.round(ratios)
-    if (whole < 1).any() or (np.abs(ratios - whole) > 0.15).any():
+    if (whole < 1).any() or (np.abs(ratios - whole) > STEP_TOLERANCE).any():
         return E.NUM.because("the timeline has no consistent step")
     total = float(whole.sum()) + 1
     if total - len(xs) > MAX_MISSING * total:  # checked before the series is made: it may be huge
@@ -205,9 +206,13 @@ def fitted_model(values, timeline, seasonality, completion, aggregation) -> Fit 
 
 
 def steps_ahead(fit: Fit, target: float):
-    """How many steps after the last point the target lies; before the end of the timeline is #NUM!."""
+    """How many steps after the last point the target lies; before the end of the timeline is #NUM!. A target
+    within the timeline's tolerance of a whole step counts as that step, as the data points do (the month after
+    the last month start is 28 to 31 days on, one step of 31 days); between steps the forecast is interpolated."""
     h = (target - fit.last_x) / fit.step
-    return E.NUM.because("target_date is before the end of the timeline") if h < 0 else h
+    if h < 0:
+        return E.NUM.because("target_date is before the end of the timeline")
+    return float(round(h)) if abs(h - round(h)) <= STEP_TOLERANCE else h
 
 
 # ---- the functions -------------------------------------------------------------------------------------------
