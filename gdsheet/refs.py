@@ -64,7 +64,10 @@ def quote_sheet(name: str) -> str:
     if span is not None:
         plain = all(quote_sheet(part) == part for part in span)
         return name if plain else "'" + name.replace("'", "''") + "'"
-    if re.fullmatch(r"[A-Za-z_\u00C0-\uFFFF][\w.\u00C0-\uFFFF]*", name) and not _looks_like_ref(name):
+    # Excel leaves a name bare only when it is letters (of any script), digits, '_' and '.', starting with a letter
+    # or '_', and cannot be read as a cell reference: 'Ω≈ç√'!A1 and 'Ünïcødé✓表'!A1 are quoted, Données!A1 not
+    if name and (name[0].isalpha() or name[0] == "_") and all(ch.isalnum() or ch in "_." for ch in name) \
+            and not _looks_like_ref(name):
         return name
     return "'" + name.replace("'", "''") + "'"
 
