@@ -76,6 +76,8 @@ class Context:
             return E.REF.because(f"{text!r} is not a reference")
         if not isinstance(node, (A.CellRef, A.AreaRef, A.Name, A.StructRef, A.Binary)):
             return E.REF.because(f"{text!r} is not a reference")
+        if isinstance(node, (A.CellRef, A.AreaRef)) and node.sheet is not None and ":" in node.sheet:
+            return E.REF.because("INDIRECT does not take 3-D references (Sheet1:Sheet3!A1), as in Excel")
         v = evaluate(node, self)
         return v if isinstance(v, (Area, MultiArea, ExcelError)) else E.REF.because(f"{text!r} is not a reference")
 

@@ -41,6 +41,7 @@ CASES = [
     ("=SUM(Sheet1:Sheet3!A1,5)", 15.0),
     ("=Sheet1:Sheet3!A1", "#VALUE!"),  # not one value
     ("=SUM(Sheet1:Nowhere!A1)", "#REF!"),
+    ('=SUM(INDIRECT("Sheet1:Sheet3!A1"))', "#REF!"),  # Excel's INDIRECT takes no 3-D references
 ]
 
 
