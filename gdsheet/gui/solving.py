@@ -262,6 +262,8 @@ class SolveController(QObject):
         return band
 
     def _stepped(self, update: Update) -> None:
+        if self.run is None:  # a last update queued before the run ended arrives after it: nothing to show
+            return
         p = update.progress
         self.window.loss_plot.append(update.iterations, update.losses, update.starts, update.values)
         if p.spread is not None:
