@@ -83,7 +83,9 @@ def parse_number_text(text: str) -> float | None:
         from gdsheet.functions.datetime_parse import parse_date_text  # dates are numbers too: "2024-01-31"+0
         return parse_date_text(text)
     sign, digits, exp, pct = m.groups()
-    v = float(digits) * (10.0 ** int(exp) if exp else 1.0)
+    v = float(f"{digits}e{exp}" if exp else digits)
+    if not math.isfinite(v):
+        return None  # "1E+3000" is text, not a number
     if pct:
         v /= 100.0
     return -v if sign == "-" else v
@@ -179,7 +181,9 @@ def compare(a, b) -> int | ExcelError:
         a = "" if isinstance(b, str) else False if isinstance(b, bool) else 0.0
     if b is None:
         b = "" if isinstance(a, str) else False if isinstance(a, bool) else 0.0
-    ra, rb = _TYPE_RANK[type(a)], _TYPE_RANK[type(b)]
+    ra, rb = _TYPE_RANK.get(type(a)), _TYPE_RANK.get(type(b))
+    if ra is None or rb is None:  # a LAMBDA or an array inside an array: nothing Excel compares
+        return E.VALUE.because("only numbers, text and TRUE/FALSE can be compared")
     if ra != rb:
         return -1 if ra < rb else 1
     if ra == 0:

@@ -29,7 +29,9 @@ from gdsheet.sheet.references import sheets_between
 from gdsheet.sheet.isolation import internal_error
 
 ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "^": torch.pow}
-COMPARE = {"=": torch.eq, "<>": torch.ne, "<": torch.lt, ">": torch.gt, "<=": torch.le, ">=": torch.ge}
+# operator's comparisons, not torch.eq & co: a literal on the left reaches them as a Python float (0<=x)
+COMPARE = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le,
+           ">=": operator.ge}
 log = logging.getLogger("gdsheet.compile")
 LOWERINGS: dict = {}  # Excel name -> lower(lw, args) -> LVal; filled by tensor_functions
 

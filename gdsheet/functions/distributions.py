@@ -222,7 +222,7 @@ def beta_inv(p, alpha, beta, a=0.0, b=1.0):
        summary="The probability of number_s successes in trials independent tries (or of at most that many).")
 def binom_dist(k, n, p, cumulative):
     # number_s and trials are truncated; k outside 0..n or p outside [0, 1] is #NUM!
-    k, n = math.trunc(k), math.trunc(n)
+    k, n = float(math.trunc(k)), float(math.trunc(n))  # floats: scipy refuses Python ints past 2**63
     if not 0 <= k <= n or not 0 <= p <= 1:
         return _bad("need 0 <= number_s <= trials and 0 <= probability_s <= 1")
     return _result(st.binom.cdf(k, n, p) if cumulative else st.binom.pmf(k, n, p))
@@ -384,7 +384,7 @@ def f_inv_rt(p, df1, df2):
        summary="Half the width of a confidence interval for a mean, using the normal distribution.")
 def confidence_norm(alpha, s, size):
     # size is truncated; alpha outside (0, 1), standard_dev <= 0 or size < 1 is #NUM!
-    n = math.trunc(size)
+    n = float(math.trunc(size))
     if not 0 < alpha < 1 or s <= 0 or n < 1:
         return _bad("need 0 < alpha < 1, standard_dev > 0 and size >= 1")
     return _result(-sc.ndtri(alpha / 2) * s / math.sqrt(n))
@@ -394,7 +394,7 @@ def confidence_norm(alpha, s, size):
        summary="Half the width of a confidence interval for a mean, using Student's t-distribution.")
 def confidence_t(alpha, s, size):
     # size 1 leaves no degrees of freedom: #DIV/0!
-    n = math.trunc(size)
+    n = float(math.trunc(size))
     if not 0 < alpha < 1 or s <= 0 or n < 1:
         return _bad("need 0 < alpha < 1, standard_dev > 0 and size >= 1")
     if n == 1:

@@ -74,7 +74,7 @@ def negbinomdist(f, s, p):
 
 
 def _hypgeom(k, n, big_k, big_n, cumulative):
-    k, n, big_k, big_n = (math.trunc(v) for v in (k, n, big_k, big_n))
+    k, n, big_k, big_n = (float(math.trunc(v)) for v in (k, n, big_k, big_n))  # floats for scipy
     if not (0 < n <= big_n and 0 < big_k <= big_n and max(0, n - big_n + big_k) <= k <= min(n, big_k)):
         return E.NUM.because("the sample, the successes and the population do not fit together")
     d = st.hypergeom(big_n, big_k, n)

@@ -296,7 +296,10 @@ def lift(fn, args, positions=None):
     out = np.empty((rows, cols), dtype=object)
     for i in range(rows):
         for j in range(cols):
-            out[i, j] = fn(*(_element(a, i, j) if k in arrays else a for k, a in enumerate(args)))
+            v = fn(*(_element(a, i, j) if k in arrays else a for k, a in enumerate(args)))
+            if isinstance(v, np.ndarray):  # an array per element: Excel keeps its first value (SEQUENCE({2,3}))
+                v = v[0, 0] if v.size else E.CALC.because("the result is an empty array")
+            out[i, j] = v
     return out
 
 
