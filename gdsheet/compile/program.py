@@ -6,7 +6,7 @@ from typing import Sequence
 
 import torch
 
-from gdsheet.compile import logic, tensor_functions  # noqa: F401  (they fill the lowering table)
+from gdsheet.compile import logic, regions, tensor_functions  # noqa: F401  (they fill the lowering table)
 from gdsheet.compile.batch import NotRowWise, RowBatch
 from gdsheet.compile.cone import Block, Cone, cell_label
 from gdsheet.compile.gradients import blockers as find_blockers
@@ -94,7 +94,11 @@ def compile_program(wb, outputs: Sequence[CellId], variables: Sequence[CellId], 
     outputs = [(wb.sheet(s).name, r, c) for s, r, c in outputs]
     variables = [(wb.sheet(s).name, r, c) for s, r, c in variables]
     b = _Builder(wb, variables, torch.device(device), dtype)
-    b.build(outputs)
+    regions.dynamic_cache = {}
+    try:
+        b.build(outputs)
+    finally:
+        regions.dynamic_cache = None
     return Program(b, outputs, variables)
 
 

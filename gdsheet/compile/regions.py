@@ -25,6 +25,9 @@ from gdsheet.values import MultiArea, to_number
 # areas they return for the current values as fixed (their positions must not depend on the variables, which the
 # lowering checks), so the compiler sees what they read.
 DYNAMIC_REFS = frozenset({"OFFSET", "INDIRECT"})
+# what each OFFSET/INDIRECT of a block returns, kept for the length of one compile (see compile_program): the cone,
+# the blocker analysis and the lowering each ask, and the values they depend on do not change meanwhile
+dynamic_cache: dict | None = None
 
 
 def resolve_areas(wb, node, sheet: str, r0: int, col: int, n: int, array: bool = True):
@@ -61,6 +64,16 @@ def _dynamic_regions(wb, node, sheet: str, r0: int, col: int, n: int, array: boo
     """What OFFSET or INDIRECT returns in each host row, for the current values: one region that moves with the
     rows when it does, else the box around every area returned (the lowering gathers each row's area from it);
     [] where some row gives no area (an error: that row's value is the error, as the engine shows it)."""
+    key = (id(node), sheet, r0, col, n, array)
+    if dynamic_cache is not None and key in dynamic_cache:
+        return dynamic_cache[key][1]
+    out = _evaluate_dynamic(wb, node, sheet, r0, col, n, array)
+    if dynamic_cache is not None:
+        dynamic_cache[key] = (node, out)  # the node is kept alive, so its id is not reused meanwhile
+    return out
+
+
+def _evaluate_dynamic(wb, node, sheet: str, r0: int, col: int, n: int, array: bool):
     engine = wb.engine
     areas = [evaluate(node, Context(engine, sheet, r, col, array)) for r in range(r0, r0 + n)]
     areas = [_clip(wb, a) for a in areas if isinstance(a, Area)]
