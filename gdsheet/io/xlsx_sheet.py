@@ -31,8 +31,12 @@ class TooManyCells(ValueError):
     """The workbook holds more cells than MAX_CELLS."""
 
 
-# Excel writes the newer functions as _xlfn.NAME (_xlfn._xlws.SORT); shown text drops that, string literals kept.
-_FILE_PREFIX = re.compile(r'("(?:[^"]|"")*")|_xlfn\.(?:_xlws\.)?|_xlws\.', re.IGNORECASE)
+# Excel writes the newer functions as _xlfn.NAME (_xlfn._xlws.SORT), LET/LAMBDA names as _xlpm.x and a function
+# passed by name as _xleta.SUM; shown text drops those, string literals kept. A trim reference A1:.C9 is stored as
+# _xlfn._TRO_TRAILING(A1:C9) and shown with its dots again.
+_FILE_PREFIX = re.compile(r'("(?:[^"]|"")*")|_xlfn\.(?:_xlws\.)?|_xlws\.|_xlpm\.|_xleta\.', re.IGNORECASE)
+_TRIM_REF = re.compile(r'("(?:[^"]|"")*")|_TRO_(ALL|LEADING|TRAILING)\(([^()"]*)\)', re.IGNORECASE)
+_TRIM_DOTS = {"ALL": ".:.", "LEADING": ".:", "TRAILING": ":."}
 
 
 @dataclass
@@ -45,10 +49,19 @@ class SheetExtras:
 
 
 def display_text(formula: str) -> str:
-    """Formula text from a file as the user sees it: without the _xlfn./_xlws. prefixes."""
+    """Formula text from a file as the user sees it: without the _xlfn./_xlws./_xlpm./_xleta. prefixes."""
     if "_xl" not in formula and "_XL" not in formula:
         return formula
-    return _FILE_PREFIX.sub(lambda m: m.group(1) or "", formula)
+    text = _FILE_PREFIX.sub(lambda m: m.group(1) or "", formula)
+    return _TRIM_REF.sub(_trim_dots, text) if "_TRO_" in text.upper() else text
+
+
+def _trim_dots(m: re.Match) -> str:
+    if m.group(1) or ":" not in m.group(3):
+        return m.group(0)
+    ref = m.group(3)
+    colon = ref.rindex(":")
+    return ref[:colon] + _TRIM_DOTS[m.group(2).upper()] + ref[colon + 1:]
 
 
 def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_formats: list[str | None],
