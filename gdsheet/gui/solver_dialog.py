@@ -63,6 +63,14 @@ TIPS = {
             "seed gives exactly the same run again.",
     "device": "Where the arithmetic runs: the processor (cpu), or a graphics card (cuda, listed when one is "
               "available), which is faster on large sheets.",
+    "int_gap": "Simplex LP with integer constraints: stop once the best whole-number answer found is provably "
+               "within this percentage of the best possible (0 proves it optimal). Excel's Integer Optimality.",
+    "ignore_integer": "Solve as if the integer, binary and AllDifferent constraints were not there (the "
+                      "relaxation): quicker, and its objective bounds the integer one.",
+    "population": "Evolutionary: how many candidate solutions evolve together. More explore more, each "
+                  "generation costs more. Excel's Population Size.",
+    "mutation": "Evolutionary: the chance that each variable of a new candidate comes from a mutated mix of "
+                "others rather than from its parent. Excel's Mutation Rate.",
 }
 # As rich text, so Qt wraps a tooltip to a readable width instead of one line ~1,500 pixels long.
 TIPS = {key: f"<p>{html.escape(text)}</p>" for key, text in TIPS.items()}
@@ -205,6 +213,8 @@ class SolverDialog(QDialog):
         close.clicked.connect(self.reject)
         self._refresh_constraints()
         self._method_changed()
+        self.engine.currentIndexChanged.connect(self._engine_changed)
+        self._engine_changed()
         self._fit_screen()
 
     def _fit_screen(self) -> None:
@@ -238,6 +248,11 @@ class SolverDialog(QDialog):
         self.schedule.setCurrentIndex([k for k, _ in SCHEDULES].index(o.schedule))
         self.multistart = _int_box(o.multistart or 1, 1, 10_000)
         self.seed = _int_box(o.seed or 0, 0, 2**31 - 1)
+        self.int_gap = _float_box(o.int_gap * 100, 0.0, 99.0, 3)
+        self.ignore_integer = QCheckBox("Ignore Integer Constraints")
+        self.ignore_integer.setChecked(o.ignore_integer)
+        self.population = _int_box(o.population, 5, 100_000)
+        self.mutation = _float_box(o.mutation, 0.001, 0.99, 3)
         self.device = QComboBox()
         self.device.addItems(devices)
         self.device.setCurrentText(o.device if o.device in devices else devices[0])
@@ -249,7 +264,11 @@ class SolverDialog(QDialog):
                                    ("Batch size:", self.batch_size, "batch_size"),
                                    ("Schedule:", self.schedule, "schedule"),
                                    ("Multistart:", self.multistart, "multistart"), ("Seed:", self.seed, "seed"),
-                                   ("Device:", self.device, "device")):
+                                   ("Device:", self.device, "device"),
+                                   ("Integer Optimality (%):", self.int_gap, "int_gap"),
+                                   ("", self.ignore_integer, "ignore_integer"),
+                                   ("Population Size:", self.population, "population"),
+                                   ("Mutation Rate:", self.mutation, "mutation")):
             widget.setToolTip(TIPS[tip])
             form.addRow(_label(label, tip), widget)
         self.stop_on_divergence = QCheckBox("Stop when the loss diverges")
@@ -268,6 +287,20 @@ class SolverDialog(QDialog):
             self.lr.setValue(SolverOptions().lr)
         self.lr.setEnabled(method != "lbfgs")
         self.momentum.setEnabled(method == "momentum")
+
+    def _engine_changed(self) -> None:
+        """Each engine's options enabled, the others greyed out (kept, and stored, as Excel keeps them)."""
+        engine = self.engine.currentData()
+        for widget in (self.method, self.schedule, self.batch_size, self.multistart):
+            widget.setEnabled(engine == 1)
+        if engine == 1:
+            self._method_changed()
+        else:
+            self.lr.setEnabled(False)
+            self.momentum.setEnabled(False)
+        self.int_gap.setEnabled(engine != 3)
+        for widget in (self.population, self.mutation):
+            widget.setEnabled(engine == 3)
 
     def _refresh_constraints(self) -> None:
         self.constraints.clear()
@@ -305,7 +338,9 @@ class SolverDialog(QDialog):
             momentum=self.momentum.value(), iterations=self.iterations.value(),
             time_limit=self.time_limit.value(), tolerance=self.tolerance.value(),
             batch_size=self.batch_size.value() or None, schedule=self.schedule.currentData(),
-            multistart=self.multistart.value(), seed=self.seed.value(), device=self.device.currentText())
+            multistart=self.multistart.value(), seed=self.seed.value(), device=self.device.currentText(),
+            int_gap=self.int_gap.value() / 100, ignore_integer=self.ignore_integer.isChecked(),
+            population=self.population.value(), mutation=self.mutation.value())
         variables = [v.strip() for v in self.variables.text().split(",") if v.strip()]
         return replace(self._model, objective=self.objective.text().strip(), sense=sense, target=target,
                        variables=variables, constraints=list(self._constraints),

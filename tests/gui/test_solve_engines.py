@@ -78,3 +78,21 @@ def test_infeasible_lp_feasibility_report(qtbot, window, tmp_path):
     cells = window.doc.wb.sheet("Feasibility Report 1").cells
     listed = [v for (r, c), v in cells.items() if c == 2 and r > 6]
     assert any("Inf!$A$2 >= Inf!$A$3" in v for v in listed) and len(listed) == 3
+
+
+def test_the_dialog_reads_and_writes_each_engines_options(qtbot):
+    from dataclasses import replace
+
+    from gdsheet.gui.solver_dialog import SolverDialog
+    from gdsheet.solver.model import SolverModel, SolverOptions
+
+    model = SolverModel("A1", variables=["B1"], engine=3,
+                        options=SolverOptions(int_gap=0.05, ignore_integer=True, population=40, mutation=0.2))
+    dialog = SolverDialog(model, ["cpu"])
+    qtbot.addWidget(dialog)
+    assert dialog.model() == model  # nothing changed: the same model, so nothing to store
+    assert dialog.population.isEnabled() and not dialog.method.isEnabled()
+    dialog.engine.setCurrentIndex(dialog.engine.findData(2))
+    assert not dialog.population.isEnabled() and dialog.int_gap.isEnabled()
+    dialog.int_gap.setValue(0.5)
+    assert dialog.model() == replace(model, engine=2, options=replace(model.options, int_gap=0.005))
