@@ -67,6 +67,7 @@ class Document(QObject):
     cells_changed = Signal(object)  # set[CellId]
     sheets_changed = Signal()
     roles_changed = Signal()
+    layout_changed = Signal(str)  # a sheet's column widths, row heights, hidden sections, merges or panes
 
     def __init__(self, wb: Workbook, path: str | None = None, parent: QObject | None = None):
         super().__init__(parent)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from operator import itemgetter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor
 
 from gdsheet.errors import ExcelError
+from gdsheet.gui.cell_looks import TEXT_MARGIN, Looks, tinted
 from gdsheet.gui.document import DEPENDENT, OBJECTIVE, VARIABLE, Document
 from gdsheet.gui.numfmt import GENERAL_WIDTH, format_color, format_value
 from gdsheet.refs import MAX_COL, MAX_ROW, col_letter
@@ -31,9 +32,7 @@ _DISPLAY, _EDIT, _ALIGNMENT, _FOREGROUND, _BACKGROUND, _FONT, _TOOLTIP = (int(r)
     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole,
     Qt.ItemDataRole.ToolTipRole))
 _HANDLED_ROLES = frozenset((_DISPLAY, _EDIT, _ALIGNMENT, _FOREGROUND, _BACKGROUND, _FONT, _TOOLTIP))
-_CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_H_RIGHT = Qt.AlignmentFlag.AlignRight
 _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsEditable
 ROLE_NAMES = {VARIABLE: "variable cell (the solver changes it)", OBJECTIVE: "objective cell (the solver's loss)",
               DEPENDENT: "depends on the variable cells"}
@@ -69,12 +68,14 @@ class SheetModel(QAbstractTableModel):
         self.sheet_name = sheet_name
         self._rows, self._cols = self._wanted_size()
         self.col_chars: dict[int, int] = {}  # 1-based column -> characters that fit (General shows what fits)
-        self._bold = QFont()
-        self._bold.setBold(True)
         # an overlay over the cells' own colours (gradients on the cells, see gradient_overlay.py): a background
         # and a tooltip line per cell, set by its owner, which repaints what it changed
         self.shades: dict = {}
         self.shade_notes: dict = {}
+        self.col_px: dict[int, int] = {}  # 1-based column -> its width on screen, for '###' (set by the view)
+        self.looks = Looks(doc.wb.styles)
+        self.default_col_px = self.looks.column_px(None)
+        self._tints: dict[str, dict[int, QBrush]] = {}  # role -> fill rgb -> the fill with the role laid over
         doc.cells_changed.connect(self.on_cells_changed)
         doc.roles_changed.connect(self.refresh)
 
@@ -109,22 +110,31 @@ class SheetModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         # called ~7 times per visible cell per repaint, and a live solve repaints a few times a second while the
-        # worker holds the GIL: roles are compared as ints and brushes are made once
+        # worker holds the GIL: roles are compared as ints, brushes and fonts are made once per cell format
         role = int(role)
         if role not in _HANDLED_ROLES or not index.isValid():
             return None
         key = (index.row() + 1, index.column() + 1)
         sheet = self.doc.wb.sheet(self.sheet_name)
+        xf = sheet.style_ids.get(key) if sheet.style_ids else None
+        look = self.looks[xf] if xf else None
         if role == _DISPLAY:
             value = sheet.cells.get(key)
             if value is None:
                 return None
-            return format_value(value, sheet.number_formats.get(key), self.col_chars.get(key[1], GENERAL_WIDTH))
+            code = sheet.number_formats.get(key)
+            chars = self.col_chars.get(key[1], GENERAL_WIDTH)
+            text = format_value(value, code, chars)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return self._number_fits(text, value, code, chars, key[1], look)
+            if look is not None and look.indent and isinstance(value, str):
+                pad = "  " * look.indent  # Excel indents by about two spaces' width a level
+                return text + pad if look.horizontal == _H_RIGHT else pad + text
+            return text
         if role == _ALIGNMENT:
             value = sheet.cells.get(key)
-            if isinstance(value, (bool, ExcelError)):
-                return _CENTER
-            return _RIGHT if isinstance(value, (int, float)) else _LEFT
+            kind = 2 if isinstance(value, (bool, ExcelError)) else 1 if isinstance(value, (int, float)) else 0
+            return (look or self.looks.default).align[kind]
         if role == _FOREGROUND:
             value = sheet.cells.get(key)
             if isinstance(value, ExcelError):
@@ -132,20 +142,55 @@ class SheetModel(QAbstractTableModel):
             fmt_color = format_color(value, sheet.number_formats.get(key))
             if fmt_color is not None:
                 return QBrush(QColor(fmt_color))
+            if look is not None and look.foreground is not None:
+                return look.foreground
             return _ROLE_FOREGROUND_BRUSH.get(self.doc.roles.get((sheet.name, *key)))
         if role == _BACKGROUND:
-            cid = (sheet.name, *key)
             if self.shades:
-                shade = self.shades.get(cid)
+                shade = self.shades.get((sheet.name, *key))
                 if shade is not None:
                     return shade
-            return _ROLE_BACKGROUND_BRUSH.get(self.doc.roles.get(cid))
+            return self.background(sheet, key, look)
         if role == _FONT:
-            return self._bold if self.doc.roles.get((sheet.name, *key)) == OBJECTIVE else None
+            if self.doc.roles.get((sheet.name, *key)) == OBJECTIVE:
+                return look.bold_font if look is not None else self.looks.default.bold_font
+            return look.font if look is not None else None
         if role == _EDIT:
             f = sheet.formulas.get(key)
             return f.text if f is not None else edit_text(sheet.cells.get(key))
         return self._tooltip(sheet, key)  # the only role left
+
+    def background(self, sheet, key, look) -> QBrush | None:
+        """The file's fill, with the solver role's colour laid over it (or the role's colour alone)."""
+        role = self.doc.roles.get((sheet.name, *key)) if self.doc.roles else None
+        if look is None or look.background is None:
+            return _ROLE_BACKGROUND_BRUSH.get(role)
+        if role is None:
+            return look.background
+        tints = self._tints.get(role)
+        if tints is None:
+            tints = self._tints[role] = {}
+        brush = tints.get(look.fill_color.rgb())
+        if brush is None:
+            brush = tints[look.fill_color.rgb()] = QBrush(tinted(look.fill_color, ROLE_BACKGROUND[role]))
+        return brush
+
+    def _number_fits(self, text: str, value, code, chars: int, col: int, look) -> str:
+        """Excel fills a cell with # when a formatted number does not fit its column; General first gives up
+        decimals (and falls back to scientific notation) to fit."""
+        metrics = look.metrics if look is not None else self.looks.default.metrics
+        room = self.col_px.get(col, self.default_col_px) - 2 * TEXT_MARGIN
+        if len(text) * self.looks.mdw * self.looks.zoom <= room * 0.8:  # short enough without measuring
+            return text
+        if metrics.horizontalAdvance(text) <= room:
+            return text
+        if code is None:
+            while chars > 1:
+                chars -= 1
+                text = format_value(value, None, chars)
+                if metrics.horizontalAdvance(text) <= room:
+                    return text
+        return "#" * max(room // max(metrics.horizontalAdvance("#"), 1), 1)
 
     def _tooltip(self, sheet, key) -> str | None:
         lines = []
@@ -181,6 +226,11 @@ class SheetModel(QAbstractTableModel):
         return False  # the window applies the edit (undoably) and the change comes back through cells_changed
 
     # ---- change notification --------------------------------------------------------------------------------
+
+    def set_looks(self, looks: Looks) -> None:
+        """Cell formats at a new zoom, or of a style table that was replaced."""
+        self.looks = looks
+        self.default_col_px = looks.column_px(None)
 
     def set_sheet(self, name: str) -> None:
         self.beginResetModel()

@@ -1,49 +1,49 @@
-"""The grid: a QTableView with a spreadsheet's keys (Enter/Tab move, Delete clears, Ctrl+arrows jump, F2 edits)."""
+"""The grid: a QTableView that draws a sheet as Excel does (its formats, sizes, merged cells, frozen panes, zoom) with
+a spreadsheet's keys (Enter/Tab move, Delete clears, Ctrl+arrows jump, F2 edits)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QLineEdit, QTableView
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplication, QHeaderView, QLineEdit,
+                               QTableView)
 
+from gdsheet.gui.cell_looks import TEXT_MARGIN, Looks
 from gdsheet.gui.grid_model import SheetModel
+from gdsheet.gui.grid_paint import paint_extras
 from gdsheet.gui.numfmt import GENERAL_WIDTH
 
-ROW_HEIGHT = 22
-COL_WIDTH = 84
-CHAR_PX = 7  # Excel's column width unit is one '0' of the default font: about 7 px
+SELECTION = QColor("#cfe3fa")
+BASE = QColor("white")
+FREEZE_LINE = QColor("#9a9a9a")
+ZOOM_STEPS = (10, 25, 50, 75, 90, 100, 110, 125, 150, 175, 200, 250, 300, 400)
+STYLE = ("QTableView { gridline-color: #d4d4d4; selection-background-color: #cfe3fa; selection-color: black;"
+         " background: white; }"
+         "QHeaderView::section { background: #f3f3f3; color: #444; border: 0; border-right: 1px solid #d4d4d4;"
+         " border-bottom: 1px solid #d4d4d4; padding: 0 2px; }"
+         "QHeaderView::section:checked { background: #dde8f5; color: #1a4f8b; font-weight: bold; }")
 
 
-class GridView(QTableView):
-    """Signals carry 1-based (row, col) of the current cell; the window turns them into commands."""
-
-    clear_requested = Signal()
-    current_moved = Signal(int, int)
-    editor_text = Signal(str)  # the in-cell editor's text as it is typed, for the formula bar to show
-    escape_pressed = Signal()  # outside an edit: cancels a pending copy
+class SheetTable(QTableView):
+    """A table over a SheetModel that shows the sheet's layout (column widths in Excel's units, row heights,
+    hidden rows and columns, merged cells, zoom) and paints what Qt does not (borders, fills over gridlines,
+    overflowing and wrapped text). The grid and its frozen panes are all SheetTables."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setWordWrap(False)
-        self.setCornerButtonEnabled(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)  # Excel cuts text at the next filled cell, no '…'
         vh, hh = self.verticalHeader(), self.horizontalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        vh.setDefaultSectionSize(ROW_HEIGHT)
-        vh.setMinimumSectionSize(14)
-        hh.setDefaultSectionSize(COL_WIDTH)
+        vh.setMinimumSectionSize(2)
+        hh.setMinimumSectionSize(2)
         hh.setHighlightSections(True)
         vh.setHighlightSections(True)
-        self._anchor: QPersistentModelIndex | None = None  # where a Shift-extended selection starts
-        hh.sectionResized.connect(self._column_resized)
-        self.setStyleSheet(
-            "QTableView { gridline-color: #d4d4d4; selection-background-color: #cfe3fa; selection-color: black; }"
-            "QHeaderView::section { background: #f3f3f3; color: #444; border: 0; border-right: 1px solid #d4d4d4;"
-            " border-bottom: 1px solid #d4d4d4; padding: 0 4px; }"
-            "QHeaderView::section:checked { background: #dde8f5; color: #1a4f8b; font-weight: bold; }")
+        self._sized_cols: set[int] = set()  # sections this view gave a sheet's own size, reset for the next sheet
+        self._sized_rows: set[int] = set()
+        self._hidden_cols: set[int] = set()
+        self._hidden_rows: set[int] = set()
+        self.setStyleSheet(STYLE)
 
     def grid_model(self) -> SheetModel:
         model = self.model()
@@ -51,30 +51,239 @@ class GridView(QTableView):
         return model
 
     def apply_sheet_layout(self) -> None:
-        """Column widths and row heights saved in the workbook."""
+        """The sheet's column widths, row heights, hidden rows and columns and merged cells, at its zoom; every
+        section the previous sheet sized is put back to the default first (sizes never leak between sheets)."""
         model = self.grid_model()
         sheet = model.doc.wb.sheet(model.sheet_name)
+        looks = model.looks
+        self.setFont(looks.base_font)
+        header_font = QFont(QApplication.font())
+        header_font.setPointSizeF(max(header_font.pointSizeF() * looks.zoom, 4))
         hh, vh = self.horizontalHeader(), self.verticalHeader()
+        hh.setFont(header_font)
+        vh.setFont(header_font)
+        n_rows, n_cols = model.rowCount(), model.columnCount()
+        col_px, row_px = looks.column_px(None), looks.row_px(None)
+        hh.setDefaultSectionSize(col_px)
+        vh.setDefaultSectionSize(row_px)
+        for c in self._sized_cols - set(sheet.col_widths):
+            if c <= n_cols:
+                hh.resizeSection(c - 1, col_px)
+        for r in self._sized_rows - set(sheet.row_heights):
+            if r <= n_rows:
+                vh.resizeSection(r - 1, row_px)
         for c, width in sheet.col_widths.items():
-            if c <= model.columnCount():
-                hh.resizeSection(c - 1, max(int(width * CHAR_PX + 5), 12))
+            if c <= n_cols:
+                hh.resizeSection(c - 1, looks.column_px(width))
         for r, height in sheet.row_heights.items():
-            if r <= model.rowCount():
-                vh.resizeSection(r - 1, max(int(height * 4 / 3), 12))  # points -> pixels at 96 dpi
+            if r <= n_rows:
+                vh.resizeSection(r - 1, looks.row_px(height))
+        self._sized_cols, self._sized_rows = set(sheet.col_widths), set(sheet.row_heights)
+        for c in self._hidden_cols - sheet.hidden_cols:
+            self.setColumnHidden(c - 1, False)
+        for r in self._hidden_rows - sheet.hidden_rows:
+            self.setRowHidden(r - 1, False)
+        for c in sheet.hidden_cols:
+            if c <= n_cols:
+                self.setColumnHidden(c - 1, True)
+        for r in sheet.hidden_rows:
+            if r <= n_rows:
+                self.setRowHidden(r - 1, True)
+        self._hidden_cols, self._hidden_rows = set(sheet.hidden_cols), set(sheet.hidden_rows)
+        self.clearSpans()
+        for area in sheet.merged:
+            if area.size > 1 and area.r2 <= n_rows and area.c2 <= n_cols:
+                self.setSpan(area.r1 - 1, area.c1 - 1, area.r2 - area.r1 + 1, area.c2 - area.c1 + 1)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if isinstance(self.model(), SheetModel):
+            paint_extras(self, SELECTION, BASE, event.rect())
+
+
+class GridView(SheetTable):
+    """Signals carry 1-based (row, col) of the current cell; the window turns them into commands."""
+
+    clear_requested = Signal()
+    current_moved = Signal(int, int)
+    editor_text = Signal(str)  # the in-cell editor's text as it is typed, for the formula bar to show
+    escape_pressed = Signal()  # outside an edit: cancels a pending copy
+    columns_resized = Signal(object)  # {column: (old chars or None, new chars)}, after a drag on the header
+    rows_resized = Signal(object)  # {row: (old points or None, new points)}
+    zoom_requested = Signal(int)  # percent
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setCornerButtonEnabled(True)
+        self._anchor: QPersistentModelIndex | None = None  # where a Shift-extended selection starts
+        hh, vh = self.horizontalHeader(), self.verticalHeader()
+        hh.sectionResized.connect(self._column_resized)
+        self._dragged: dict[str, dict[int, int]] = {"col": {}, "row": {}}  # section -> size before a header drag
+        self._programmatic = 0  # >0 while the view sizes sections itself (not a user's drag)
+        hh.sectionResized.connect(lambda i, old, new: self._section_dragged("col", i, old))
+        vh.sectionResized.connect(lambda i, old, new: self._section_dragged("row", i, old))
+        for header in (hh, vh):
+            header.viewport().installEventFilter(self)
+        from gdsheet.gui.frozen_panes import FrozenPanes
+
+        self.frozen = FrozenPanes(self)
+
+    def apply_sheet_layout(self) -> None:
+        """Column widths, row heights, hidden rows and columns, merged cells, zoom and frozen panes of the sheet."""
+        model = self.grid_model()
+        wb = model.doc.wb
+        sheet = wb.sheet(model.sheet_name)
+        zoom = sheet.zoom / 100
+        if model.looks.table is not wb.styles or model.looks.zoom != zoom:
+            model.set_looks(Looks(wb.styles, zoom))
+        self._programmatic += 1
+        try:
+            super().apply_sheet_layout()
+        finally:
+            self._programmatic -= 1
         model.col_chars.clear()
+        model.col_px.clear()
+        hh = self.horizontalHeader()
         for c in range(model.columnCount()):
             self._column_resized(c, 0, hh.sectionSize(c))
+        self.frozen.follow(sheet.freeze)
+        model.refresh()
 
     def _column_resized(self, index: int, _old: int, new: int) -> None:
-        """Tell the model how many characters fit, so General numbers round to the column as in Excel."""
+        """Tell the model how wide the column is and how many characters fit, so General numbers round to the
+        column and numbers that do not fit show ###, as in Excel."""
         model = self.model()
         if isinstance(model, SheetModel):
-            digit = max(self.fontMetrics().horizontalAdvance("0"), 1)
-            chars = max((new - 8) // digit, 1)
+            # General rounds to the digits that fit; a '-' and a '.' take about one digit's width together
+            chars = max(int(model.looks.column_chars(new)) + 2, 1)
+            if new == model.default_col_px:
+                model.col_px.pop(index + 1, None)
+            else:
+                model.col_px[index + 1] = new
             if model.col_chars.get(index + 1, GENERAL_WIDTH) != chars:
                 model.col_chars[index + 1] = chars
-                if model.rowCount():
+                if model.rowCount() and not self._programmatic:
                     model.dataChanged.emit(model.index(0, index), model.index(model.rowCount() - 1, index))
+
+    # ---- sizes dragged on the headers become undoable edits ------------------------------------------------
+
+    def _section_dragged(self, kind: str, index: int, old: int) -> None:
+        if self._programmatic or not QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            return
+        self._dragged[kind].setdefault(index, old)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            self.finish_drag()
+        return super().eventFilter(obj, event)
+
+    def finish_drag(self) -> None:
+        """Report the sections resized by the drag that just ended, in Excel's units."""
+        model = self.model()
+        if not isinstance(model, SheetModel):
+            return
+        sheet = model.doc.wb.sheet(model.sheet_name)
+        looks = model.looks
+        cols, rows = self._dragged["col"], self._dragged["row"]
+        self._dragged = {"col": {}, "row": {}}
+        hh, vh = self.horizontalHeader(), self.verticalHeader()
+        widths = {c + 1: (sheet.col_widths.get(c + 1), looks.column_chars(hh.sectionSize(c)))
+                  for c, old in cols.items() if hh.sectionSize(c) != old}
+        heights = {r + 1: (sheet.row_heights.get(r + 1), looks.row_points(vh.sectionSize(r)))
+                   for r, old in rows.items() if vh.sectionSize(r) != old}
+        if widths:
+            self.columns_resized.emit(widths)
+        if heights:
+            self.rows_resized.emit(heights)
+
+    def sized_programmatically(self):
+        """A context in which section size changes are the view's own, not the user's."""
+        view = self
+
+        class _Guard:
+            def __enter__(self):
+                view._programmatic += 1
+
+            def __exit__(self, *exc):
+                view._programmatic -= 1
+
+        return _Guard()
+
+    # ---- zoom -----------------------------------------------------------------------------------------------
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.step_zoom(1 if event.angleDelta().y() > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def step_zoom(self, direction: int) -> None:
+        model = self.grid_model()
+        now = model.doc.wb.sheet(model.sheet_name).zoom
+        steps = [z for z in ZOOM_STEPS if (z > now if direction > 0 else z < now)]
+        if steps:
+            self.zoom_requested.emit(steps[0] if direction > 0 else steps[-1])
+
+    # ---- frozen panes ---------------------------------------------------------------------------------------
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        """Bring a cell into view below and right of the frozen panes; a frozen cell is always in view."""
+        rows, cols = self.frozen.rows, self.frozen.cols
+        if not (rows or cols) or not index.isValid():
+            super().scrollTo(index, hint)
+            return
+        vbar, hbar = self.verticalScrollBar(), self.horizontalScrollBar()
+        v, h = vbar.value(), hbar.value()
+        super().scrollTo(index, hint)
+        r, c = index.row(), index.column()
+        if r < rows:
+            vbar.setValue(v)
+        else:
+            top = self.frozen.height()
+            for _ in range(rows + 64):  # each step uncovers a row (snapped); bounded whatever the scroll mode
+                if self.rowViewportPosition(r) >= top or vbar.value() <= vbar.minimum():
+                    break
+                vbar.setValue(vbar.value() - 1)
+        if c < cols:
+            hbar.setValue(h)
+        else:
+            left = self.frozen.width()
+            x = self.columnViewportPosition(c)
+            if x < left:
+                hbar.setValue(max(hbar.value() - (left - x), hbar.minimum()))
+
+    def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None) -> bool:
+        """Open the in-cell editor as Excel does: a typed key replaces the content, but F2 and a double click
+        put the caret at the end of it (Qt selects it all, so the next key would wipe a formula). The formula
+        bar follows what is typed. A cell under a frozen pane is edited there, where it can be seen."""
+        pane = self.frozen.pane_of(index) if index.isValid() else None
+        view = pane if pane is not None else self
+        if not (pane.edit(index, trigger, event) if pane is not None else super().edit(index, trigger, event)):
+            return False
+        editor = view.focusWidget() if view.state() == QAbstractItemView.State.EditingState else None
+        editor = editor or QApplication.focusWidget()
+        if isinstance(editor, QLineEdit):
+            if trigger in (QAbstractItemView.EditTrigger.EditKeyPressed, QAbstractItemView.EditTrigger.DoubleClicked):
+                editor.deselect()
+                editor.end(False)
+            editor.textChanged.connect(self.editor_text)
+            self.editor_text.emit(editor.text())
+        return True
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "frozen"):
+            self.frozen.place()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        if hasattr(self, "frozen"):  # not yet while QTableView's constructor runs
+            self.frozen.place()
 
     def current_cell(self) -> tuple[int, int]:
         idx = self.currentIndex()
@@ -155,24 +364,12 @@ class GridView(QTableView):
         c = min(max(col + dc, 1), model.columnCount())
         self.go_to(r, c)
 
-    def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None) -> bool:
-        """Open the in-cell editor as Excel does: a typed key replaces the content, but F2 and a double click
-        put the caret at the end of it (Qt selects it all, so the next key would wipe a formula). The formula
-        bar follows what is typed."""
-        if not super().edit(index, trigger, event):
-            return False
-        editor = self.focusWidget() if self.state() == QAbstractItemView.State.EditingState else None
-        if isinstance(editor, QLineEdit):
-            if trigger in (QAbstractItemView.EditTrigger.EditKeyPressed, QAbstractItemView.EditTrigger.DoubleClicked):
-                editor.deselect()
-                editor.end(False)
-            editor.textChanged.connect(self.editor_text)
-            self.editor_text.emit(editor.text())
-        return True
-
     def closeEditor(self, editor, hint) -> None:
         """Enter commits and moves down, Tab moves right, as in Excel."""
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self.after_edit(hint)
+
+    def after_edit(self, hint) -> None:
         row, col = self.current_cell()
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             self._step(row, col, 1, 0)

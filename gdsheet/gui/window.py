@@ -14,6 +14,7 @@ from gdsheet.gui.commands import AddSheet, RemoveSheet, RenameSheet, SetCells
 from gdsheet.gui.copy_marquee import CopyMarquee
 from gdsheet.gui.document import Document, empty_workbook
 from gdsheet.gui.files import FileActions
+from gdsheet.gui.format_actions import FormatActions
 from gdsheet.gui.formula_bar import FormulaBar
 from gdsheet.gui.gradient_overlay import GradientOverlay
 from gdsheet.gui.grid_model import SheetModel
@@ -27,7 +28,7 @@ from gdsheet.sheet.workbook import CellId
 from gdsheet.values import format_number
 
 
-class MainWindow(FileActions, HelpActions, QMainWindow):
+class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
     """The app's window over one Document at a time; File and Help actions come from their mixins."""
 
     def __init__(self, doc: Document | None = None):
@@ -71,6 +72,9 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         self.marquee = CopyMarquee(self.view)
         self.view.escape_pressed.connect(self.cancel_copy)
         self.view.editor_text.connect(self.formula_bar.show_typing)
+        self.view.columns_resized.connect(lambda sizes: self.resize_sections(True, sizes))
+        self.view.rows_resized.connect(lambda sizes: self.resize_sections(False, sizes))
+        self.view.zoom_requested.connect(self.set_zoom)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.solver.progressed.connect(self.solve_status.setText)
         self.solver.running_changed.connect(self._running_changed)
@@ -129,6 +133,7 @@ class MainWindow(FileActions, HelpActions, QMainWindow):
         doc.cells_changed.connect(self._cells_changed)
         doc.cells_changed.connect(self.gradients.cells_changed)
         doc.sheets_changed.connect(self._sheets_changed)
+        doc.layout_changed.connect(self._layout_changed)
         self.model = SheetModel(doc, doc.wb.active_sheet.name, self)
         self.model.edit_requested.connect(self._edit_cell)
         self.view.setModel(self.model)

@@ -316,3 +316,45 @@ def sync_number_formats(wb) -> None:
                     ids[key] = xf
                 else:
                     ids.pop(key, None)
+
+
+def restyle(wb, sheet, keys, change) -> dict[tuple[int, int], int]:
+    """The new cellXfs index of each cell in `keys` after `change(CellFormat) -> CellFormat`; each distinct
+    format is changed once. Creates the workbook's style table when it has none (a new workbook)."""
+    if wb.styles is None:
+        wb.styles = StyleTable()
+    table, ids = wb.styles, sheet.style_ids
+    memo: dict[int, int] = {}
+    out = {}
+    for key in keys:
+        old = ids.get(key, 0)
+        new = memo.get(old)
+        if new is None:
+            new = memo[old] = table.xf_for(change(table.format(old)))
+        out[key] = new
+    return out
+
+
+def border_edits(r1: int, c1: int, r2: int, c2: int, kind: str, side: Side) -> dict[tuple[int, int], dict]:
+    """The sides each cell of a range gets for one of Excel's border buttons: 'all', 'outline', 'inside',
+    'none', 'top', 'bottom', 'left', 'right'. A cell's sides not named are left as they are."""
+    none = Side()
+    out: dict[tuple[int, int], dict] = {}
+    for r in range(r1, r2 + 1):
+        for c in range(c1, c2 + 1):
+            sides = {}
+            edge = {"top": r == r1, "bottom": r == r2, "left": c == c1, "right": c == c2}
+            for name in ("top", "bottom", "left", "right"):
+                if kind == "all":
+                    sides[name] = side
+                elif kind == "none":
+                    sides[name] = none
+                elif kind == "outline" and edge[name]:
+                    sides[name] = side
+                elif kind == "inside" and not edge[name]:
+                    sides[name] = side
+                elif kind == name and edge[name]:
+                    sides[name] = side
+            if sides:
+                out[(r, c)] = sides
+    return out

@@ -1,0 +1,228 @@
+"""What a QTableView does not paint and Excel does: fills over gridlines, cell borders, wrapped text, and text that
+overflows into empty neighbouring cells.
+
+Runs after the view's own paint, over the visible cells only, and only for cells that have a format or long text:
+an unformatted sheet costs one pass over the visible text cells.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+
+from gdsheet.gui.cell_looks import TEXT_MARGIN
+
+OVERSCAN = 8  # columns left and right of the view whose text may overflow into it
+_TEXT_FLAGS = Qt.TextFlag.TextSingleLine
+_WRAP_FLAGS = Qt.TextFlag.TextWordWrap
+_A = Qt.AlignmentFlag
+
+
+def visible_range(view, rect=None) -> tuple[int, int, int, int] | None:
+    """(first row, last row, first column, last column), 0-based, of what the viewport shows within `rect`
+    (viewport coordinates; the whole viewport for None)."""
+    model = view.model()
+    if model is None or not model.rowCount() or not model.columnCount():
+        return None
+    if rect is None:
+        rect = view.viewport().rect()
+    r0, c0 = view.rowAt(max(rect.top(), 0)), view.columnAt(max(rect.left(), 0))
+    if r0 < 0 or c0 < 0:
+        return None
+    r1, c1 = view.rowAt(rect.bottom()), view.columnAt(rect.right())
+    return r0, model.rowCount() - 1 if r1 < 0 else r1, c0, model.columnCount() - 1 if c1 < 0 else c1
+
+
+def paint_extras(view, selection: QColor, base: QColor, rect=None) -> None:
+    """Paint over the cells within `rect` (the paint event's), after the view painted them."""
+    span = visible_range(view, rect)
+    if span is None:
+        return
+    r0, r1, c0, c1 = span
+    model = view.model()
+    sheet = model.doc.wb.sheet(model.sheet_name)
+    painter = QPainter(view.viewport())
+    if rect is not None:
+        painter.setClipRect(rect)
+    try:
+        rows = [r for r in range(r0, r1 + 1) if not view.isRowHidden(r)]
+        cols = [c for c in range(c0, c1 + 1) if not view.isColumnHidden(c)]
+        geometry = _Geometry(view)
+        if sheet.style_ids:
+            _cover_gridlines(view, painter, model, sheet, rows, cols, geometry)
+        _paint_long_text(view, painter, model, sheet, rows, c0, c1, geometry, selection, base)
+        if sheet.style_ids:
+            _paint_borders(painter, model, sheet, rows, cols, geometry)
+    finally:
+        painter.end()
+
+
+class _Geometry:
+    """Cell rectangles in viewport pixels, the gridline pixel excluded (it is each cell's last column and row)."""
+
+    def __init__(self, view):
+        self.view = view
+        self.x: dict[int, tuple[int, int]] = {}
+        self.y: dict[int, tuple[int, int]] = {}
+
+    def col(self, c: int) -> tuple[int, int]:
+        got = self.x.get(c)
+        if got is None:
+            got = self.x[c] = (self.view.columnViewportPosition(c), self.view.columnWidth(c))
+        return got
+
+    def row(self, r: int) -> tuple[int, int]:
+        got = self.y.get(r)
+        if got is None:
+            got = self.y[r] = (self.view.rowViewportPosition(r), self.view.rowHeight(r))
+        return got
+
+
+def _cover_gridlines(view, painter, model, sheet, rows, cols, geometry) -> None:
+    """A filled cell hides the gridlines around it, as in Excel."""
+    ids, looks = sheet.style_ids, model.looks
+    selected = view.selectionModel().isSelected
+    for r in rows:
+        for c in cols:
+            xf = ids.get((r + 1, c + 1))
+            if not xf:
+                continue
+            look = looks[xf]
+            if look.background is None:
+                continue
+            idx = model.index(r, c)
+            if selected(idx) or view.rowSpan(r, c) > 1 or view.columnSpan(r, c) > 1:
+                continue
+            x, w = geometry.col(c)
+            y, h = geometry.row(r)
+            brush = model.background(sheet, (r + 1, c + 1), look)
+            # the gridline pixels around the cell: its own last column and row, and the previous cell's
+            painter.fillRect(x - 1, y - 1, w + 1, 1, brush)
+            painter.fillRect(x - 1, y + h - 1, w + 1, 1, brush)
+            painter.fillRect(x - 1, y, 1, h - 1, brush)
+            painter.fillRect(x + w - 1, y, 1, h - 1, brush)
+
+
+def _paint_borders(painter, model, sheet, rows, cols, geometry) -> None:
+    ids, looks = sheet.style_ids, model.looks
+    for r in rows:
+        for c in cols:
+            xf = ids.get((r + 1, c + 1))
+            if not xf:
+                continue
+            look = looks[xf]
+            if look.plain or not any(look.borders):
+                continue
+            x, w = geometry.col(c)
+            y, h = geometry.row(r)
+            left, right, top, bottom = look.borders
+            # each line lies on the gridline: left and top on the previous cell's last pixel
+            for side, x1, y1, x2, y2, dx, dy in ((left, x - 1, y - 1, x - 1, y + h - 1, 1, 0),
+                                                 (right, x + w - 1, y - 1, x + w - 1, y + h - 1, 1, 0),
+                                                 (top, x - 1, y - 1, x + w - 1, y - 1, 0, 1),
+                                                 (bottom, x - 1, y + h - 1, x + w - 1, y + h - 1, 0, 1)):
+                if side is None:
+                    continue
+                pen, double = side
+                painter.setPen(pen)
+                if double:
+                    painter.drawLine(x1 - dx, y1 - dy, x2 - dx, y2 - dy)
+                    painter.drawLine(x1 + dx, y1 + dy, x2 + dx, y2 + dy)
+                else:
+                    painter.drawLine(x1, y1, x2, y2)
+
+
+def _empty(sheet, r: int, c: int) -> bool:
+    key = (r + 1, c + 1)
+    return sheet.cells.get(key) is None and key not in sheet.formulas
+
+
+def _paint_long_text(view, painter, model, sheet, rows, c0, c1, geometry, selection, base) -> None:
+    """Text wider than its cell: over empty neighbours (left-aligned to the right, right-aligned to the left,
+    centred both ways), clipped at the first cell that holds something; wrapped text on several lines."""
+    cells, ids, looks = sheet.cells, sheet.style_ids, model.looks
+    n_cols = model.columnCount()
+    lo, hi = max(c0 - OVERSCAN, 0), min(c1 + OVERSCAN, n_cols - 1)
+    vp_width = view.viewport().width()
+    selected = view.selectionModel().isSelected
+    for r in rows:
+        for c in range(lo, hi + 1):
+            value = cells.get((r + 1, c + 1))
+            if not isinstance(value, str) or not value or view.isColumnHidden(c):
+                continue
+            xf = ids.get((r + 1, c + 1)) if ids else None
+            look = looks[xf] if xf else looks.default
+            if view.rowSpan(r, c) > 1 or view.columnSpan(r, c) > 1:
+                continue  # merged cells keep their text inside
+            text = model.data(model.index(r, c))
+            if not text:
+                continue
+            x, w = geometry.col(c)
+            if look.wrap:
+                if c0 <= c <= c1:
+                    y, h = geometry.row(r)
+                    _redraw(painter, model, sheet, view, [c], r, geometry, selection, base, selected)
+                    _draw_text(painter, model, look, r, c, QRect(x, y, w - 1, h - 1), text, look.align[0],
+                               _WRAP_FLAGS)
+                continue
+            need = look.metrics.horizontalAdvance(text) + 2 * TEXT_MARGIN
+            if need <= w:
+                continue
+            h_align = look.horizontal or _A.AlignLeft
+            if h_align not in (_A.AlignLeft, _A.AlignRight, _A.AlignHCenter):
+                continue
+            span = _overflow_span(view, sheet, r, c, need, h_align, geometry, n_cols)
+            left_x = geometry.col(span[0])[0]
+            right_x = sum(geometry.col(span[-1]))
+            if right_x < 0 or left_x > vp_width:
+                continue
+            y, h = geometry.row(r)
+            _redraw(painter, model, sheet, view, span, r, geometry, selection, base, selected)
+            rect = QRect(left_x, y, right_x - left_x - 1, h - 1)
+            _draw_text(painter, model, look, r, c, rect, text, look.align[0], _TEXT_FLAGS)
+
+
+def _overflow_span(view, sheet, r, c, need, h_align, geometry, n_cols) -> list[int]:
+    span = [c]
+    width = geometry.col(c)[1]
+    if h_align == _A.AlignHCenter:
+        left, right = c - 1, c + 1
+        while width < need and left >= 0 and right < n_cols and _empty(sheet, r, left) and _empty(sheet, r, right):
+            span = [left, *span, right]
+            width += geometry.col(left)[1] + geometry.col(right)[1]
+            left, right = left - 1, right + 1
+        return span
+    step = 1 if h_align == _A.AlignLeft else -1
+    nxt = c + step
+    while width < need and 0 <= nxt < n_cols and _empty(sheet, r, nxt):
+        if not view.isColumnHidden(nxt):
+            width += geometry.col(nxt)[1]
+        span.append(nxt) if step > 0 else span.insert(0, nxt)
+        nxt += step
+    return [s for s in span if not view.isColumnHidden(s)]
+
+
+def _redraw(painter, model, sheet, view, span, r, geometry, selection, base, selected) -> None:
+    """Clear the cells the text covers (and the gridlines between them) to their own backgrounds."""
+    y, h = geometry.row(r)
+    for i, c in enumerate(span):
+        x, w = geometry.col(c)
+        idx = model.index(r, c)
+        if selected(idx):
+            color = selection
+        else:
+            brush = model.data(idx, Qt.ItemDataRole.BackgroundRole)
+            color = brush.color() if brush is not None else base
+        last = i == len(span) - 1
+        painter.fillRect(x, y, w if not last else w - 1, h - 1, color)
+
+
+def _draw_text(painter, model, look, r, c, rect: QRect, text: str, align, flags) -> None:
+    idx = model.index(r, c)
+    font = model.data(idx, Qt.ItemDataRole.FontRole)
+    painter.setFont(font if font is not None else model.looks.base_font)
+    brush = model.data(idx, Qt.ItemDataRole.ForegroundRole)
+    painter.setPen(brush.color() if brush is not None else QColor("black"))
+    painter.save()
+    painter.setClipRect(rect)
+    painter.drawText(rect.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0), int(align) | int(flags), text)
+    painter.restore()
