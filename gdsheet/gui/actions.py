@@ -5,6 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStyle, QToolBar
 
+from gdsheet.gui import format_menu
+
 Key = QKeySequence.StandardKey
 
 
@@ -88,6 +90,9 @@ def build(win) -> dict[str, QAction]:
     sheet.addAction(act("rename_sheet", "&Rename Sheet…", lambda: win.rename_sheet(None)))
     sheet.addAction(act("delete_sheet", "&Delete Sheet", lambda: win.delete_sheet(None)))
 
+    win.acts = acts  # the format menu's toolbar reads actions made so far
+    format_menu.build_format_menu(win, act, mb)
+
     data = mb.addMenu("&Data")
     data.addAction(act("solver", "&Solver…", win.open_solver, QKeySequence("Ctrl+Shift+L"),
                        "Minimise, maximise or target a cell by changing variable cells", sp.SP_MediaPlay))
@@ -117,6 +122,7 @@ def build(win) -> dict[str, QAction]:
     grads.toggled.connect(win.gradients.set_enabled)
     view.addAction(grads)
     acts["gradients"] = grads
+    format_menu.add_view_items(win, act, view)
 
     help_menu = mb.addMenu("&Help")
     help_menu.addAction(act("examples", "&Examples…", win.show_examples, None,
@@ -146,4 +152,5 @@ def build(win) -> dict[str, QAction]:
         bar.widgetForAction(a).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     QMainWindow.addToolBar(win, bar)
     acts["undo"], acts["redo"] = undo, redo
+    format_menu.build_format_toolbar(win)
     return acts

@@ -131,13 +131,20 @@ class FormatActions:
         to every selected cell."""
         from gdsheet.gui.format_dialog import FormatCellsDialog
 
-        dialog = FormatCellsDialog(self.current_format(), self.doc.wb.styles, self)
-        if dialog.exec():
-            change = dialog.change()
-            if change is not None:
-                self.restyle_selection("Format cells", change)
-            if dialog.border_kind is not None:
-                self.set_borders(*dialog.border_kind)
+        value = self.doc.wb.sheet(self.model.sheet_name).cells.get(self.view.current_cell())
+        sample = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 1234.5678
+        dialog = FormatCellsDialog(self.current_format(), self.doc.wb.styles, self, sample)
+        if not dialog.exec():
+            return
+        change, ops = dialog.change(), dialog.border_ops
+        if change is None and not ops:
+            return
+        self.doc.undo.beginMacro("Format Cells")
+        if change is not None:
+            self.restyle_selection("Format cells", change)
+        for kind, style, rgb in ops:
+            self.set_borders(kind, style, rgb)
+        self.doc.undo.endMacro()
 
     # ---- rows and columns -----------------------------------------------------------------------------------
 
