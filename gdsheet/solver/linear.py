@@ -48,13 +48,14 @@ def jacobian(problem: Problem, x: torch.Tensor, groups: list[np.ndarray] | None 
              seed: int = 0) -> tuple[np.ndarray, sp.csr_matrix]:
     """(outputs at x, their Jacobian as a sparse matrix) from a few weighted reverse passes.
 
-    Outputs are taken a group at a time (by default all together; the Simplex engine passes the objective apart
-    and one group per constraint range). A group costs two reverse passes, each weighting its rows by random
-    numbers: where a variable is read by one row of the group, the two sums are in the ratio of that row's weights,
-    and the entry is that row's coefficient; where rows share a variable the ratio matches none of them, and the
-    group is halved and tried again. The rows of one constraint range rarely share variables (a column of row
-    sums, a row of column sums), so a transport model costs six passes, not one per row or one probe per
-    variable."""
+    A set of outputs is read together in two reverse passes, each weighting its rows by random numbers: where a
+    variable is read by one row of the set, the two sums are in the ratio of that row's weights, and the entry is
+    that row's coefficient; where rows share a variable the ratio matches none of them, and the set is split and
+    tried again. `groups` are the parts to split along first (the Simplex engine passes the objective, then one
+    part per constraint range; rows of one range rarely share variables, a column of row sums or a row of column
+    sums): the first part is read alone, the others together, then by halves of the parts, then by halves of a
+    part's rows. A transport model with its supply and demand ranges costs seven passes, not one per row (or one
+    probe per variable); 200 single-cell constraints listed supply first cost about as few."""
     xg = x.detach().clone().requires_grad_(True)
     out = _outputs(problem, xg)
     m, n = out.numel(), xg.numel()
@@ -62,19 +63,22 @@ def jacobian(problem: Problem, x: torch.Tensor, groups: list[np.ndarray] | None 
     if not out.requires_grad:  # nothing depends on the variables
         return values, sp.csr_matrix((m, n))
     gen = np.random.default_rng(seed)
-    todo = [np.asarray(g, dtype=np.int64) for g in (groups or [np.arange(m)]) if len(g)]
-    parts = []
+    parts = [np.asarray(g, dtype=np.int64) for g in (groups or [np.arange(m)]) if len(g)]
+    todo = [parts[:1], parts[1:]] if len(parts) > 1 else [parts]  # each item: the parts read together
+    found = []
     while todo:
-        group = todo.pop()
-        got = _recover(out, xg, group, gen)
-        if got is None:  # rows of the group share variables: halve it
-            half = len(group) // 2
-            todo += [group[:half], group[half:]]
-        else:
-            parts.append(got)
-    if not parts:
+        item = todo.pop()
+        got = _recover(out, xg, np.concatenate(item), gen)
+        if got is not None:
+            found.append(got)
+        elif len(item) > 1:  # parts share variables: split between parts first
+            todo += [item[: len(item) // 2], item[len(item) // 2:]]
+        else:  # rows of one part share variables: halve it
+            rows = item[0]
+            todo += [[rows[: rows.size // 2]], [rows[rows.size // 2:]]]
+    if not found:
         return values, sp.csr_matrix((m, n))
-    rows, cols, vals = (np.concatenate(p) for p in zip(*parts))
+    rows, cols, vals = (np.concatenate(p) for p in zip(*found))
     return values, sp.csr_matrix((vals, (rows, cols)), shape=(m, n))
 
 
