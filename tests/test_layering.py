@@ -1,4 +1,6 @@
-"""The pipeline's layering: core packages never import Qt; the parser, the engine and xlsx I/O need no torch."""
+"""The pipeline's layering: core packages never import Qt; the parser, the engine and xlsx I/O need no torch; and
+start-up stays light: scipy's statistics, special functions and optimisers and `regex` are imported only when a
+formula calls a function that needs them (gdsheet/lazy_modules.py)."""
 import subprocess
 import sys
 
@@ -11,6 +13,8 @@ CHECKS = [
     ("gdsheet.compile", ("PySide6", "pyqtgraph")),
     ("gdsheet.solver", ("PySide6", "pyqtgraph")),
     ("gdsheet.cli", ("torch", "PySide6", "pyqtgraph")),
+    ("gdsheet.functions", ("scipy.stats", "scipy.special", "scipy.optimize", "regex")),
+    ("gdsheet.io", ("scipy.stats", "scipy.special", "scipy.optimize", "regex")),
 ]
 
 

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import math
 
-import scipy.special as sc
 
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.functions.datetime import toolpak_numbers
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
+
+sc = lazy_module("scipy.special")
 
 CAT = "Engineering"
 
@@ -52,12 +54,13 @@ def besselk_excel(n: int, x: float) -> float:
     return k1
 
 
-# name, function of (n, x), whether x must be positive, what it is
+# name, function of (n, x), whether x must be positive, what it is (scipy's looked up on call: imported lazily)
 _BESSEL = (
-    ("BESSELI", sc.iv, False, "The modified Bessel function In(x) of order n."),
-    ("BESSELJ", sc.jv, False, "The Bessel function Jn(x) of order n."),
+    ("BESSELI", lambda n, x: sc.iv(n, x), False, "The modified Bessel function In(x) of order n."),
+    ("BESSELJ", lambda n, x: sc.jv(n, x), False, "The Bessel function Jn(x) of order n."),
     ("BESSELK", besselk_excel, True, "The modified Bessel function Kn(x) of order n, for x > 0."),
-    ("BESSELY", sc.yv, True, "The Bessel function Yn(x) (Weber's or Neumann's function) of order n, for x > 0."),
+    ("BESSELY", lambda n, x: sc.yv(n, x), True,
+     "The Bessel function Yn(x) (Weber's or Neumann's function) of order n, for x > 0."),
 )
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.special as sc
-from scipy import stats as st
 
 from gdsheet import errors as E
 from gdsheet.functions.registry import elementwise, excel
+from gdsheet.lazy_modules import lazy_module
+
+sc = lazy_module("scipy.special")
+st = lazy_module("scipy.stats")
 
 CAT = "Statistical"
 SQRT_2PI = math.sqrt(2 * math.pi)

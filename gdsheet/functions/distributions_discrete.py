@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats as st
 
 from gdsheet import errors as E
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
+
+st = lazy_module("scipy.stats")
 
 CAT = "Statistical"
 

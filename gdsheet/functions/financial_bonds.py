@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 
-from scipy.optimize import brentq
 
 from gdsheet import errors as E
 from gdsheet.functions.datetime import toolpak_numbers
@@ -16,6 +15,9 @@ from gdsheet.functions.financial_coupons import (FREQUENCIES, Coupons, bond_date
                                                  is_month_end, year_fraction)
 from gdsheet.functions.datetime_parse import MAX_SERIAL
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
+
+optimize = lazy_module("scipy.optimize")
 
 
 def price_of(c: Coupons, rate: float, yld: float, redemption: float) -> float:
@@ -83,7 +85,7 @@ def yield_(settlement, maturity, rate, pr, redemption, frequency, basis=None):
     if not gap(lo) >= 0 >= gap(hi):
         return E.NUM.because("no yield gives this price")
     try:
-        return brentq(gap, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=300)
+        return optimize.brentq(gap, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=300)
     except (ValueError, RuntimeError):
         return E.NUM.because("no yield gives this price")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-from scipy.optimize import brentq
 
 from gdsheet import errors as E
 from gdsheet.functions.datetime import toolpak_numbers
@@ -17,6 +16,9 @@ from gdsheet.functions.datetime_parse import MAX_SERIAL, days_in_month, ymd_from
 from gdsheet.functions.financial import CAT
 from gdsheet.functions.financial_coupons import FREQUENCIES, coupons, day_count, is_month_end, months_before
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
+
+optimize = lazy_module("scipy.optimize")
 
 
 def _add(serial: int, months: int, month_end: bool = False) -> int:
@@ -215,6 +217,6 @@ def oddfyield(settlement, maturity, issue, first_coupon, rate, pr, redemption, f
     if not gap(lo) >= 0 >= gap(hi):
         return E.NUM.because("no yield gives this price")
     try:
-        return brentq(gap, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=300)
+        return optimize.brentq(gap, lo, hi, xtol=1e-15, rtol=1e-15, maxiter=300)
     except (ValueError, RuntimeError):
         return E.NUM.because("no yield gives this price")

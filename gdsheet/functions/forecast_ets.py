@@ -13,13 +13,15 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import optimize
-from scipy import stats as st
 
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
 from gdsheet.values import is_number
+
+optimize = lazy_module("scipy.optimize")
+st = lazy_module("scipy.stats")
 
 CAT = "Statistical"
 MAX_SEASON = 8760  # hours in a year: Excel's limit for seasonality

@@ -4,12 +4,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats as st
 
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
 from gdsheet.values import is_number
+
+st = lazy_module("scipy.stats")
 
 CAT = "Statistical"
 

@@ -6,12 +6,16 @@ reset); the few spellings it lacks are rewritten first. A pattern from a file ca
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
-import regex
 
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
+
+regex = lazy_module("regex")
 
 CAT = "Text"
 TIMEOUT_S = 1.0  # per call: enough for any sane pattern on 32,767 characters, short enough to keep the app alive
@@ -167,7 +171,8 @@ def regexextract(text, pattern, mode=None, case=None):
     return _row(["" if g is None else g for g in m.groups()])
 
 
-_REPLACEMENT = regex.compile(r"\$(?:(\d+)|\{(\w+)\}|(\$))|\$")
+# the stdlib engine reads this fixed pattern the same, so `regex` need not be imported to load the module
+_REPLACEMENT = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\$))|\$")
 
 
 def _substitution(replacement: str, rx):

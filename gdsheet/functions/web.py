@@ -11,11 +11,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import numpy as np
-from lxml import etree
 
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.functions.registry import excel
+from gdsheet.lazy_modules import lazy_module
+
+etree = lazy_module("lxml.etree")
 
 WEB = "Web"
 CUBE = "Cube"
