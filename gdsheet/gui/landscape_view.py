@@ -167,7 +167,7 @@ class LandscapeView(_SourceView):
         t = time.perf_counter()
         xs = landscape.grid(*landscape.span(xs_all), resolution)
         ys = landscape.grid(*landscape.span(ys_all), resolution)
-        self.surface = s = landscape.surface(src.problem, current, i, j, xs, ys, src.rows)
+        self.surface = s = landscape.surface(src.problem, current, i, j, xs, ys, src.rows, light=src.running)
         self._computed_at = time.perf_counter()
         self.compute_seconds = self._computed_at - t
         z = s.z
@@ -253,11 +253,11 @@ class ProfileView(_SourceView):
         current = self.current_point(src, trace)
         x = current[i]
         lr = src.options.lr
-        at = landscape.profile(src.problem, current, i, [x], src.rows)
+        at = landscape.profile(src.problem, current, i, [x], src.rows, light=src.running)
         target = x - lr * at.slope if math.isfinite(at.slope) else x
         path = self.path(trace, i, len(src.names))
         xs = landscape.grid(*landscape.span([*path, x, target]), LIVE_POINTS if src.running else POINTS)
-        self.profile = p = landscape.profile(src.problem, current, i, xs, src.rows)
+        self.profile = p = landscape.profile(src.problem, current, i, xs, src.rows, light=src.running)
         name = src.names[i]
         self.curve.setData(xs, p.f)
         self.point.setData([x], [p.fx])

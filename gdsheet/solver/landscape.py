@@ -16,6 +16,9 @@ import torch
 from torch import Tensor
 
 CHUNK_ELEMENTS = 8_000_000  # points per chunk x rows of the program: about 64 MB per float64 intermediate
+# a `light` evaluation (beside a running solve) keeps every op under torch's parallel grain (32768 elements), so it
+# runs on the calling thread alone: it neither takes the solver's cores nor waits for a busy thread pool
+LIGHT_ELEMENTS = 30_000
 PAD = 0.15  # the share of the path's extent added on each side, so the path does not touch the frame
 
 
@@ -50,24 +53,37 @@ def objective_of(problem) -> Callable[[Tensor], Tensor]:
     return lambda x: problem.evaluate(x, None)[0]
 
 
-def evaluate_points(f: Callable[[Tensor], Tensor], points: Tensor, rows: int | None = None) -> np.ndarray:
-    """f at every row of `points` (P x n), batched with vmap in chunks of about CHUNK_ELEMENTS / rows points."""
-    chunk = max(16, CHUNK_ELEMENTS // max(rows or 1, 1))
+def evaluate_points(f: Callable[[Tensor], Tensor], points: Tensor, rows: int | None = None,
+                    light: bool = False) -> np.ndarray:
+    """f at every row of `points` (P x n), batched with vmap in chunks of about CHUNK_ELEMENTS / rows points
+    (LIGHT_ELEMENTS / rows when `light`)."""
+    chunk = max(1 if light else 16, (LIGHT_ELEMENTS if light else CHUNK_ELEMENTS) // max(rows or 1, 1))
     out = []
+    threads = torch.get_num_threads()
+    if light:  # one thread: MKL's and OpenMP's pools, shared with the running solve, stall both when contended
+        torch.set_num_threads(1)
+    try:
+        _evaluate(f, points, chunk, out)
+    finally:
+        if light:
+            torch.set_num_threads(threads)
+    values = torch.cat(out).to(torch.float64).cpu().numpy()
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def _evaluate(f, points: Tensor, chunk: int, out: list) -> None:
     with torch.no_grad():
         try:
             batched = torch.func.vmap(f)
             for start in range(0, points.shape[0], chunk):
                 out.append(batched(points[start:start + chunk]).reshape(-1))
         except Exception:  # a step vmap cannot batch (it reads a value into Python): one point at a time
-            out = [torch.stack([f(p).reshape(()) for p in points])]
-    values = torch.cat(out).to(torch.float64).cpu().numpy()
-    values[~np.isfinite(values)] = np.nan
-    return values
+            out[:] = [torch.stack([f(p).reshape(()) for p in points])]
 
 
 def surface(problem, x: Sequence[float], i_x: int, i_y: int, xs: Sequence[float], ys: Sequence[float],
-            rows: int | None = None) -> Surface:
+            rows: int | None = None, light: bool = False) -> Surface:
     """The objective over the grid xs x ys of variables i_x and i_y, the others held at x."""
     like = problem.x0
     base = torch.as_tensor(list(x), dtype=like.dtype, device=like.device)
@@ -75,17 +91,18 @@ def surface(problem, x: Sequence[float], i_x: int, i_y: int, xs: Sequence[float]
     points = base.repeat(gx.size, 1)
     points[:, i_x] = torch.as_tensor(gx.reshape(-1), dtype=like.dtype, device=like.device)
     points[:, i_y] = torch.as_tensor(gy.reshape(-1), dtype=like.dtype, device=like.device)
-    z = evaluate_points(objective_of(problem), points, rows).reshape(gx.shape)
+    z = evaluate_points(objective_of(problem), points, rows, light).reshape(gx.shape)
     return Surface(i_x, i_y, np.asarray(xs, float), np.asarray(ys, float), z, tuple(float(v) for v in x))
 
 
-def profile(problem, x: Sequence[float], i: int, xs: Sequence[float], rows: int | None = None) -> Profile:
+def profile(problem, x: Sequence[float], i: int, xs: Sequence[float], rows: int | None = None,
+            light: bool = False) -> Profile:
     """The objective along variable i over xs, and its value and slope at x[i] (autograd)."""
     like = problem.x0
     base = torch.as_tensor(list(x), dtype=like.dtype, device=like.device)
     points = base.repeat(len(xs), 1)
     points[:, i] = torch.as_tensor(np.asarray(xs, float), dtype=like.dtype, device=like.device)
-    f = evaluate_points(objective_of(problem), points, rows)
+    f = evaluate_points(objective_of(problem), points, rows, light)
     xg = base.clone().requires_grad_(True)
     fx = objective_of(problem)(xg)
     slope = math.nan

@@ -112,3 +112,12 @@ def test_a_diverging_run_can_go_on_to_its_iteration_limit():
     losses = [r.loss for r in went_on[:-1]]
     assert all(b > a for a, b in zip(losses, losses[1:]))
     assert went_on[-1].message == stopped[-1].message
+
+
+def test_a_light_evaluation_gives_the_same_surface_and_keeps_the_thread_count():
+    p = bowl()
+    xs, ys = landscape.grid(-1, 3, 9), landscape.grid(-3, 0, 7)
+    threads = torch.get_num_threads()
+    full = landscape.surface(p, [3.0, 1.0, 2.0], 0, 1, xs, ys, rows=20_000)
+    light = landscape.surface(p, [3.0, 1.0, 2.0], 0, 1, xs, ys, rows=20_000, light=True)  # chunks of one point
+    assert np.array_equal(full.z, light.z) and torch.get_num_threads() == threads
