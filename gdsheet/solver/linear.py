@@ -54,7 +54,7 @@ def jacobian(problem: Problem, x: torch.Tensor, groups: list[np.ndarray] | None 
     tried again. `groups` are the parts to split along first (the Simplex engine passes the objective, then one
     part per constraint range; rows of one range rarely share variables, a column of row sums or a row of column
     sums): the first part is read alone, the others together, then by halves of the parts, then by halves of a
-    part's rows. A transport model with its supply and demand ranges costs seven passes, not one per row (or one
+    part's rows. A transport model with its supply and demand ranges costs nine passes, not one per row (or one
     probe per variable); 200 single-cell constraints listed supply first cost about as few."""
     xg = x.detach().clone().requires_grad_(True)
     out = _outputs(problem, xg)
@@ -93,11 +93,13 @@ def _pass(out: torch.Tensor, x: torch.Tensor, weights: np.ndarray) -> np.ndarray
 def _recover(out: torch.Tensor, x: torch.Tensor, group: np.ndarray, gen: np.random.Generator):
     """(rows, cols, values) of the group's Jacobian rows, or None when two of its rows share a variable."""
     w1 = np.zeros(out.numel())
+    if group.size == 1:
+        w1[group] = 1.0  # a weight of 1 reads the coefficients exactly (no division)
+        g1 = _pass(out, x, w1)
+        cols = np.flatnonzero(g1)
+        return np.full(cols.size, group[0]), cols, g1[cols]
     w1[group] = gen.uniform(1.0, 2.0, group.size)
     g1 = _pass(out, x, w1)
-    if group.size == 1:
-        cols = np.flatnonzero(g1)
-        return np.full(cols.size, group[0]), cols, g1[cols] / w1[group[0]]
     w2 = np.zeros(out.numel())
     w2[group] = gen.uniform(1.0, 2.0, group.size)
     g2 = _pass(out, x, w2)
@@ -114,7 +116,10 @@ def _recover(out: torch.Tensor, x: torch.Tensor, group: np.ndarray, gen: np.rand
     if not np.all(np.abs(qs[near] - ratio) <= 1e-9 * qs[near]):
         return None
     rows = group[order[near]]
-    return rows, cols, g1[cols] / w1[rows]
+    # the rows' supports are disjoint: weights of 1 give every coefficient exactly, with no division
+    ones = np.zeros(out.numel())
+    ones[group] = 1.0
+    return rows, cols, _pass(out, x, ones)[cols]
 
 
 def affine(problem: Problem, groups: list[np.ndarray] | None = None, points: int = 2, seed: int = 0) -> Affine:
