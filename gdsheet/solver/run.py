@@ -290,6 +290,9 @@ class Solve:
                starts: int = 1) -> Progress:
         o = self.options
         tolerance = o.tolerance ** 2 if o.method == "lbfgs" else o.tolerance
+        if starts > 1 and outcome in ("converged", "stalled"):
+            # the answer is the best start's point: judge that one, not wherever the last start settled
+            outcome = "converged" if self._settled_optimum(best) else "stalled"
         words = {
             "converged": f"converged: the objective improved by less than {tolerance:g} (relative) over the last "
                          f"{WINDOW[o.method]} iterations" if tolerance > 0 else
