@@ -65,6 +65,7 @@ class Look:
     font: QFont | None
     bold_font: QFont  # the objective cell is shown bold on top of its own font
     metrics: QFontMetrics
+    bold_metrics: QFontMetrics
     foreground: QBrush | None
     background: QBrush | None
     fill_color: QColor | None
@@ -111,6 +112,30 @@ class Looks:
     def row_points(self, px: int) -> float:
         return round(px / self.zoom / POINT_PX * 4) / 4  # Excel keeps heights in quarter points
 
+    def fitted_rows(self, sheet) -> dict[int, int]:
+        """Rows without a height of their own that hold a font larger than the default: Excel grows them to fit
+        (a row's height follows its largest font, about 15/11 of its size in points)."""
+        ids = sheet.style_ids
+        if not ids:
+            return {}
+        default = self.row_px(None)
+        tall: dict[int, int] = {}
+        for xf in set(ids.values()):
+            look = self[xf]
+            if look.font is not None:
+                size = self.table.format(xf).font.size if self.table is not None else 11.0
+                px = max(self.row_px(size * DEFAULT_ROW_POINTS / 11.0), look.metrics.height() + 2)
+                if px > default:
+                    tall[xf] = px
+        if not tall:
+            return {}
+        out: dict[int, int] = {}
+        for (r, _), xf in ids.items():
+            px = tall.get(xf)
+            if px is not None and r not in sheet.row_heights and px > out.get(r, 0):
+                out[r] = px
+        return out
+
     def color(self, color, default: str | None = None) -> QColor | None:
         rgb = self.table.rgb(color, default) if self.table is not None else default
         return QColor("#" + rgb) if rgb else None
@@ -140,7 +165,7 @@ class Looks:
         align = tuple((h or general) | v for general in (_H.AlignLeft, _H.AlignRight, _H.AlignHCenter))
         plain = not own_font and fill_color is None and a.horizontal is None and a.vertical is None \
             and not a.wrap and not a.indent and not any(borders)
-        return Look(font if own_font else None, bold, QFontMetrics(font),
+        return Look(font if own_font else None, bold, QFontMetrics(font), QFontMetrics(bold),
                     QBrush(fg_color) if fg_color is not None else None,
                     QBrush(fill_color) if fill_color is not None else None, fill_color,
                     h, v, a.wrap, a.indent, borders, align, plain)

@@ -126,7 +126,8 @@ class SheetModel(QAbstractTableModel):
             chars = self.col_chars.get(key[1], GENERAL_WIDTH)
             text = format_value(value, code, chars)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return self._number_fits(text, value, code, chars, key[1], look)
+                bold = self.doc.roles.get((sheet.name, *key)) == OBJECTIVE if self.doc.roles else False
+                return self._number_fits(text, value, code, chars, key[1], look, bold)
             if look is not None and look.indent and isinstance(value, str):
                 pad = "  " * look.indent  # Excel indents by about two spaces' width a level
                 return text + pad if look.horizontal == _H_RIGHT else pad + text
@@ -175,10 +176,11 @@ class SheetModel(QAbstractTableModel):
             brush = tints[look.fill_color.rgb()] = QBrush(tinted(look.fill_color, ROLE_BACKGROUND[role]))
         return brush
 
-    def _number_fits(self, text: str, value, code, chars: int, col: int, look) -> str:
+    def _number_fits(self, text: str, value, code, chars: int, col: int, look, bold: bool) -> str:
         """Excel fills a cell with # when a formatted number does not fit its column; General first gives up
         decimals (and falls back to scientific notation) to fit."""
-        metrics = look.metrics if look is not None else self.looks.default.metrics
+        look = look if look is not None else self.looks.default
+        metrics = look.bold_metrics if bold else look.metrics
         room = self.col_px.get(col, self.default_col_px) - 2 * TEXT_MARGIN
         if len(text) * self.looks.mdw * self.looks.zoom <= room * 0.8:  # short enough without measuring
             return text

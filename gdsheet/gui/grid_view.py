@@ -78,7 +78,11 @@ class SheetTable(QTableView):
         for r, height in sheet.row_heights.items():
             if r <= n_rows:
                 vh.resizeSection(r - 1, looks.row_px(height))
-        self._sized_cols, self._sized_rows = set(sheet.col_widths), set(sheet.row_heights)
+        fitted = looks.fitted_rows(sheet)
+        for r, px in fitted.items():
+            if r <= n_rows:
+                vh.resizeSection(r - 1, px)
+        self._sized_cols, self._sized_rows = set(sheet.col_widths), set(sheet.row_heights) | set(fitted)
         for c in self._hidden_cols - sheet.hidden_cols:
             self.setColumnHidden(c - 1, False)
         for r in self._hidden_rows - sheet.hidden_rows:

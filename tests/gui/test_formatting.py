@@ -74,6 +74,7 @@ def test_sizes_follow_excel_units(window, styled_path):
     view, looks = window.view, window.model.looks
     assert view.columnWidth(7) == column_px(5.63, looks.mdw)
     assert view.rowHeight(2) == round(24 * 96 / 72)
+    assert view.rowHeight(0) > looks.row_px(None)  # the 16-point title's row grows to fit it, as in Excel
     assert data(window, 14, 8) == "0.144"  # whole, in a 5.63-character column
     assert set(data(window, 15, 2)) == {"#"}  # 123,456,789,012 does not fit an 11-character column
 
