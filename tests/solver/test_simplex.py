@@ -165,3 +165,19 @@ def test_a_kink_the_random_checks_miss_is_caught_at_the_solution():
     final = list(prepare(wb, read_model(wb, "Knap"), "Knap").run())[-1]
     assert final.status == "not linear" and "linearity conditions" in final.message and "Knap!B7" in final.message
     assert final.values == tuple([0.0] * 10)  # the start, untouched
+
+
+def test_the_deletion_filter_finds_the_same_conflict_as_highs():
+    import scipy.sparse as sp
+
+    from gdsheet.solver import highs
+
+    # rows: x + y >= 10 (conflicts with the bounds x <= 3, y <= 4), x - y <= 100 (harmless), x <= 50 (harmless)
+    lp = highs.LinearProgram(c=np.array([1.0, 1.0]), c0=0.0, A=sp.csr_matrix([[1.0, 1.0], [1.0, -1.0], [1.0, 0.0]]),
+                             row_lo=np.array([10.0, -np.inf, -np.inf]), row_hi=np.array([np.inf, 100.0, 50.0]),
+                             col_lo=np.zeros(2), col_hi=np.array([3.0, 4.0]), integer=np.zeros(2, dtype=bool))
+    result = highs.solve(lp)
+    assert result.status == "infeasible" and result.iis_method == "HiGHS"
+    rows, cols = result.iis
+    assert rows == (0,) and set(cols) == {(0, "upper"), (1, "upper")}
+    assert highs._deletion_filter(lp)[0] == (0,)
