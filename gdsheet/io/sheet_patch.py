@@ -15,6 +15,7 @@ them into its table at its next save). Formula results that are text are written
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -27,11 +28,15 @@ from gdsheet.io.sheet_xml import (Patterns, Position, RawCell, ScanError, Worksh
                                   parse_cell, row_spans, unescape)
 from gdsheet.io.xlsx_patch import cached_value
 from gdsheet.io.xlsx_sheet import cell_value, display_text
-from gdsheet.refs import cell_name
+from gdsheet.refs import cell_name, col_index
 from gdsheet.sheet.model import Formula, Sheet
 
 _SPOOL_IN_MEMORY = 32 << 20
 _TRUE = (b"1", b"true")
+# A cell as Excel and openpyxl write most of them: r, then s and t when needed, nothing else; a value, or a plain
+# formula (not shared, not an array) and its value. Groups: letters, row, s, t, formula text, value text.
+_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-z]+)")?>'
+                        rb'(?:<f>([^<]*)</f>)?<v>([^<]*)</v></c>')
 # Attributes that describe the value: dropped when the value is rewritten (vm points at rich-value metadata).
 _VALUE_ATTRS = (b"r", b"s", b"t", b"cm", b"vm")
 
@@ -86,22 +91,23 @@ class SheetPatcher:
             self.pending_dynamic = True
         else:
             self.pending_dynamic = False
-        # what the model has, by row: cells with a value, a formula or a style
-        self.wanted: dict[int, set[int]] = {}
-        for keys in (sheet.cells, sheet.formulas, sheet.style_ids):
-            for (r, c) in keys:
-                self.wanted.setdefault(r, set()).add(c)
-        for r in set(sheet.row_heights) | sheet.hidden_rows:
-            self.wanted.setdefault(r, set())
-        self.covered = set(sheet.spilled_from)
-        for (r, c), f in sheet.formulas.items():
-            if f.array is not None and not f.dynamic:
-                self.covered.update(f.array.cells())
-                self.covered.discard((r, c))
+        # What the model has, in row and column order: cells with a value, a formula or a style id; walked along
+        # with the file's cells (a merge join), so cells the file lacks are inserted where they belong.
+        self.keys = sorted(set(sheet.cells).union(sheet.formulas, sheet.style_ids))
+        self.k = 0
+        self.attr_rows = sorted(set(sheet.row_heights) | sheet.hidden_rows)  # rows with a height or hidden
+        self.a = 0
+        self.arrays = [f.array for f in sheet.formulas.values() if f.array is not None and not f.dynamic]
         self.masters_seen: set[bytes] = set()
         self.broken_groups: set[bytes] = set()  # shared formulas whose master changed: followers written in full
         self.added = self.removed = 0
-        self.bounds = [None, None, None, None]  # r1, c1, r2, c2 of the cells written
+        self.columns: dict[bytes, int] = {}  # column letters -> number, for the fast path
+
+    def _covered(self, key: tuple[int, int]) -> bool:
+        """A cell an array formula or a spill fills (its text value is a formula result: t="str")."""
+        if key in self.sheet.spilled_from:
+            return True
+        return any(a.r1 <= key[0] <= a.r2 and a.c1 <= key[1] <= a.c2 and key != (a.r1, a.c1) for a in self.arrays)
 
     # ---- the part -----------------------------------------------------------------------------------------------
 
@@ -110,8 +116,6 @@ class SheetPatcher:
         if not part.open_tag:
             raise NotPatchable("the worksheet has no sheetData")
         pat = part.patterns
-        rows_left = sorted(self.wanted)
-        self.row_queue, self.row_at = rows_left, 0
         pos = Position()
         with tempfile.SpooledTemporaryFile(_SPOOL_IN_MEMORY) as body:
             last_row = 0
@@ -135,11 +139,7 @@ class SheetPatcher:
             if open_tag.endswith(b"/>") and body.tell():
                 open_tag = open_tag[:-2].rstrip() + b">"
                 tail = b"</" + part.prefix + b"sheetData>" + tail
-            dimension = None
-            if self.added or self.removed:
-                r1, c1, r2, c2 = self.bounds
-                dimension = "A1" if r1 is None else (cell_name(r1, c1) if (r1, c1) == (r2, c2)
-                                                     else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}")
+            dimension = self._dimension() if self.added or self.removed else None
             head = patch_head(part.head, part.root, self.sheet, dimension)
             tail = patch_tail(tail, self.sheet)
             if head != part.head or tail != part.tail or open_tag != part.open_tag:
@@ -155,15 +155,27 @@ class SheetPatcher:
 
     def _new_rows_before(self, r: int | None, pat: Patterns) -> bytes:
         """<row> elements for the model's rows before row `r` (all remaining ones for None) that the file lacks."""
-        queue, i = self.row_queue, self.row_at
-        out = []
-        while i < len(queue) and (r is None or queue[i] < r):
-            out.append(self._new_row(queue[i], pat))
-            i += 1
-        if i < len(queue) and queue[i] == r:
-            i += 1  # the file has this row: its cells are merged in by _row
-        self.row_at = i
-        return b"".join(out)
+        keys, attr_rows = self.keys, self.attr_rows
+        rows: dict[int, list[int]] = {}
+        while self.k < len(keys) and (r is None or keys[self.k][0] < r):
+            rows.setdefault(keys[self.k][0], []).append(keys[self.k][1])
+            self.k += 1
+        while self.a < len(attr_rows) and (r is None or attr_rows[self.a] < r):
+            rows.setdefault(attr_rows[self.a], [])
+            self.a += 1
+        if self.a < len(attr_rows) and attr_rows[self.a] == r:
+            self.a += 1  # the file has this row: _row compares its attributes
+        return b"".join(self._new_row(row, rows[row], pat) for row in sorted(rows))
+
+    def _dimension(self) -> str:
+        """The used range of what is written: the model's cells (the file's cells gdsheet does not hold, data
+        tables and orphan shared formulas, are in the model as values)."""
+        keys = self.keys
+        if not keys:
+            return "A1"
+        r1, r2 = keys[0][0], keys[-1][0]
+        c1, c2 = min(c for _, c in keys), max(c for _, c in keys)
+        return cell_name(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
 
     def _row_attrs(self, r: int) -> bytes:
         out = b""
@@ -174,8 +186,8 @@ class SheetPatcher:
             out += b' hidden="1"'
         return out
 
-    def _new_row(self, r: int, pat: Patterns) -> bytes:
-        cells = [self._new_cell(r, c, pat) for c in sorted(self.wanted.get(r, ()))]
+    def _new_row(self, r: int, cols: list[int], pat: Patterns) -> bytes:
+        cells = [self._new_cell(r, c, pat) for c in cols]
         cells = [c for c in cells if c]
         extra = self._row_attrs(r)
         if not cells and not extra:
@@ -189,46 +201,93 @@ class SheetPatcher:
 
     def _row(self, row, row_attrs: dict, r: int, pat: Patterns, pos: Position) -> bytes:
         """The bytes of one original row: as they were, unless a cell or the row's attributes changed."""
-        wanted = sorted(self.wanted.get(r, ()))
-        w = 0
+        keys, n = self.keys, len(self.keys)
+        sheet = self.sheet
+        cells, formulas, style_ids, strings = sheet.cells, sheet.formulas, sheet.style_ids, self.strings
+        columns = self.columns
         pieces, changed = [], False
         block = row.string
         inner_start = row.start(2) if row.group(2) is not None else None
         at = inner_start
         last_col = 0
+        pos.col = 0
+        row_digits = row_attrs.get(b"r")
         for c in cell_spans(row, pat):
-            raw = parse_cell(c, pat)
-            rr, col = pos.next_cell(raw.attrs)
-            if rr != r or col <= last_col:
+            # Most cells are written by Excel and openpyxl as <c r= s= t=><v>..</v></c> or with one plain <f>:
+            # matched whole, they are compared with the model without building an attribute dictionary.
+            fast = _FAST_CELL.fullmatch(c.group(0))
+            if fast is not None:
+                letters, digits, s_attr, t, f_text, text = fast.groups()
+                col = columns.get(letters)
+                if col is None:
+                    col = columns[letters] = col_index(letters.decode())
+                if digits != row_digits:
+                    raise NotPatchable("a cell outside its row")
+                pos.col = col
+                raw = None
+            else:
+                raw = parse_cell(c, pat)
+                rr, col = pos.next_cell(raw.attrs)
+                if rr != r:
+                    raise NotPatchable("a cell outside its row")
+            if col <= last_col:
                 raise NotPatchable("cells out of order")
             last_col = col
-            pieces.append(block[at:c.start()])
-            while w < len(wanted) and wanted[w] < col:
-                new = self._new_cell(r, wanted[w], pat)
+            key = (r, col)
+            k = self.k
+            while k < n and keys[k] < key:  # the model's cells before this one that the file lacks
+                new = self._new_cell(r, keys[k][1], pat) if keys[k][0] == r else b""
                 if new:
+                    pieces.append(block[at:c.start()])
+                    at = c.start()
                     pieces.append(new)
                     changed = True
-                w += 1
-            if w < len(wanted) and wanted[w] == col:
-                w += 1
+                k += 1
+            if k < n and keys[k] == key:
+                k += 1
+            self.k = k
+            if fast is not None:
+                if style_ids.get(key, 0) == (int(s_attr) if s_attr else 0):
+                    v = cells.get(key)
+                    f = formulas.get(key)
+                    if not text:  # <v></v>: no value (a formula written without its result)
+                        same = v is None and (f_text is None and f is None or f_text is not None and f is not None
+                                              and f.source is not None and f.array is None and not f.dynamic
+                                              and b"&" not in f_text and f.source[1:] == f_text.decode()
+                                              and f.source == f.text)
+                    elif f_text is None:
+                        same = f is None and (
+                            (t is None or t == b"n") and type(v) is float and float(text) == v
+                            or t == b"s" and type(v) is str and strings[int(text)] == v)
+                    else:  # a plain formula: the model's is the file's, and so is its cached result
+                        same = (f is not None and f.source is not None and f.array is None and not f.dynamic
+                                and b"&" not in f_text and f.source[1:] == f_text.decode()
+                                and (f.source == f.text or display_text(f.source) == f.text)
+                                and ((t is None or t == b"n") and type(v) is float and float(text) == v
+                                     or t == b"str" and type(v) is str and b"&" not in text and text.decode() == v))
+                    if same:
+                        continue
+                raw = parse_cell(c, pat)
             out = self._cell(c, raw, r, col, pat)
             if out is not None:
                 changed = True
+                pieces.append(block[at:c.start()])
                 pieces.append(out)
-            else:
-                pieces.append(c.group(0))
-                self._grow(r, col)
-            at = c.end()
-        tail_new = [self._new_cell(r, col, pat) for col in wanted[w:]]
-        tail_new = [t for t in tail_new if t]
+                at = c.end()
+        tail_new = []
+        while self.k < n and keys[self.k][0] == r:
+            new = self._new_cell(r, keys[self.k][1], pat)
+            if new:
+                tail_new.append(new)
+            self.k += 1
         if tail_new:
             changed = True
         orig_height = row_attrs.get(b"ht") if row_attrs.get(b"customHeight") in _TRUE else None
         orig_hidden = row_attrs.get(b"hidden") in _TRUE
-        height = self.sheet.row_heights.get(r)
+        height = sheet.row_heights.get(r)
         new_attrs = None
         if ((None if orig_height is None else float(orig_height)) != height
-                or orig_hidden != (r in self.sheet.hidden_rows)):
+                or orig_hidden != (r in sheet.hidden_rows)):
             kept = {k: v for k, v in row_attrs.items() if k not in (b"ht", b"customHeight", b"hidden")}
             if height is None and orig_height is None and b"ht" in row_attrs:
                 kept[b"ht"] = row_attrs[b"ht"]  # a height Excel computed, not set by hand: kept
@@ -245,14 +304,6 @@ class SheetPatcher:
         if not body:
             return start + b"/>"
         return start + b">" + body + b"</" + p + b"row>"
-
-    def _grow(self, r: int, c: int) -> None:
-        b = self.bounds
-        if b[0] is None:
-            self.bounds = [r, c, r, c]
-            return
-        b[0], b[2] = min(b[0], r), max(b[2], r)
-        b[1], b[3] = min(b[1], c), max(b[3], c)
 
     # ---- cells --------------------------------------------------------------------------------------------------
 
@@ -294,7 +345,6 @@ class SheetPatcher:
         if f is None and value is None and style == 0:
             self.removed += 1
             return b""
-        self._grow(r, c)
         other = b"".join(b" " + k + b'="' + v + b'"' for k, v in raw.attrs.items()
                          if k not in _VALUE_ATTRS or (k == b"cm" and keep_f))
         f_bytes = _f_element(m.group(2), pat) if keep_f else None
@@ -323,7 +373,6 @@ class SheetPatcher:
         self.report.changed = True
         if f is not None:
             self.report.formulas_changed = self.report.values_changed = True
-        self._grow(r, c)
         return self._cell_bytes(r, c, f, value, style, b"", None, pat)
 
     def _cell_bytes(self, r: int, c: int, f: Formula | None, value, style: int, other: bytes,
@@ -349,7 +398,7 @@ class SheetPatcher:
             return start + b">" + f_bytes + b"<" + p + b"v>" + escape(text) + b"</" + p + b"v></" + p + b"c>"
         if value is None:
             return start + b"/>"
-        if isinstance(value, str) and (r, c) not in self.covered:
+        if isinstance(value, str) and not self._covered((r, c)):
             t_attr = b' xml:space="preserve"' if value != value.strip() else b""
             text = cached_value(value)[1]
             return (start + b' t="inlineStr"><' + p + b"is><" + p + b"t" + t_attr + b">" + escape(text) + b"</" + p
