@@ -1,6 +1,6 @@
 """Open each workbook of a corpus, change one cell, save, and list what did not survive.
 
-usage: python scripts/roundtrip_corpus.py [FOLDER ...] [--limit N] [--every K] [--verbose]
+usage: python scripts/roundtrip_corpus.py [FOLDER or BOOK ...] [--limit N] [--every K] [--verbose]
 
 For each book: the first constant number of the first sheet is increased by one (a text constant gets a suffix;
 with neither, a number goes below the used range), the workbook is saved next to a temporary copy, and
@@ -36,6 +36,8 @@ def edit_one_cell(wb) -> str:
     for kind in (float, str):
         for (r, c), v in sorted(sheet.cells.items()):
             if (r, c) in sheet.formulas or (r, c) in sheet.spilled_from or type(v) is not kind:
+                continue
+            if kind is str and v.startswith("="):  # roundtrip_check.py reads such text as a formula's
                 continue
             if any(f.array is not None and f.array.contains(sheet.name, r, c) if hasattr(f.array, "contains")
                    else False for f in sheet.formulas.values()):
@@ -203,7 +205,8 @@ def main() -> int:
     ap.add_argument("--every", type=int, default=1, help="take every K-th book (a sample)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
-    books = sorted(p for f in args.folders for p in Path(f).rglob("*") if p.suffix.lower() in (".xlsx", ".xlsm"))
+    books = sorted(p for f in args.folders for p in ([Path(f)] if Path(f).is_file() else Path(f).rglob("*"))
+                   if p.suffix.lower() in (".xlsx", ".xlsm"))
     books = books[::args.every][:args.limit or None]
     passed, t0 = 0, time.time()
     with tempfile.TemporaryDirectory() as tmp:

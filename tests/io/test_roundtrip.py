@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -333,3 +334,57 @@ def test_libreoffice_reads_the_changed_value_and_the_formulas(tmp_path):
                     str(tmp_path / "out.xlsx")], check=True, capture_output=True, timeout=180)
     lines = (tmp_path / "csv" / "out.csv").read_text().splitlines()
     assert lines[1].split(",")[:3] == ["a", "5", "50"] and lines[2].split(",")[:3] == ["b", "2", "207"]
+
+
+# ---- held-out-like: Excel-saved books of the corpus, solved from the command line with -o --------------------
+
+_NAMES_BLOCK = re.compile(rb"<definedNames>.*?</definedNames>", re.S)
+
+
+def solve_and_compare(book: Path, out: Path, args: list[str], variables: set[str]) -> None:
+    """`gdsheet solve BOOK ARGS -o OUT`; then every part of OUT is the original's but the solved sheet (changed in
+    the variable cells and formula results only) and workbook.xml (the stored model's names added)."""
+    from gdsheet.solver.cli import main
+
+    assert main([str(book), *args, "-o", str(out)]) == 0
+    before, after = parts(book), parts(out)
+    assert before.keys() == after.keys()
+    for name in before:
+        if before[name] == after[name]:
+            continue
+        if name == "xl/workbook.xml":
+            assert _NAMES_BLOCK.sub(b"", before[name]) == _NAMES_BLOCK.sub(b"", after[name])
+            kept = re.findall(rb"<definedName [^>]*>[^<]*</definedName>", before[name])
+            assert all(k in after[name] for k in kept)  # the file's own names, byte for byte
+        else:
+            assert name.startswith("xl/worksheets/sheet")
+            assert set(rc.cell_changes(before[name], after[name])) <= variables
+
+
+@pytest.mark.skipif(not (SHARED / "roundtrip" / "table10.xlsx").exists(), reason="../shared/corpus is not present")
+def test_an_excel_table_book_solved_with_o_changes_only_its_variables(tmp_path):
+    solve_and_compare(SHARED / "roundtrip" / "table10.xlsx", tmp_path / "out.xlsx",
+                      ["--objective", "Sheet1!K4", "--changing", "Sheet1!B4:D4", "--value-of", "6"],
+                      {"B4", "C4", "D4"})
+    ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet1"]
+    assert sum(ws[c].value for c in ("B4", "C4", "D4")) == pytest.approx(6, abs=1e-3)
+    assert ws.tables["Table1"].ref == "B3:K6" and ws["K4"].value == "=SUM(Table1[[#This Row],[Column1]:[Column3]])"
+
+
+@pytest.mark.parametrize("name", ["button07.xlsm", "panes01.xlsx", "macro04.xlsm"])
+def test_excel_books_with_macros_buttons_and_panes_solved_with_o_keep_everything(tmp_path, name):
+    original = SHARED / "roundtrip" / name
+    if not original.exists():
+        pytest.skip("../shared/corpus is not present")
+    wb = load_workbook(original)  # a model added in gdsheet, saved into the Excel-saved package
+    sheet = wb.sheets[0].name
+    wb.set_value(sheet, 20, 1, 3.0)
+    wb.set_formula(sheet, 20, 2, "=(A20-2)^2+1")
+    book = tmp_path / name
+    assert save_workbook(wb, book) == []
+    solve_and_compare(book, tmp_path / ("out" + original.suffix),
+                      ["--objective", f"{sheet}!B20", "--changing", f"{sheet}!A20"], {"A20"})
+    kept = parts(tmp_path / ("out" + original.suffix))
+    assert all(kept[n] == data for n, data in parts(original).items() if not n.startswith("xl/worksheets/sheet")
+               and n != "xl/workbook.xml")
+    assert openpyxl.load_workbook(tmp_path / ("out" + original.suffix))[sheet]["A20"].value == pytest.approx(2)
