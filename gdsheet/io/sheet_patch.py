@@ -100,6 +100,7 @@ class SheetPatcher:
         self.arrays = [f.array for f in sheet.formulas.values() if f.array is not None and not f.dynamic]
         self.masters_seen: set[bytes] = set()
         self.broken_groups: set[bytes] = set()  # shared formulas whose master changed: followers written in full
+        self.group_trees: dict[bytes, object] = {}  # si -> the kept master's parsed formula (relative form)
         self.added = self.removed = 0
         self.columns: dict[bytes, int] = {}  # column letters -> number, for the fast path
 
@@ -330,6 +331,8 @@ class SheetPatcher:
                     return None
             elif f is not None and self._same_formula(f, raw, kind, si, is_master):
                 keep_f = True
+                if is_master:
+                    self.group_trees[si] = f.ast
             elif is_master:
                 self.broken_groups.add(si)
             if not keep_f and in_model:
@@ -360,7 +363,10 @@ class SheetPatcher:
         elif f.array is not None or f.dynamic:
             return False
         if kind == b"shared" and not is_master:
-            return si not in self.broken_groups  # its text lives in the master, which is unchanged
+            # Its text lives in the master, which is unchanged: the model's formula must be the master's read from
+            # here (the same tree: trees are parsed relative to their cell), not one moved here by a row insert.
+            tree = self.group_trees.get(si)
+            return si not in self.broken_groups and tree is not None and (f.ast is tree or f.ast == tree)
         return f.source == "=" + unescape(raw.f_text or b"")
 
     def _new_cell(self, r: int, c: int, pat: Patterns) -> bytes:

@@ -388,3 +388,24 @@ def test_excel_books_with_macros_buttons_and_panes_solved_with_o_keep_everything
     assert all(kept[n] == data for n, data in parts(original).items() if not n.startswith("xl/worksheets/sheet")
                and n != "xl/workbook.xml")
     assert openpyxl.load_workbook(tmp_path / ("out" + original.suffix))[sheet]["A20"].value == pytest.approx(2)
+
+
+def test_a_row_inserted_in_a_shared_formula_block_saves_each_cell_its_own_formula(tmp_path):
+    from gdsheet.sheet.shift import insert
+
+    # B1:B4 share =$A$1+0 style formulas whose relative part points above the block: after an insert at row 3,
+    # B4 holds B3's old formula (same text, =A1*10, a reference that did not move): not the group's =A2*10
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}">'
+                   + ('<f t="shared" ref="B2:B5" si="0">A1*10</f>' if r == 2 else
+                      '<f t="shared" si="0"/>' if r > 2 else "") + f"<v>{(r - 1) * 10}</v></c></row>"
+                   for r in range(1, 6))
+    rows = rows.replace('<c r="B1"><v>0</v></c>', "")
+    book = write_zip(tmp_path / "s.xlsx", minimal_parts(rows))
+    wb = load_workbook(book)
+    insert(wb, "Sheet1", "row", 4, 1)  # rows 4 and 5 move to 5 and 6
+    expected = {(r, 2): f.text for (r, c), f in wb.sheet("Sheet1").formulas.items() if c == 2}
+    save_workbook(wb, tmp_path / "out.xlsx")
+    back = load_workbook(tmp_path / "out.xlsx").sheet("Sheet1")
+    assert {(r, 2): f.text for (r, c), f in back.formulas.items() if c == 2} == expected
+    back_values = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet1"]
+    assert back_values["B5"].value == expected[(5, 2)]
