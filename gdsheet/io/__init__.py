@@ -1,9 +1,11 @@
 """Workbooks in and out of files: .xlsx (read and write) and CSV (import)."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from gdsheet.io.csv_import import import_csv
+from gdsheet.io.package import SourcePackage
 from gdsheet.io.xlsx_read import read_xlsx
 from gdsheet.io.xlsx_write import write_xlsx
 from gdsheet.sheet.workbook import Workbook
@@ -21,6 +23,11 @@ def save_workbook(wb: Workbook, path: str | Path) -> list[str]:
     untouched."""
     warnings = write_xlsx(wb, path)
     wb.path = str(path)
+    source = wb.source
+    if source is not None and source.data is None:
+        # held by path: the next save patches the file just written (the one read may be gone, or replaced by it)
+        wb.source = dataclasses.replace(SourcePackage.capture(path), function_prefixes=source.function_prefixes,
+                                        has_macros=source.has_macros and str(path).lower().endswith(".xlsm"))
     return warnings
 
 

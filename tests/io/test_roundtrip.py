@@ -312,6 +312,19 @@ def test_a_large_original_changed_on_disk_is_not_patched(tmp_path, monkeypatch):
     assert load_workbook(tmp_path / "out.xlsx").sheet("Sheet1").cells[(2, 2)] == 1.0
 
 
+def test_a_large_original_saved_over_twice_is_patched_both_times(tmp_path, monkeypatch):
+    from gdsheet.io import package
+
+    monkeypatch.setattr(package, "MEMORY_LIMIT", 0)
+    book = pivot_book(tmp_path / "p.xlsx")
+    wb = load_workbook(book)
+    for value in (7.0, 8.0):
+        wb.set_value("Sheet1", 2, 2, value)
+        assert save_workbook(wb, book) == []  # the second save patches what the first one wrote
+    assert "xl/pivotTables/pivotTable1.xml" in parts(book)
+    assert load_workbook(book).sheet("Sheet1").cells[(2, 2)] == 8.0
+
+
 def test_an_added_sheet_falls_back_to_a_fresh_package_and_says_so(tmp_path):
     wb = load_workbook(pivot_book(tmp_path / "p.xlsx"))
     wb.add_sheet("new")
