@@ -64,6 +64,7 @@ def test_workbook_matches_excel(book):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # ~70 processes, each starting Python: minutes on a busy two-core machine
 def test_corpus_score_through_the_cli():
     gdsheet = Path(sys.executable).with_name("gdsheet")
     cmd = [sys.executable, str(TOOL), "--cmd", f"{gdsheet} calc {{book}} --json {{out}}", str(CORPUS)]
