@@ -70,7 +70,7 @@ class FileActions:
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             wb = load_workbook(path)
-            if wb.calc.full_calc_on_load or any(key not in s.cells for s in wb.sheets for key in s.formulas):
+            if not wb.values_are_cached():
                 wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
         except Exception as exc:  # noqa: BLE001
             QApplication.restoreOverrideCursor()

@@ -157,6 +157,12 @@ class Workbook:
     def clear(self, sheet: str, row: int, col: int) -> set[CellId]:
         return self.set_value(sheet, row, col, None)
 
+    def values_are_cached(self) -> bool:
+        """Whether every formula cell holds the value saved with the file, and the file does not ask for a full
+        recalculation on open (Excel's fullCalcOnLoad): then its values can be shown, and solved from, as they
+        are. A file written without cached values (openpyxl, scripts) needs a recalculation first."""
+        return not self.calc.full_calc_on_load and all(key in s.cells for s in self.sheets for key in s.formulas)
+
     def recalculate(self) -> set[CellId]:
         """Recalculate every formula from scratch, in dependency order."""
         return self.engine.recalculate_all()

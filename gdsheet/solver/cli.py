@@ -163,7 +163,10 @@ def _solve(args: argparse.Namespace) -> int:
     if args.output:
         check_output(args.output)  # before the solve: a wrong name should not cost its time
     wb = load_workbook(args.book)
-    wb.recalculate()  # cached values may be stale; the solve and its report start from the engine's own
+    if not wb.values_are_cached():
+        wb.recalculate()  # the solve and its report need every value the objective reads
+    # Otherwise the values Excel saved are current: the solve compiles the formulas that depend on the variables
+    # and reads the others as they are, as Excel's Solver does, and starting needs no recalculation of the book.
     model, sheet = model_from_args(wb, args)
     solve = prepare(wb, model, sheet)
     for warning in solve.warnings:

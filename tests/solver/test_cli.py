@@ -105,3 +105,29 @@ def test_unsolvable_stored_model_exits_2(tmp_path, capsys):
     save_workbook(wb2, tmp_path / "none.xlsx")
     assert main([str(tmp_path / "none.xlsx")]) == 2
     assert "no stored Solver model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_file_with_cached_values_is_solved_without_recalculating_it(tmp_path, capsys, monkeypatch, cached):
+    """The values a file carries are current unless it asks for a full recalculation on open: the solve compiles
+    the formulas that depend on the variables and reads the rest, and reports the objective that a recalculation
+    of its result gives."""
+    from gdsheet.sheet.workbook import Workbook
+
+    path, out = tmp_path / "titanic.xlsx", tmp_path / "out.xlsx"
+    save_workbook(titanic_linear(), path)  # a new book is saved asking for a full recalculation on open
+    wb = load_workbook(path)
+    wb.calc.full_calc_on_load = not cached  # as Excel saves a book: its values, current
+    save_workbook(wb, path)
+    calls = []
+    recalculate = Workbook.recalculate
+    monkeypatch.setattr(Workbook, "recalculate", lambda self: calls.append(1) or recalculate(self))
+    assert main([str(path), "--sheet", "linear", "--objective", "M1", "--changing", "A2:J2", "--method", "lbfgs",
+                 "--iterations", "5", "-o", str(out)]) == 0
+    result = last_json(capsys)
+    assert len(calls) == (0 if cached else 1)
+    monkeypatch.undo()
+    solved = load_workbook(out)
+    solved.recalculate()
+    assert solved.get("linear", 1, 13) == pytest.approx(result["objective"], rel=1e-12)
+    assert result["objective"] != pytest.approx(wb.get("linear", 1, 13), rel=1e-6)  # it did move
