@@ -422,3 +422,21 @@ def test_a_row_inserted_in_a_shared_formula_block_saves_each_cell_its_own_formul
     assert {(r, 2): f.text for (r, c), f in back.formulas.items() if c == 2} == expected
     back_values = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet1"]
     assert back_values["B5"].value == expected[(5, 2)]
+
+
+@pytest.mark.skipif(not (SHARED / "roundtrip" / "format01.xlsx").exists(), reason="../shared/corpus is not present")
+def test_a_new_cell_format_goes_into_styles_xml_and_the_cell_s_index(tmp_path):
+    from gdsheet.sheet.styles import with_font
+
+    book = SHARED / "roundtrip" / "format01.xlsx"
+    wb = load_workbook(book)
+    sheet = wb.sheets[0]
+    key = next(iter(sorted(sheet.cells)))
+    fmt = wb.styles.format(sheet.style_ids.get(key, 0))
+    sheet.style_ids[key] = wb.styles.xf_for(with_font(fmt, bold=not fmt.font.bold, size=23.0))
+    assert wb.styles.dirty
+    save_workbook(wb, tmp_path / "out.xlsx")
+    before, after = parts(book), parts(tmp_path / "out.xlsx")
+    assert {n for n in before if before[n] != after[n]} == {"xl/styles.xml", "xl/worksheets/sheet1.xml"}
+    cell = openpyxl.load_workbook(tmp_path / "out.xlsx")[sheet.name].cell(*key)
+    assert cell.font.sz == 23 and cell.font.b == (not fmt.font.bold)
