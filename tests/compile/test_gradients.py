@@ -147,3 +147,22 @@ def test_gradients_equal_finite_differences_on_titanic_like_rows():
         e[i] = h
         fd = (float(prog.forward(prog.x0 + e)[0]) - float(prog.forward(prog.x0 - e)[0])) / (2 * h)
         assert math.isclose(float(x.grad[i]), fd, rel_tol=1e-6, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize("xs, ys", [((712, 10), (10, 2)), ((3, 4, 5), (1, 5, 2)), ((4000, 10), (10, 2))])
+def test_mmult_products_small_and_large_agree_with_matmul(xs, ys):
+    """MMULT's product: a broadcast sum below SMALL_PRODUCT multiply-adds, torch.matmul above; both the same
+    values and gradients as matmul."""
+    from gdsheet.compile.tensor_functions import SMALL_PRODUCT, _matmul
+
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(xs, dtype=torch.float64, generator=gen, requires_grad=True)
+    y = torch.rand(ys, dtype=torch.float64, generator=gen, requires_grad=True)
+    assert (max(x.shape[:-2].numel(), y.shape[:-2].numel()) * xs[-2] * xs[-1] * ys[-1] <= SMALL_PRODUCT) == \
+        (xs[0] != 4000)
+    got = _matmul(x, y)
+    want = torch.matmul(x.detach(), y.detach())
+    assert torch.allclose(got, want, rtol=1e-13, atol=0)
+    gx, gy = torch.autograd.grad((got ** 2).sum(), (x, y))
+    wx, wy = torch.autograd.grad((torch.matmul(x, y) ** 2).sum(), (x, y))
+    assert torch.allclose(gx, wx, rtol=1e-12) and torch.allclose(gy, wy, rtol=1e-12)

@@ -1,0 +1,45 @@
+"""Benchmark (not a test): the course's two-unit Titanic net written with one spilled MMULT (resources/examples/
+titanic.xlsx sheet `mmult`) against the same net written with SUMPRODUCTs (sheet `nnet`), solved by `gdsheet solve`
+with the same method, start and iterations, side by side in one run (interleaved). Goal (issue 13): ratio 1.0.
+
+    python benchmarks/bench_mmult.py [--iterations 100] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "resources" / "examples" / "titanic.xlsx"
+
+
+def solve(sheet: str, iterations: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-m", "gdsheet.cli", "solve", str(EXAMPLE), "--sheet", sheet,
+                          "--iterations", str(iterations), "--multistart", "1"],
+                         capture_output=True, text=True, check=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--iterations", type=int, default=100)
+    ap.add_argument("--repeat", type=int, default=3, help="solves of each; the fastest is reported")
+    args = ap.parse_args()
+    runs: dict[str, list[dict]] = {"nnet": [], "mmult": []}
+    for _ in range(args.repeat):
+        for sheet in runs:
+            runs[sheet].append(solve(sheet, args.iterations))
+    best = {sheet: min(r, key=lambda x: x["seconds"]) for sheet, r in runs.items()}
+    print(f"{'sheet':8}{'solve s':>9}{'iterations':>12}  objective")
+    for sheet, r in best.items():
+        print(f"{sheet:8}{r['seconds']:9.3f}{r['iterations']:12}  {r['objective']!r}")
+    print(f"ratio mmult/nnet: {best['mmult']['seconds'] / best['nnet']['seconds']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
