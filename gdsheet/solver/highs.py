@@ -160,10 +160,12 @@ def _status(h) -> str:
     import highspy
 
     s = h.getModelStatus()
-    M = highspy.HighsModelStatus
-    table = {M.kOptimal: "optimal", M.kInfeasible: "infeasible", M.kUnbounded: "unbounded",
-             M.kUnboundedOrInfeasible: "unbounded or infeasible", M.kTimeLimit: "time limit",
-             M.kSolutionLimit: "solution limit", M.kModelEmpty: "optimal"}
+    names = {"kOptimal": "optimal", "kInfeasible": "infeasible", "kUnbounded": "unbounded",
+             "kUnboundedOrInfeasible": "unbounded or infeasible", "kTimeLimit": "time limit",
+             "kSolutionLimit": "solution limit", "kModelEmpty": "optimal"}
+    # looked up by name: older highspy releases lack some of these statuses
+    table = {getattr(highspy.HighsModelStatus, k): v for k, v in names.items()
+             if hasattr(highspy.HighsModelStatus, k)}
     if s in table:
         return table[s]
     text = h.modelStatusToString(s).lower()

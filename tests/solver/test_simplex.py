@@ -181,3 +181,19 @@ def test_the_deletion_filter_finds_the_same_conflict_as_highs():
     rows, cols = result.iis
     assert rows == (0,) and set(cols) == {(0, "upper"), (1, "upper")}
     assert highs._deletion_filter(lp)[0] == (0,)
+
+
+def test_max_feasible_solutions_stops_the_branch_and_bound_early():
+    import scipy.sparse as sp
+
+    from gdsheet.solver import highs
+
+    rng = np.random.default_rng(0)
+    w = rng.integers(20, 60, 60).astype(float)
+    lp = highs.LinearProgram(c=w + rng.integers(-5, 5, 60), c0=0.0,
+                             A=sp.csr_matrix(np.vstack([w, rng.integers(1, 30, 60)])),
+                             row_lo=np.full(2, -np.inf), row_hi=np.array([w.sum() / 2 + 0.5, 300.5]),
+                             col_lo=np.zeros(60), col_hi=np.ones(60), integer=np.ones(60, dtype=bool), sense="max")
+    full, first = highs.solve(lp), highs.solve(lp, max_solutions=1)
+    assert full.status == "optimal" and first.status == "solution limit"
+    assert first.objective <= full.objective and first.gap > 0
