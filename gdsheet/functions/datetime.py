@@ -159,7 +159,8 @@ _WEEK_STARTS = {1: 0, 2: 1, 11: 1, 12: 2, 13: 3, 14: 4, 15: 5, 16: 6, 17: 0}
 
 def iso_week(d: int) -> int:
     thursday = d - (sunday_based(d) + 6) % 7 + 3  # the ISO week belongs to the year of its Thursday
-    y = ymd_from_serial(max(thursday, 1))[0] if thursday <= MAX_SERIAL else 9999
+    # serials 0 and 1 (1900-01-00 and 1900-01-01, a Saturday and a Sunday) are in 1899's last week, 52
+    y = 1899 if thursday < 1 else ymd_from_serial(thursday)[0] if thursday <= MAX_SERIAL else 9999
     return (thursday - serial_from_ymd(y, 1, 1)) // 7 + 1
 
 

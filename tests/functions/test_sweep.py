@@ -131,3 +131,42 @@ def test_compiler(compile_book, name):
             wrong.append(f"{f}: compiled {got}, engine {want}")
     compile_book.set_formula("S", *HOST, "=0")
     assert not wrong, "\n".join(wrong[:10])
+
+
+# ---- an empty cell given to every scalar parameter, against IronCalc ----------------------------------------------
+
+# Where IronCalc differs, Excel's value (documented, or measured in Excel-saved workbooks by issue 8) is gdsheet's;
+# the functions IronCalc lacks (#NAME?) are not compared.
+IRONCALC_DIFFERS = {
+    "ARABIC": 0.0,  # Microsoft: an empty text gives 0 (IronCalc #VALUE!)
+    "NUMBERVALUE": 0.0,  # Microsoft: an empty text gives 0
+    "DAY": 0.0, "MONTH": 1.0, "YEAR": 1900.0, "WEEKDAY": 7.0,  # serial 0 is 1900-01-00, a Saturday (issue 8)
+    "ISOWEEKNUM": 52.0,  # serial 0, Saturday 1900-01-00, is in 1899's last ISO week (IronCalc #NUM!; it gives 52
+                         # for serial 1, the Sunday after)
+    "BINOM.INV": 0.0,  # 0 trials: 0 successes reach any alpha (IronCalc #NUM!)
+}
+
+
+def test_an_empty_cell_reads_as_ironcalc_reads_it():
+    pytest.importorskip("ironcalc")
+    from oracle import agree, ironcalc_cell, ironcalc_model
+
+    scalar = {"num", "int", "text", "bool"}
+    names = sorted(n for n, s in FUNCTIONS.items() if s.name == n and s.min_args and not s.volatile
+                   and all(p in scalar for p in s.params))
+    formulas = [f"={n}({','.join(['A1'] * FUNCTIONS[n].min_args)})" for n in names]
+    model = ironcalc_model({(2 + i, 3): f for i, f in enumerate(formulas)}, [(500, 1, 1.0)])
+    wb = Workbook()
+    wb.add_sheet("Sheet1")
+    wrong, compared = [], 0
+    for i, (name, f) in enumerate(zip(names, formulas)):
+        theirs = ironcalc_cell(model, 2 + i, 3)
+        if theirs == ExcelError("#NAME?"):
+            continue
+        compared += 1
+        ours = wb.evaluate(f, "Sheet1", 2 + i, 3)
+        want = IRONCALC_DIFFERS.get(name, theirs)
+        if not agree(ours, want, 1e-9, 1e-9):
+            wrong.append(f"{f}: gdsheet {ours!r}, expected {want!r} (IronCalc {theirs!r})")
+    assert compared > 150
+    assert not wrong, "\n".join(wrong)
