@@ -179,6 +179,7 @@ class LandscapeView(_SourceView):
         hi = hi if hi > lo else float(np.nanmax(z)) if np.nanmax(z) > lo else lo + 1.0
         filled = np.where(finite, z, np.nanmax(z))
         self.image.setImage(filled.T, autoLevels=False)
+        xs, ys = s.xs, s.ys  # fewer points on a very large sheet (see landscape.BUDGET)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy))
         self.bar.setLevels((lo, hi))
@@ -190,7 +191,8 @@ class LandscapeView(_SourceView):
                 "need not cross these contours at right angles)" if len(self.names) > 2 else "")
         self.note.setText(f"The loss over {self.names[i]} and {self.names[j]}{held}; darker is lower, white lines "
                           f"join equal losses. The path is the descent (square: its start; red: now). Click to move "
-                          f"both cells there. {resolution}×{resolution} points in {self.compute_seconds:.2f} s.")
+                          f"both cells there. {len(xs)}×{len(ys)} points in {self.compute_seconds:.2f} s"
+                          + (f", the loss estimated from {s.sampled:,} sampled rows." if s.sampled else "."))
 
     def _clicked(self, event) -> None:
         src = self._source
@@ -258,6 +260,7 @@ class ProfileView(_SourceView):
         path = self.path(trace, i, len(src.names))
         xs = landscape.grid(*landscape.span([*path, x, target]), LIVE_POINTS if src.running else POINTS)
         self.profile = p = landscape.profile(src.problem, current, i, xs, src.rows, light=src.running)
+        xs = p.xs  # fewer points on a very large sheet
         name = src.names[i]
         self.curve.setData(xs, p.f)
         self.point.setData([x], [p.fx])
@@ -282,7 +285,8 @@ class ProfileView(_SourceView):
         self.numbers.setText(
             f"{name} = {x:.6g}   loss f({name}) = {p.fx:.6g}   slope f′({name}) = {p.slope:.6g}\n"
             f"step: {name} − lr·f′ = {x:.6g} − {lr:g} × {p.slope:.6g} = {target:.6g}   (orange: the tangent, "
-            f"green: where the step lands{aside}; grey: where the descent has been)")
+            f"green: where the step lands{aside}; grey: where the descent has been)"
+            + (f"; the curve estimated from {p.sampled:,} sampled rows" if p.sampled else ""))
 
 
 _METHOD_WORDS = {"momentum": "momentum", "adam": "Adam", "lbfgs": "L-BFGS, with its line search,"}

@@ -20,6 +20,10 @@ CHUNK_ELEMENTS = 8_000_000  # points per chunk x rows of the program: about 64 M
 # runs on the calling thread alone: it neither takes the solver's cores nor waits for a busy thread pool
 LIGHT_ELEMENTS = 30_000
 PAD = 0.15  # the share of the path's extent added on each side, so the path does not touch the frame
+# row evaluations one picture may cost (100x100 points over 2,000 rows): past it, a mean or sum over rows is
+# estimated from a fixed sample of its rows (as a mini-batch is), and any other objective gets fewer points
+BUDGET = 20_000_000
+MIN_SAMPLE, MIN_SIDE = 1_000, 15
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Surface:
     ys: np.ndarray
     z: np.ndarray
     held: tuple[float, ...]
+    sampled: int | None = None  # rows the objective was estimated from, when a sample (see BUDGET)
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,33 @@ class Profile:
     fx: float
     slope: float
     held: tuple[float, ...]
+    sampled: int | None = None
 
 
-def objective_of(problem) -> Callable[[Tensor], Tensor]:
-    """x -> the objective cell's value (0-d): what the landscape shows, whatever the sense or constraints."""
-    return lambda x: problem.evaluate(x, None)[0]
+def objective_of(problem, sample: Tensor | None = None) -> Callable[[Tensor], Tensor]:
+    """x -> the objective cell's value (0-d): what the landscape shows, whatever the sense or constraints; with
+    `sample` (row indexes), estimated from those rows."""
+    return lambda x: problem.evaluate(x, sample)[0]
+
+
+def row_sample(problem, points: int, rows: int | None) -> Tensor | None:
+    """A fixed sample of rows for `points` evaluations over `rows` rows past BUDGET, when the objective is a mean
+    or sum over rows (problem.batch_rows); None: every row."""
+    n = getattr(problem, "batch_rows", None)
+    if not rows or not n or rows * points <= BUDGET:
+        return None
+    k = min(n, max(MIN_SAMPLE, BUDGET // points))
+    if k >= n:
+        return None
+    gen = torch.Generator().manual_seed(0)
+    return torch.randperm(n, generator=gen)[:k].sort().values.to(problem.x0.device)
+
+
+def side(n: int, rows: int | None, sampled: bool) -> int:
+    """Points per side for a grid of n x n over `rows` rows within BUDGET (unless rows are sampled)."""
+    if sampled or not rows or rows * n * n <= BUDGET:
+        return n
+    return max(MIN_SIDE, int(math.sqrt(BUDGET / rows)))
 
 
 def evaluate_points(f: Callable[[Tensor], Tensor], points: Tensor, rows: int | None = None,
@@ -86,23 +113,33 @@ def surface(problem, x: Sequence[float], i_x: int, i_y: int, xs: Sequence[float]
             rows: int | None = None, light: bool = False) -> Surface:
     """The objective over the grid xs x ys of variables i_x and i_y, the others held at x."""
     like = problem.x0
+    xs, ys = np.asarray(xs, float), np.asarray(ys, float)
+    sample = row_sample(problem, len(xs) * len(ys), rows)
+    n = side(max(len(xs), len(ys)), rows, sample is not None)
+    if n < max(len(xs), len(ys)):  # too many rows to sample: fewer points
+        xs, ys = np.linspace(xs[0], xs[-1], n), np.linspace(ys[0], ys[-1], n)
     base = torch.as_tensor(list(x), dtype=like.dtype, device=like.device)
-    gx, gy = np.meshgrid(np.asarray(xs, float), np.asarray(ys, float))
+    gx, gy = np.meshgrid(xs, ys)
     points = base.repeat(gx.size, 1)
     points[:, i_x] = torch.as_tensor(gx.reshape(-1), dtype=like.dtype, device=like.device)
     points[:, i_y] = torch.as_tensor(gy.reshape(-1), dtype=like.dtype, device=like.device)
-    z = evaluate_points(objective_of(problem), points, rows, light).reshape(gx.shape)
-    return Surface(i_x, i_y, np.asarray(xs, float), np.asarray(ys, float), z, tuple(float(v) for v in x))
+    used = rows if sample is None else sample.numel()
+    z = evaluate_points(objective_of(problem, sample), points, used, light).reshape(gx.shape)
+    return Surface(i_x, i_y, xs, ys, z, tuple(float(v) for v in x),
+                   None if sample is None else sample.numel())
 
 
 def profile(problem, x: Sequence[float], i: int, xs: Sequence[float], rows: int | None = None,
             light: bool = False) -> Profile:
     """The objective along variable i over xs, and its value and slope at x[i] (autograd)."""
     like = problem.x0
+    sample = row_sample(problem, len(xs), rows)
+    if sample is None and rows and rows * len(xs) > BUDGET:
+        xs = np.linspace(xs[0], xs[-1], max(MIN_SIDE, BUDGET // rows))
     base = torch.as_tensor(list(x), dtype=like.dtype, device=like.device)
     points = base.repeat(len(xs), 1)
     points[:, i] = torch.as_tensor(np.asarray(xs, float), dtype=like.dtype, device=like.device)
-    f = evaluate_points(objective_of(problem), points, rows, light)
+    f = evaluate_points(objective_of(problem, sample), points, rows if sample is None else sample.numel(), light)
     xg = base.clone().requires_grad_(True)
     fx = objective_of(problem)(xg)
     slope = math.nan
@@ -112,7 +149,7 @@ def profile(problem, x: Sequence[float], i: int, xs: Sequence[float], rows: int 
     elif torch.isfinite(fx):
         slope = 0.0
     return Profile(i, np.asarray(xs, float), f, float(base[i]), float(fx.detach()), slope,
-                   tuple(float(v) for v in x))
+                   tuple(float(v) for v in x), None if sample is None else sample.numel())
 
 
 def span(values: Sequence[float], minimum: float = 1e-3) -> tuple[float, float]:

@@ -121,3 +121,25 @@ def test_a_light_evaluation_gives_the_same_surface_and_keeps_the_thread_count():
     full = landscape.surface(p, [3.0, 1.0, 2.0], 0, 1, xs, ys, rows=20_000)
     light = landscape.surface(p, [3.0, 1.0, 2.0], 0, 1, xs, ys, rows=20_000, light=True)  # chunks of one point
     assert np.array_equal(full.z, light.z) and torch.get_num_threads() == threads
+
+
+def test_a_very_large_sheet_is_sampled_or_gets_fewer_points():
+    seen = []
+
+    def evaluate(x, rows):
+        seen.append(None if rows is None else int(rows.numel()))
+        return (x[0] - 1) ** 2 + x[1] ** 2, x.new_zeros(0)
+
+    x0 = torch.tensor([0.0, 0.0], dtype=F64)
+    rows = 1_000_000
+    batchable = Problem(evaluate, x0, batch_rows=rows)  # a mean over rows: estimated from a fixed sample
+    s = landscape.surface(batchable, [0.0, 0.0], 0, 1, landscape.grid(-1, 1, 100), landscape.grid(-1, 1, 100), rows)
+    assert s.sampled == landscape.BUDGET // 10_000 and s.z.shape == (100, 100) and seen[-1] == s.sampled
+    p = landscape.profile(batchable, [0.0, 0.0], 0, landscape.grid(-1, 1, 400), rows)
+    assert p.sampled == landscape.BUDGET // 400 and len(p.xs) == 400
+    other = Problem(evaluate, x0)  # not a mean or sum over rows: fewer points instead
+    s = landscape.surface(other, [0.0, 0.0], 0, 1, landscape.grid(-1, 1, 100), landscape.grid(-1, 1, 100), rows)
+    assert s.sampled is None and s.z.shape == (landscape.MIN_SIDE, landscape.MIN_SIDE)
+    assert s.z[0, 0] == pytest.approx(4 + 1)
+    small = landscape.surface(batchable, [0.0, 0.0], 0, 1, landscape.grid(-1, 1, 100), landscape.grid(-1, 1, 100), 712)
+    assert small.sampled is None and small.z.shape == (100, 100)
