@@ -167,7 +167,7 @@ class LandscapeView(_SourceView):
         t = time.perf_counter()
         xs = landscape.grid(*landscape.span(xs_all), resolution)
         ys = landscape.grid(*landscape.span(ys_all), resolution)
-        self.surface = s = landscape.surface(src.problem, current, i, j, xs, ys, src.rows, light=src.running)
+        self.surface = s = landscape.surface(src.problem, current, i, j, xs, ys, src.rows, light=_light(src))
         self._computed_at = time.perf_counter()
         self.compute_seconds = self._computed_at - t
         z = s.z
@@ -255,11 +255,11 @@ class ProfileView(_SourceView):
         current = self.current_point(src, trace)
         x = current[i]
         lr = src.options.lr
-        at = landscape.profile(src.problem, current, i, [x], src.rows, light=src.running)
+        at = landscape.profile(src.problem, current, i, [x], src.rows, light=_light(src))
         target = x - lr * at.slope if math.isfinite(at.slope) else x
         path = self.path(trace, i, len(src.names))
         xs = landscape.grid(*landscape.span([*path, x, target]), LIVE_POINTS if src.running else POINTS)
-        self.profile = p = landscape.profile(src.problem, current, i, xs, src.rows, light=src.running)
+        self.profile = p = landscape.profile(src.problem, current, i, xs, src.rows, light=_light(src))
         xs = p.xs  # fewer points on a very large sheet
         name = src.names[i]
         self.curve.setData(xs, p.f)
@@ -306,6 +306,13 @@ def _contour_lines(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, levels) -> tup
     if not px:
         return np.empty(0), np.empty(0)
     return np.concatenate(px), np.concatenate(py)
+
+
+def _light(src: ViewSource) -> bool:
+    """On the CPU the views evaluate on their own thread in cache-sized chunks (landscape.evaluate_points): beside a
+    running solve it leaves the solver its cores, and on a busy machine it is 2-3 times faster than the shared
+    thread pool (0.25-0.4 s against 0.5-0.85 s for 100x100 points over 712 rows, measured under load)."""
+    return src.running or src.problem.x0.device.type == "cpu"
 
 
 def _others(values, i: int, j: int) -> tuple:
