@@ -24,7 +24,8 @@ class Token:
     sheet: str | None = None  # for references and names written Sheet!...
 
 
-_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_DIGITS = "0123456789"
+_NUMBER = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)  # '²' and '٣' are no digits of a number
 _STRING = re.compile(r'"((?:[^"]|"")*)"')
 _QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
 _PLAIN_SHEET = re.compile(r"([A-Za-z_\u00C0-\uFFFF][\w.\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\u00C0-\uFFFF]*)?)!")
@@ -71,7 +72,7 @@ def tokenize(text: str) -> list[Token]:
             tok, i = ref
             out.append(tok)
             continue
-        if ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             m = _NUMBER.match(text, i)
             out.append(Token("number", m.group(0), i, space))
             i = m.end()

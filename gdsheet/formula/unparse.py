@@ -90,7 +90,8 @@ class _Writer:
             bp = BINARY[n.op]
             # left-associative: the right operand needs parentheses at equal binding power
             text = self.write(n.left, bp) + n.op + self.write(n.right, bp + 1)
-            needs = bp < min_bp or (n.op == "," and in_args) or (min_bp == 100)
+            # a union reads only inside parentheses (=(A1,B2), SUM((A1,B2))): it always gets its own
+            needs = bp < min_bp or n.op == "," or (min_bp == 100)
             return f"({text})" if needs else text
         raise TypeError(f"cannot write {n!r}")
 
