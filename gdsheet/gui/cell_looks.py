@@ -74,8 +74,20 @@ class Look:
     wrap: bool
     indent: int
     borders: tuple  # (left, right, top, bottom): (QPen, double) or None
+    any_border: bool
     align: tuple  # alignment flags for text, numbers, and logical values or errors (General aligns by type)
     plain: bool  # nothing but the number format: the fast path
+    widths: dict  # text -> its width in this font, measured once (measuring is ~50 us a call)
+    bold_widths: dict
+
+    def width(self, text: str, bold: bool = False) -> int:
+        cache = self.bold_widths if bold else self.widths
+        w = cache.get(text)
+        if w is None:
+            if len(cache) > 20_000:
+                cache.clear()
+            w = cache[text] = (self.bold_metrics if bold else self.metrics).horizontalAdvance(text)
+        return w
 
 
 class Looks:
@@ -168,7 +180,7 @@ class Looks:
         return Look(font if own_font else None, bold, QFontMetrics(font), QFontMetrics(bold),
                     QBrush(fg_color) if fg_color is not None else None,
                     QBrush(fill_color) if fill_color is not None else None, fill_color,
-                    h, v, a.wrap, a.indent, borders, align, plain)
+                    h, v, a.wrap, a.indent, borders, any(borders), align, plain, {}, {})
 
     def _pen(self, side: Side) -> tuple[QPen, bool] | None:
         """The pen of a border side, and whether it is a double line (two 1-px lines drawn 2 px apart)."""

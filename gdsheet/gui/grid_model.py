@@ -180,19 +180,18 @@ class SheetModel(QAbstractTableModel):
         """Excel fills a cell with # when a formatted number does not fit its column; General first gives up
         decimals (and falls back to scientific notation) to fit."""
         look = look if look is not None else self.looks.default
-        metrics = look.bold_metrics if bold else look.metrics
         room = self.col_px.get(col, self.default_col_px) - 2 * TEXT_MARGIN
-        if len(text) * self.looks.mdw * self.looks.zoom <= room * 0.8:  # short enough without measuring
+        if len(text) * look.width("0", bold) <= room * 0.8:  # short enough without measuring
             return text
-        if metrics.horizontalAdvance(text) <= room:
+        if look.width(text, bold) <= room:
             return text
         if code is None:
             while chars > 1:
                 chars -= 1
                 text = format_value(value, None, chars)
-                if metrics.horizontalAdvance(text) <= room:
+                if look.width(text, bold) <= room:
                     return text
-        return "#" * max(room // max(metrics.horizontalAdvance("#"), 1), 1)
+        return "#" * max(room // max(look.width("#", bold), 1), 1)
 
     def _tooltip(self, sheet, key) -> str | None:
         lines = []
