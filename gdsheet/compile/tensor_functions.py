@@ -172,6 +172,19 @@ def _values(lw: Lowerer, node) -> LVal:
     return _zero_non_numbers(lw, lw.arg(node, "values"))
 
 
+def _numbers_or_nan(lw: Lowerer, v: LVal) -> LVal:
+    """An array argument whose non-numbers are NaN (an error), for MMULT."""
+    mask = _number_mask(lw, v)
+    if mask is None:
+        return lw.num(without_ref(v))
+    if v.kind == "bool":
+        return const(torch.full(v.shape, NAN, dtype=lw.bld.dtype, device=lw.bld.device), v.shape)
+    if not v.dep:
+        return const(torch.where(mask, v.const3(), NAN), v.shape)
+    g = v.get3()  # (B, h, w), as the mask is
+    return dyn(lambda env: torch.where(mask, g(env), NAN), v.shape)
+
+
 def _zero_non_numbers(lw: Lowerer, v: LVal) -> LVal:
     if v.kind == "bool":
         return const(torch.zeros(v.shape, dtype=lw.bld.dtype, device=lw.bld.device), v.shape)
@@ -235,7 +248,8 @@ def _matmul(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 @lowering("MMULT")
 def lower_mmult(lw, args):
-    a, b = _values(lw, args[0]), _values(lw, args[1])
+    # a blank, text or boolean in either array makes MMULT #VALUE! (NaN here), as the engine says
+    a, b = (_numbers_or_nan(lw, _blank(lw) if type(x) is A.Missing else lw.arg(x, "values")) for x in args[:2])
     (ba, h, k), (bb, k2, w) = a.shape, b.shape
     if k != k2:
         return lw.number(NAN)
