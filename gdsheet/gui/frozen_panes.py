@@ -33,6 +33,18 @@ class FrozenPane(SheetTable):
         self.horizontalHeader().setSectionsClickable(True)
         self.setModel(grid.model())
         self.setSelectionModel(grid.selectionModel())
+        # a header edge dragged here resizes the grid's section (which the bands follow) and ends as the grid's
+        # undoable width or height
+        for header, grid_header in ((self.horizontalHeader(), grid.horizontalHeader()),
+                                    (self.verticalHeader(), grid.verticalHeader())):
+            header.sectionResized.connect(lambda i, _old, new, g=grid_header: self._dragged(g, i, new))
+            header.viewport().installEventFilter(grid)
+
+    def _dragged(self, grid_header, index: int, size: int) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.mouseButtons() & Qt.MouseButton.LeftButton and grid_header.sectionSize(index) != size:
+            grid_header.resizeSection(index, size)
 
     def mousePressEvent(self, event) -> None:
         super().mousePressEvent(event)

@@ -366,3 +366,14 @@ def test_format_cells_dialog_applies_only_what_changed(window, qtbot):
     assert fmt.number_format == "0.0%" and fmt.font.bold and fmt.font.size == 9  # the size was not touched
     dialog._add_border("outline")
     assert dialog.border_ops == [("outline", "thin", None)]
+
+
+def test_a_cell_under_a_frozen_band_is_edited_in_the_band(window, styled_path):
+    open_styled(window, styled_path)
+    view = window.view
+    view.go_to(50, 5)
+    index = window.model.index(2, 4)  # E3, a frozen header cell, covered by the top band
+    view.setCurrentIndex(index)
+    assert view.edit(index)
+    assert view.frozen.top.state() == view.frozen.top.State.EditingState
+    assert view.state() != view.State.EditingState
