@@ -1,8 +1,8 @@
 """Benchmark (not a test): saving a 100,000-row workbook after one edit, patched save vs the fresh full rewrite.
 
 The workbook is the one bench_load.py builds (10 numeric columns and 3 formulas per row, 1.3 million cells), saved
-once with its formulas' values, as Excel saves a workbook. It is opened, one input cell is changed (its dependents recalculated), then saved twice in the same process, side
-by side: by patching the original package (gdsheet's save for a workbook read from a file) and by writing a fresh
+once with its formulas' values, as Excel saves a workbook. It is opened, one input cell is changed (its dependents
+recalculated), then saved twice in the same process, side by side: by patching the original package (gdsheet's save for a workbook read from a file) and by writing a fresh
 package with openpyxl (the save of a workbook made in gdsheet, and what every save did before). Wall-clock and CPU
 seconds of each, their ratio, and the sizes of the two files are printed.
 

@@ -68,7 +68,8 @@ def sheet_part(path: Path, sheet_index: int) -> str | None:
     return t.lstrip("/") if t.startswith("/") else "xl/" + t
 
 
-_CALC_CHAIN = re.compile(rb'<Override PartName="/xl/calcChain.xml"[^>]*/>|<Relationship [^>]*Target="calcChain.xml"[^>]*/>')
+_CALC_CHAIN = re.compile(rb'<Override PartName="/xl/calcChain.xml"[^>]*/>'
+                         rb'|<Relationship [^>]*Target="calcChain.xml"[^>]*/>')
 
 
 def cell_changes(a: bytes, b: bytes) -> list[str]:

@@ -15,7 +15,6 @@ them into its table at its next save). Formula results that are text are written
 """
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,8 +23,8 @@ from typing import IO
 from gdsheet.errors import ExcelError
 from gdsheet.formula.unparse import unparse
 from gdsheet.io.sheet_layout import patch_head, patch_tail
-from gdsheet.io.sheet_xml import (Patterns, Position, RawCell, ScanError, WorksheetXml, attrs, cell_spans, escape,
-                                  parse_cell, row_spans, unescape)
+from gdsheet.io.sheet_xml import (FAST_CELL, Patterns, Position, RawCell, ScanError, WorksheetXml, attrs,
+                                  cell_spans, escape, parse_cell, row_spans, unescape)
 from gdsheet.io.xlsx_patch import cached_value
 from gdsheet.io.xlsx_sheet import cell_value, display_text
 from gdsheet.refs import cell_name, col_index
@@ -33,10 +32,7 @@ from gdsheet.sheet.model import Formula, Sheet
 
 _SPOOL_IN_MEMORY = 32 << 20
 _TRUE = (b"1", b"true")
-# A cell as Excel and openpyxl write most of them: r, then s and t when needed, nothing else; a value, or a plain
-# formula (not shared, not an array) and its value. Groups: letters, row, s, t, formula text, value text.
-_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-z]+)")?>'
-                        rb'(?:<f>([^<]*)</f>)?<v>([^<]*)</v></c>')
+
 # Attributes that describe the value: dropped when the value is rewritten (vm points at rich-value metadata).
 _VALUE_ATTRS = (b"r", b"s", b"t", b"cm", b"vm")
 
@@ -216,7 +212,7 @@ class SheetPatcher:
         for c in cell_spans(row, pat):
             # Most cells are written by Excel and openpyxl as <c r= s= t=><v>..</v></c> or with one plain <f>:
             # matched whole, they are compared with the model without building an attribute dictionary.
-            fast = _FAST_CELL.fullmatch(c.group(0))
+            fast = FAST_CELL.fullmatch(c.group(0))
             if fast is not None:
                 letters, digits, s_attr, t, f_text, text = fast.groups()
                 col = columns.get(letters)

@@ -34,6 +34,13 @@ _CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.S)
 _DECLARED_ENCODING = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
+# A cell as Excel and openpyxl write most of them: r, then s and t when needed, nothing else; a value, or a plain
+# formula (not shared, not an array) and its value. Groups: letters, row, s, t, formula text, value text. The reader
+# and the patched save take such cells without an attribute dictionary (the default namespace only).
+FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([a-z]+)")?>'
+                       rb'(?:<f>([^<]*)</f>)?<v>([^<]*)</v></c>')
+
+
 class ScanError(ValueError):
     """The part is not a worksheet this scanner can cut (no root element, an unterminated row)."""
 

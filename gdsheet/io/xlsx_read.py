@@ -38,11 +38,14 @@ _SPREADSHEET_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main",
                       "ms-excel.template.macroEnabled")
 # Parts gdsheet neither shows nor updates, counted by their part names; a save keeps them as they are, and the
 # user is told so once on load. (singular, plural) per kind; "" counts nothing, the kind is named as it is.
+_SHAPE = re.compile(rb"<(?:[\w.-]+:)?sp[\s>]")
+_VML_OBJECT = re.compile(rb'ObjectType="(\w+)"')
 _KEPT_UNSHOWN = (
     (re.compile(r"xl/pivotTables/[^/]+\.xml$"), ("a pivot table", "{} pivot tables")),
     (re.compile(r"xl/charts/chart[^/]*\.xml$"), ("a chart", "{} charts")),
     (re.compile(r"xl/media/[^/]+$"), ("an image", "{} images")),
-    (re.compile(r"xl/drawings/drawing[^/]*\.xml$"), ("a drawing (shapes, text boxes)", "{} drawings (shapes, text boxes)")),
+    (re.compile(r"xl/drawings/drawing[^/]*\.xml$"), ("a drawing of shapes or text boxes",
+                                                     "{} drawings of shapes or text boxes")),
     (re.compile(r"xl/comments[^/]*\.xml$"), ("the comments of a sheet", "the comments of {} sheets")),
     (re.compile(r"xl/ctrlProps/[^/]+\.xml$"), ("a form control", "{} form controls")),
     (re.compile(r"xl/slicers/[^/]+\.xml$"), ("a slicer", "{} slicers")),
@@ -277,11 +280,32 @@ class _Reader:
             wb.names[(scope, dn.name.upper())] = DefinedName(dn.name, text.lstrip("="), scope, bool(dn.hidden),
                                                              dn.comment)
 
+    def has_shapes(self, drawing: str) -> bool:
+        """A drawing part that holds shapes or text boxes (not only the anchors of charts and pictures)."""
+        try:
+            return _SHAPE.search(self.archive.read(drawing)) is not None
+        except _READ_ERRORS:
+            return False
+
+    def legacy_controls(self) -> int:
+        """Form controls (buttons, check boxes...) in VML drawings; notes of comments are not controls."""
+        n = 0
+        for f in self.files:
+            if f.startswith("xl/drawings/") and f.endswith(".vml"):
+                try:
+                    n += sum(kind != b"Note" for kind in _VML_OBJECT.findall(self.archive.read(f)))
+                except _READ_ERRORS:
+                    continue
+        return n
+
     def note_parts_not_kept(self) -> None:
         """One line for everything the file has that gdsheet keeps without showing it."""
         found = []
         for pattern, (one, many) in _KEPT_UNSHOWN:
-            n = sum(1 for f in self.files if pattern.match(f))
+            n = sum(1 for f in self.files if pattern.match(f) and (not f.startswith("xl/drawings/")
+                                                                  or self.has_shapes(f)))
+            if one == "a form control":  # older controls (buttons) live only in the VML of a legacy drawing
+                n = max(n, self.legacy_controls())
             if n:
                 found.append(one if n == 1 else many.format(n))
         if not found:

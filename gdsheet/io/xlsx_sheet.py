@@ -16,8 +16,9 @@ from openpyxl.utils.datetime import from_ISO8601, to_excel
 
 from gdsheet import errors as E
 from gdsheet.io.sheet_layout import read_head, read_tail
-from gdsheet.io.sheet_xml import Position, RawCell, WorksheetXml, attrs, cell_spans, parse_cell, row_spans, unescape
-from gdsheet.refs import MAX_COL, MAX_ROW, cell_name, parse_area
+from gdsheet.io.sheet_xml import (FAST_CELL, Position, RawCell, WorksheetXml, attrs, cell_spans, parse_cell, row_spans,
+                                  unescape)
+from gdsheet.refs import MAX_COL, MAX_ROW, cell_name, col_index, parse_area
 from gdsheet.sheet.formulas import make_formula
 from gdsheet.sheet.model import Sheet
 
@@ -81,6 +82,7 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
     pos = Position()
     heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
     count, outside = 0, 0
+    columns: dict[bytes, int] = {}  # column letters -> number
     for block in part.blocks():
         for row in row_spans(block, pat):
             row_attrs = attrs(row.group(1))
@@ -92,15 +94,27 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
                 heights[r] = min(max(float(row_attrs[b"ht"]), 0.0), MAX_ROW_HEIGHT)  # NaN -> 0
             if row_attrs.get(b"hidden") in (b"1", b"true"):
                 hidden_rows.add(r)
+            row_digits = row_attrs.get(b"r")
             for c in cell_spans(row, pat):
+                count += 1
+                if count > max_cells:
+                    raise TooManyCells(f"the workbook holds more than {MAX_CELLS:,} cells, gdsheet's limit; refused")
+                fast = FAST_CELL.fullmatch(c.group(0))
+                if fast is not None and fast.group(5) is None and fast.group(2) == row_digits:
+                    # a plain value cell (most of a sheet): no attribute dictionary, no RawCell
+                    letters, _, style, t, _, text = fast.groups()
+                    cc = columns.get(letters)
+                    if cc is None:
+                        cc = columns[letters] = col_index(letters.decode())
+                    pos.col = cc
+                    if cc <= MAX_COL and cells.add_value(r, cc, style, t, text):
+                        continue
                 raw = parse_cell(c, pat)
                 rr, cc = pos.next_cell(raw.attrs)
                 if not (1 <= rr <= MAX_ROW and 1 <= cc <= MAX_COL):
                     outside += 1
+                    count -= 1
                     continue
-                count += 1
-                if count > max_cells:
-                    raise TooManyCells(f"the workbook holds more than {MAX_CELLS:,} cells, gdsheet's limit; refused")
                 cells.add(raw, rr, cc)
     tail = read_tail(part.tail)
     sheet.col_widths.update(layout.col_widths)
@@ -129,6 +143,25 @@ class _Cells:
         self.shared = SharedFormulas()
         self.data_tables = 0
         self.orphans = 0
+
+    def add_value(self, row: int, col: int, style: bytes | None, t: bytes | None, text: bytes) -> bool:
+        """Add a plain value cell (a number or a shared string) matched by FAST_CELL; False for any other kind,
+        which goes through `add`."""
+        if not text or not (t is None or t == b"n" or t == b"s"):
+            return False
+        key = (row, col)
+        if t == b"s":
+            s = self.strings[int(text)]
+            self.sheet.cells[key] = s if isinstance(s, str) else str(s)
+        else:
+            self.sheet.cells[key] = float(text)
+        if style is not None and style != b"0":
+            i = int(style)
+            self.sheet.style_ids[key] = i
+            code = self.number_formats[i] if i < len(self.number_formats) else None
+            if code is not None:
+                self.sheet.number_formats[key] = code
+        return True
 
     def add(self, raw: RawCell, row: int, col: int) -> None:
         key = (row, col)

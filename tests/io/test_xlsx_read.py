@@ -156,7 +156,7 @@ def test_charts_and_drawings_are_reported_kept_as_they_are(rich_book, tmp_path):
     path = tmp_path / "chart.xlsx"
     book.save(path)
     wb = load_workbook(path)
-    assert "a chart and a drawing (shapes, text boxes) are kept as they are; they are not updated by gdsheet" \
+    assert "a chart is kept as it is; it is not updated by gdsheet" \
         in wb.load_warnings
 
 
