@@ -41,7 +41,8 @@ def smooth(name: str, kernel: Callable, *params: str, guard: Callable | None = N
 # ---- smooth numeric kernels -----------------------------------------------------------------------------------
 
 elementwise("ABS", lambda xp, x: xp.abs(x), syntax="ABS(number)", summary="The absolute value of a number.")
-elementwise("SIGN", lambda xp, x: xp.sign(x), syntax="SIGN(number)",
+# x * 0 carries an error through: torch.sign(NaN) is 0, where Excel's SIGN of an error is the error
+elementwise("SIGN", lambda xp, x: xp.sign(x) + x * 0, syntax="SIGN(number)",
             summary="1 for a positive number, -1 for a negative one, 0 for zero.")
 elementwise("SQRT", lambda xp, x: xp.sqrt(x), syntax="SQRT(number)",
             summary="The positive square root of a number (#NUM! for a negative one).")

@@ -3,7 +3,8 @@
 No exception may escape, every result must be an Excel value (a finite number, text, a boolean, an error, or an
 array of them) and no result may be an internal error (an exception the isolation caught: a bug to fix, even though
 the cell survives it). The compiler either compiles (and then agrees with the engine wherever both give a number)
-or refuses with a CompileError that is not an internal one. Patterns: no arguments, too many, and each of an empty cell, an error, text, empty text, a
+or refuses with a CompileError that is not an internal one; where the engine gives an error the compiled graph gives
+NaN, except for the known gaps listed in ERRORS_NOT_CARRIED. Patterns: no arguments, too many, and each of an empty cell, an error, text, empty text, a
 boolean, a negative number, zero, 1E+300, an array constant, a range of mixed values and a missing argument, given
 as every argument, as the first only and as the last only.
 """
@@ -104,6 +105,14 @@ def compiled_formulas(name: str) -> list[str]:
     return out
 
 
+# Known gaps, where the compiled graph gives a number for the engine's error (or NaN for its number): an error
+# through a comparison or a logical function (NaN > 0 is FALSE in torch, an error in Excel); trigonometry past
+# Excel's 2^27 limit; ROUND to 1E+300 digits; an error in NORM.S.DIST's cumulative; text given straight to SUMXMY2
+# and friends (the engine skips the pair); MMULT's first value of a range holding text (the engine: #N/A).
+ERRORS_NOT_CARRIED = {"AND", "OR", "NOT", "IF", "SIN", "COS", "TAN", "SEC", "CSC", "COT", "SECH", "CSCH", "COTH",
+                      "ROUND", "ROUNDUP", "ROUNDDOWN", "NORM.S.DIST", "SUMXMY2", "SUMX2MY2", "SUMX2PY2", "MMULT"}
+
+
 @pytest.fixture(scope="module")
 def compile_book():
     wb = awkward_book()
@@ -124,11 +133,11 @@ def test_compiler(compile_book, name):
             continue
         got = float(prog.forward(prog.x0)[0].detach())
         want = compile_book.get("S", *HOST)
-        # where both give a number they agree; an error the compiled graph carries as NaN is not checked here
-        # (errors through comparisons and logic are a known gap: NaN > 0 is FALSE in torch, #VALUE! in Excel)
         if isinstance(want, float) and math.isfinite(got) and not math.isclose(got, want, rel_tol=1e-9,
                                                                                 abs_tol=1e-12):
             wrong.append(f"{f}: compiled {got}, engine {want}")
+        elif name not in ERRORS_NOT_CARRIED and isinstance(want, ExcelError) != (not math.isfinite(got)):
+            wrong.append(f"{f}: compiled {got}, engine {want!r}")  # an error is NaN in the compiled graph
     compile_book.set_formula("S", *HOST, "=0")
     assert not wrong, "\n".join(wrong[:10])
 
