@@ -31,6 +31,7 @@ from gdsheet.refs import cell_name, col_index
 from gdsheet.sheet.model import Formula, Sheet
 
 _SPOOL_IN_MEMORY = 32 << 20
+_COL_BITS, _COL_MASK = 14, (1 << 14) - 1
 _TRUE = (b"1", b"true")
 
 # Attributes that describe the value: dropped when the value is rewritten (vm points at rich-value metadata).
@@ -89,7 +90,9 @@ class SheetPatcher:
             self.pending_dynamic = False
         # What the model has, in row and column order: cells with a value, a formula or a style id; walked along
         # with the file's cells (a merge join), so cells the file lacks are inserted where they belong.
-        self.keys = sorted(set(sheet.cells).union(sheet.formulas, sheet.style_ids))
+        # Keys as row << 14 | column (Excel has 16,384 columns): ints sort and compare several times faster.
+        self.keys = sorted({r << _COL_BITS | c for keys in (sheet.cells, sheet.formulas, sheet.style_ids)
+                            for r, c in keys})
         self.k = 0
         self.attr_rows = sorted(set(sheet.row_heights) | sheet.hidden_rows)  # rows with a height or hidden
         self.a = 0
@@ -154,8 +157,8 @@ class SheetPatcher:
         """<row> elements for the model's rows before row `r` (all remaining ones for None) that the file lacks."""
         keys, attr_rows = self.keys, self.attr_rows
         rows: dict[int, list[int]] = {}
-        while self.k < len(keys) and (r is None or keys[self.k][0] < r):
-            rows.setdefault(keys[self.k][0], []).append(keys[self.k][1])
+        while self.k < len(keys) and (r is None or keys[self.k] >> _COL_BITS < r):
+            rows.setdefault(keys[self.k] >> _COL_BITS, []).append(keys[self.k] & _COL_MASK)
             self.k += 1
         while self.a < len(attr_rows) and (r is None or attr_rows[self.a] < r):
             rows.setdefault(attr_rows[self.a], [])
@@ -170,8 +173,8 @@ class SheetPatcher:
         keys = self.keys
         if not keys:
             return "A1"
-        r1, r2 = keys[0][0], keys[-1][0]
-        c1, c2 = min(c for _, c in keys), max(c for _, c in keys)
+        r1, r2 = keys[0] >> _COL_BITS, keys[-1] >> _COL_BITS
+        c1, c2 = min(k & _COL_MASK for k in keys), max(k & _COL_MASK for k in keys)
         return cell_name(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
 
     def _row_attrs(self, r: int) -> bytes:
@@ -231,16 +234,17 @@ class SheetPatcher:
                 raise NotPatchable("cells out of order")
             last_col = col
             key = (r, col)
+            key_int = r << _COL_BITS | col
             k = self.k
-            while k < n and keys[k] < key:  # the model's cells before this one that the file lacks
-                new = self._new_cell(r, keys[k][1], pat) if keys[k][0] == r else b""
+            while k < n and keys[k] < key_int:  # the model's cells before this one that the file lacks
+                new = self._new_cell(r, keys[k] & _COL_MASK, pat) if keys[k] >> _COL_BITS == r else b""
                 if new:
                     pieces.append(block[at:c.start()])
                     at = c.start()
                     pieces.append(new)
                     changed = True
                 k += 1
-            if k < n and keys[k] == key:
+            if k < n and keys[k] == key_int:
                 k += 1
             self.k = k
             if fast is not None:
@@ -272,8 +276,8 @@ class SheetPatcher:
                 pieces.append(out)
                 at = c.end()
         tail_new = []
-        while self.k < n and keys[self.k][0] == r:
-            new = self._new_cell(r, keys[self.k][1], pat)
+        while self.k < n and keys[self.k] >> _COL_BITS == r:
+            new = self._new_cell(r, keys[self.k] & _COL_MASK, pat)
             if new:
                 tail_new.append(new)
             self.k += 1
