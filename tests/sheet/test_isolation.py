@@ -15,6 +15,7 @@ from gdsheet.functions.operators import BINARY_OPS
 from gdsheet.functions.registry import FunctionSpec
 from gdsheet.io import save_workbook
 from gdsheet.sheet.calc import Engine
+from gdsheet.sheet import isolation
 from gdsheet.sheet.isolation import is_internal
 from gdsheet.sheet.workbook import Workbook
 
@@ -27,7 +28,9 @@ def _broken(*args):
 
 @pytest.fixture
 def broken_function(monkeypatch):
-    """BROKEN(x): a function whose body raises, as ARABIC of an empty cell once did."""
+    """BROKEN(x): a function whose body raises, as ARABIC of an empty cell once did (logged afresh: the log-once
+    memory is per process, and other tests raise the same)."""
+    monkeypatch.setattr(isolation, "_LOGGED", set())
     spec = FunctionSpec(name="BROKEN", impl=_broken, params=("scalar",), min_args=1, max_args=1,
                         category="Test", syntax="BROKEN(x)", summary="always raises")
     monkeypatch.setitem(FUNCTIONS, "BROKEN", spec)
