@@ -151,6 +151,7 @@ class _Reader:
             except GdsheetError as e:
                 raise WorkbookReadError(f"could not read sheet {child.name!r} from {self.name}: {e}") from e
             sheet.hidden = child.state in ("hidden", "veryHidden")
+            sheet.source_part = rel.target
             self.step(f"sheet {child.name} ({rel.target})", self.sheet, wb, sheet, rel.target, strings, formats,
                       dynamic)
             index_of[pos] = sheet.name

@@ -11,10 +11,14 @@ unless the model says otherwise:
 - styles.xml is written by gdsheet.io.xlsx_styles only when the style table gained entries;
 - saved as .xlsx from an .xlsm, the VBA project is left out and the content type says "workbook"; saved as .xlsm,
   the content type says "macro-enabled workbook".
-Sheets added, removed, renamed or reordered in gdsheet are not patched: that save is written afresh (NeedsFresh).
+Sheets added (a report, an imported CSV), removed, renamed or moved in gdsheet are patched too: a new sheet is a
+new worksheet part written by the same patcher from an empty one; a removed sheet's part and its relationship go
+(the parts only it used stay, unreferenced, as Excel tolerates); the <sheets> list is written in the model's order
+(chart sheets keep their place) and every sheet-scoped name's localSheetId follows its sheet.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import shutil
@@ -50,6 +54,13 @@ _AFTER_NAMES = re.compile(rb"<" + _ANY + rb"(?:calcPr|oleSize|customWorkbookView
                           rb"smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b")
 _CALC_PR = re.compile(rb"<(" + _ANY + rb")calcPr\b([^>]*?)/?>(?:\s*</" + _ANY + rb"calcPr>)?")
 _ROOT_END = re.compile(rb"</" + _ANY + rb"workbook>\s*$")
+_SHEETS_SPAN = re.compile(rb"(<" + _ANY + rb"sheets\b[^>]*>)(.*?)(</" + _ANY + rb"sheets>)", re.S)
+_VIEW_TABS = re.compile(rb'\b(activeTab|firstSheet)="(\d+)"')
+WORKSHEET_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+EMPTY_WORKSHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                   b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                   b'<sheetData></sheetData></worksheet>')
 _TRUE = (b"1", b"true")
 
 
@@ -105,11 +116,73 @@ class _Plan:
             typ, target = by_id.get(rid, ("", ""))
             if typ.endswith("/worksheet") and target in self.files:
                 worksheets.append((unescape(a.get(b"name", b"")), target, pos))
-        self.positions = {name.lower(): pos for name, _, pos in worksheets}
         self.all_sheet_names = [unescape(a.get(b"name", b"")) for _, a in self.sheet_elements]
-        if [n for n, _, _ in worksheets] != [s.name for s in wb.sheets]:
-            raise NeedsFresh("sheets were added, removed, renamed or moved")
-        self.sheet_parts = [part for _, part, _ in worksheets]
+        self.plan_sheet_list(worksheets)
+
+    def plan_sheet_list(self, worksheets: list[tuple[str, str, int]]) -> None:
+        """Which original worksheet each model sheet is (by the part it was read from, else by name), which are new
+        and which were removed, and where every <sheet> element goes."""
+        by_part = {part: (name, pos) for name, part, pos in worksheets}
+        claimed: dict[str, int] = {}  # part -> index of the model sheet that is it
+        parts: list[str | None] = []
+        for i, sheet in enumerate(self.wb.sheets):
+            part = sheet.source_part if sheet.source_part in by_part and sheet.source_part not in claimed else None
+            if part is None:  # read from another file, or added: an unclaimed worksheet of the same name is it
+                part = next((p for n, p, _ in worksheets if n.lower() == sheet.name.lower() and p not in claimed
+                             and p not in (s.source_part for s in self.wb.sheets)), None)
+            if part is not None:
+                claimed[part] = i
+            parts.append(part)
+        self.removed_positions = {pos for _, part, pos in worksheets if part not in claimed}
+        self.removed_parts = {part for _, part, _ in worksheets if part not in claimed}
+        folder = posixpath.join(posixpath.dirname(self.wb_part), "worksheets")
+        taken_ids = {rid for rid, _, _, _ in self.wb_rels}
+        self.new_parts: dict[str, str] = {}  # new part -> its relationship id
+        n = 1
+        for i, part in enumerate(parts):
+            if part is None:
+                while posixpath.join(folder, f"sheet{n}.xml") in self.files:
+                    n += 1
+                part = posixpath.join(folder, f"sheet{n}.xml")
+                n += 1
+                k = 1
+                while f"rId{k}" in taken_ids:
+                    k += 1
+                taken_ids.add(f"rId{k}")
+                self.new_parts[part] = f"rId{k}"
+                parts[i] = part
+        self.sheet_parts = parts
+        # the new order of the <sheet> elements: the model's worksheets, each chart sheet before the worksheet
+        # that followed it in the file
+        order: list[tuple[str, int | str]] = []  # ("old", original position) or ("new", model index)
+        worksheet_pos = {part: pos for _, part, pos in worksheets}
+        emitted = set()
+        for i, part in enumerate(parts):
+            pos = worksheet_pos.get(part) if part not in self.new_parts else None
+            if pos is not None:
+                for other in range(pos):
+                    if other not in emitted and other not in worksheet_pos.values():
+                        order.append(("old", other))
+                        emitted.add(other)
+                order.append(("old", pos))
+                emitted.add(pos)
+            else:
+                order.append(("new", i))
+        for other in range(len(self.sheet_elements)):
+            if other not in emitted and other not in worksheet_pos.values():
+                order.append(("old", other))
+        self.sheet_order = order
+        self.old_to_new = {pos: k for k, (kind, pos) in enumerate(order) if kind == "old"}
+        self.model_position = {}  # model sheet name (lower) -> its position among all sheets in the saved file
+        for k, (kind, ref) in enumerate(order):
+            if kind == "new":
+                self.model_position[self.wb.sheets[ref].name.lower()] = k
+        for part, i in claimed.items():
+            self.model_position[self.wb.sheets[i].name.lower()] = self.old_to_new[worksheet_pos[part]]
+        self.model_name_at = {worksheet_pos[part]: self.wb.sheets[i].name for part, i in claimed.items()}
+        # a rename alone is written in place; a sheet added, removed or moved rewrites the <sheets> list
+        self.restructured = bool(self.new_parts or self.removed_parts
+                                 or any(kind == "old" and ref != k for k, (kind, ref) in enumerate(order)))
 
     def rels(self, part: str, base: str) -> list[tuple[str, str, str, re.Match]]:
         """(Id, Type, resolved target, match) of each relationship in a .rels part."""
@@ -141,8 +214,12 @@ class _Plan:
         self.formulas_changed = self.values_changed = self.needs_metadata = False
         for sheet, part in zip(self.wb.sheets, self.sheet_parts):
             spool = tempfile.SpooledTemporaryFile(32 << 20)
-            with self.zin.open(part) as src:
-                report = SheetPatcher(sheet, strings, dynamic_cm, prefixes).patch(src, spool)
+            if part in self.new_parts:
+                report = SheetPatcher(sheet, strings, dynamic_cm, prefixes).patch(io.BytesIO(EMPTY_WORKSHEET), spool)
+                report.changed = True
+            else:
+                with self.zin.open(part) as src:
+                    report = SheetPatcher(sheet, strings, dynamic_cm, prefixes).patch(src, spool)
             if not report.changed:
                 spool.close()
                 continue
@@ -192,9 +269,18 @@ class _Plan:
             drop_rel_types.append("vbaProject")
             self.warnings.append("the macros (VBA project) were left out: an .xlsx cannot hold them; save as .xlsm "
                                  "to keep them")
-        for _, typ, _, m in self.wb_rels:
-            if typ.rsplit("/", 1)[-1] in drop_rel_types:
+        for _, typ, target, m in self.wb_rels:
+            if typ.rsplit("/", 1)[-1] in drop_rel_types or target in self.removed_parts:
                 new_rels = new_rels.replace(m.group(0), b"", 1)
+        for part in self.removed_parts:
+            self.dropped.add(part)
+            if _rels_path(part) in self.files:
+                self.dropped.add(_rels_path(part))
+        for part, rid in self.new_parts.items():
+            target = posixpath.relpath(part, posixpath.dirname(self.wb_part))
+            new_rels = _insert_before(new_rels, b"</Relationships>", f'<Relationship Id="{rid}" '
+                                      f'Type="{_R}worksheet" Target="{target}"/>'.encode())
+            new_types = _insert_before(new_types, b"</Types>", _override(part, WORKSHEET_CONTENT_TYPE))
         new_types = self.patch_content_types(new_types)
         styles = self.wb.styles
         if styles is not None and getattr(styles, "dirty", False):
@@ -239,20 +325,58 @@ class _Plan:
     def patch_workbook_xml(self, xml: bytes) -> bytes:
         xml = self.patch_names(xml)
         xml = self.patch_calc(xml)
-        for sheet, pos in ((s, self.positions[s.name.lower()]) for s in self.wb.sheets):
-            m, a = self.sheet_elements[pos]
-            hidden = a.get(b"state") in (b"hidden", b"veryHidden")
-            if hidden != sheet.hidden:
-                kept = b"".join(b" " + k + b'="' + v + b'"' for k, v in a.items() if k != b"state")
-                new = (b"<" + m.group(1) + b"sheet" + kept + (b' state="hidden"' if sheet.hidden else b"")
-                       + (b"/>" if m.group(3) else b">"))
-                xml = xml.replace(m.group(0), new, 1)
-        return xml
+        elements = {pos: self.sheet_element(pos) for pos in range(len(self.sheet_elements))}
+        if not self.restructured:
+            for pos, (m, _) in enumerate(self.sheet_elements):
+                if elements[pos] != m.group(0):
+                    xml = xml.replace(m.group(0), elements[pos], 1)
+            return xml
+        prefix = self.sheet_elements[0][0].group(1) if self.sheet_elements else b""
+        id_attr = next((k for _, a in self.sheet_elements for k in a if k.endswith(b":id")), b"r:id")
+        next_id = max((int(a.get(b"sheetId", b"0")) for _, a in self.sheet_elements), default=0) + 1
+        out = []
+        for kind, ref in self.sheet_order:
+            if kind == "old":
+                out.append(elements[ref])
+                continue
+            sheet = self.wb.sheets[ref]
+            rid = self.new_parts[self.sheet_parts[ref]]
+            # the relationships namespace declared on the element itself: some writers (openpyxl) declare it there
+            # rather than on the root
+            ns = b" xmlns:" + id_attr.split(b":")[0] + b'="' + _R.rstrip("/").encode() + b'"'
+            out.append(b"<" + prefix + b'sheet' + ns + b' name="' + escape(sheet.name, quote=True) + b'" sheetId="'
+                       + str(next_id).encode() + b'"' + (b' state="hidden"' if sheet.hidden else b"") + b" "
+                       + id_attr + b'="' + rid.encode() + b'"/>')
+            next_id += 1
+        span = _SHEETS_SPAN.search(xml)
+        xml = xml[:span.start(2)] + b"".join(out) + xml[span.end(2):]
+        return _VIEW_TABS.sub(lambda m: m.group(1) + b'="' + str(self.old_to_new.get(int(m.group(2)), 0)).encode()
+                              + b'"', xml)
+
+    def sheet_element(self, pos: int) -> bytes:
+        """An original <sheet> element as the model has it now: its name (renamed) and state (hidden)."""
+        m, a = self.sheet_elements[pos]
+        if pos in self.removed_positions:
+            return b""
+        name = self.model_name_at.get(pos)
+        if name is None:  # a chart sheet: as it was
+            return m.group(0)
+        sheet = self.wb.sheet(name)
+        hidden = a.get(b"state") in (b"hidden", b"veryHidden")
+        if hidden == sheet.hidden and unescape(a.get(b"name", b"")) == sheet.name:
+            return m.group(0)
+        kept = b""
+        for k, v in a.items():
+            if k == b"name":
+                v = escape(sheet.name, quote=True)
+            if k != b"state":
+                kept += b" " + k + b'="' + v + b'"'
+        return (b"<" + m.group(1) + b"sheet" + kept + (b' state="hidden"' if sheet.hidden else b"")
+                + (b"/>" if m.group(3) else b">"))
 
     def patch_names(self, xml: bytes) -> bytes:
         """Defined names: each element the model changed is rewritten, removed or added; the others stay."""
         model = {key: dn for key, dn in self.wb.names.items()}
-        shown = {n.lower() for n in self.positions}
         out, at, seen = [], 0, set()
         prefix = b""
         for m in _DEFINED_NAME.finditer(xml):
@@ -261,12 +385,24 @@ class _Plan:
             name = unescape(a.get(b"name", b""))
             local = a.get(b"localSheetId")
             scope = None
+            element = m.group(0)
             if local is not None:
                 i = int(local)
-                scope = self.all_sheet_names[i] if 0 <= i < len(self.all_sheet_names) else "\0"
-                if scope.lower() not in shown:
-                    continue  # a name of a sheet gdsheet does not show: not in the model, kept
-                scope = self.wb.sheet(scope).name
+                if i in self.removed_positions:  # its sheet is gone, and the name with it
+                    out.append(xml[at:m.start()])
+                    at = m.end()
+                    continue
+                moved = self.old_to_new.get(i, i)
+                if moved != i:  # the name follows its sheet to its new place
+                    element = element.replace(b'localSheetId="' + local + b'"',
+                                              b'localSheetId="' + str(moved).encode() + b'"', 1)
+                    a[b"localSheetId"] = str(moved).encode()
+                scope = self.model_name_at.get(i)
+                if scope is None:  # a name of a sheet gdsheet does not show (a chart sheet): not in the model, kept
+                    if element != m.group(0):
+                        out += [xml[at:m.start()], element]
+                        at = m.end()
+                    continue
             key = (scope, name.upper())
             seen.add(key)
             dn = model.get(key)
@@ -274,6 +410,9 @@ class _Plan:
             hidden = a.get(b"hidden") in _TRUE
             comment = unescape(a[b"comment"]) if b"comment" in a else None
             if dn is not None and dn.formula == text.lstrip("=") and dn.hidden == hidden and dn.comment == comment:
+                if element != m.group(0):
+                    out += [xml[at:m.start()], element]
+                    at = m.end()
                 continue
             out.append(xml[at:m.start()])
             at = m.end()
@@ -289,7 +428,7 @@ class _Plan:
         for dn in sorted(new, key=lambda d: (d.name.upper(), d.scope or "")):
             a = {b"name": escape(dn.name, quote=True)}
             if dn.scope is not None:
-                a[b"localSheetId"] = str(self.positions[dn.scope.lower()]).encode()
+                a[b"localSheetId"] = str(self.model_position[dn.scope.lower()]).encode()
             elements.append(_name_element(prefix, a, dn))
         block = b"".join(elements)
         end = _DEFINED_NAMES_END.search(xml)
@@ -354,6 +493,11 @@ class _Plan:
                 zout.writestr(info, data)
             for name, data in self.added.items():
                 zout.writestr(name, data)
+            for name in self.new_parts:
+                spool = self.outputs[name]
+                spool.seek(0)
+                with zout.open(name, "w") as dst:
+                    shutil.copyfileobj(spool, dst, 1 << 20)
 
     def close(self) -> None:
         for spool in self.outputs.values():

@@ -96,6 +96,7 @@ class Sheet:
     hidden_cols: set[int] = field(default_factory=set)
     freeze: CellKey | None = None  # first scrolling cell (the pane's topLeftCell): rows above and columns left frozen
     zoom: int = 100  # percent, as sheetView zoomScale
+    source_part: str | None = None  # the worksheet part it was read from: a patched save finds it after a rename
     _bounds: tuple[int, int] | None = field(default=None, repr=False, compare=False)
 
     def value(self, row: int, col: int):

@@ -325,12 +325,18 @@ def test_a_large_original_saved_over_twice_is_patched_both_times(tmp_path, monke
     assert load_workbook(book).sheet("Sheet1").cells[(2, 2)] == 8.0
 
 
-def test_an_added_sheet_falls_back_to_a_fresh_package_and_says_so(tmp_path):
-    wb = load_workbook(pivot_book(tmp_path / "p.xlsx"))
+def test_an_added_sheet_is_patched_in_and_the_pivot_parts_stay(tmp_path):
+    book = pivot_book(tmp_path / "p.xlsx")
+    wb = load_workbook(book)
     wb.add_sheet("new")
+    wb.set_value("new", 1, 1, 2.0)
     notes = save_workbook(wb, tmp_path / "out.xlsx")
-    assert notes and "sheets were added, removed, renamed or moved" in notes[0]
-    assert load_workbook(tmp_path / "out.xlsx").sheets[1].name == "new"
+    assert notes == []  # patched, not written afresh
+    with zipfile.ZipFile(book) as a, zipfile.ZipFile(tmp_path / "out.xlsx") as b:
+        pivots = [n for n in a.namelist() if "pivot" in n.lower()]
+        assert pivots and all(a.read(n) == b.read(n) for n in pivots)
+    again = load_workbook(tmp_path / "out.xlsx")
+    assert again.sheets[1].name == "new" and again.get("new", 1, 1) == 2.0
 
 
 @pytest.mark.slow
