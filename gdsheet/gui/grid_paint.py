@@ -190,7 +190,7 @@ def _paint_long_text(view, painter, model, sheet, rows, c0, c1, geometry, select
             h_align = look.horizontal or _A.AlignLeft
             if h_align not in (_A.AlignLeft, _A.AlignRight, _A.AlignHCenter):
                 continue
-            span = _overflow_span(view, sheet, r, c, need, h_align, geometry, n_cols)
+            span = _overflow_span(view, sheet, r, c, need, h_align, geometry, n_cols, merged)
             left_x = geometry.col(span[0])[0]
             right_x = sum(geometry.col(span[-1]))
             if right_x < 0 or left_x > vp_width:
@@ -201,19 +201,20 @@ def _paint_long_text(view, painter, model, sheet, rows, c0, c1, geometry, select
             _draw_text(painter, model, look, r, c, rect, text, look.align[0], _TEXT_FLAGS)
 
 
-def _overflow_span(view, sheet, r, c, need, h_align, geometry, n_cols) -> list[int]:
+def _overflow_span(view, sheet, r, c, need, h_align, geometry, n_cols, merged) -> list[int]:
     span = [c]
     width = geometry.col(c)[1]
     if h_align == _A.AlignHCenter:
         left, right = c - 1, c + 1
-        while width < need and left >= 0 and right < n_cols and _empty(sheet, r, left) and _empty(sheet, r, right):
+        while (width < need and left >= 0 and right < n_cols and _empty(sheet, r, left) and _empty(sheet, r, right)
+               and (r, left) not in merged and (r, right) not in merged):
             span = [left, *span, right]
             width += geometry.col(left)[1] + geometry.col(right)[1]
             left, right = left - 1, right + 1
         return span
     step = 1 if h_align == _A.AlignLeft else -1
     nxt = c + step
-    while width < need and 0 <= nxt < n_cols and _empty(sheet, r, nxt):
+    while width < need and 0 <= nxt < n_cols and _empty(sheet, r, nxt) and (r, nxt) not in merged:
         if not view.isColumnHidden(nxt):
             width += geometry.col(nxt)[1]
         span.append(nxt) if step > 0 else span.insert(0, nxt)

@@ -377,3 +377,12 @@ def test_a_cell_under_a_frozen_band_is_edited_in_the_band(window, styled_path):
     assert view.edit(index)
     assert view.frozen.top.state() == view.frozen.top.State.EditingState
     assert view.state() != view.State.EditingState
+
+
+def test_text_does_not_run_into_a_merged_range(window):
+    wb = Workbook()
+    wb.add_sheet("S")
+    wb.set_value("S", 2, 1, "A long line of instructions that runs on")
+    wb.sheet("S").merged = [Area(None, 2, 2, 2, 3)]
+    window.set_document(Document(wb))
+    assert _pixels(window, 2, 2) == 0
