@@ -49,6 +49,7 @@ class Lowerer:
         self.array = f.dynamic or f.array is not None
         self.locals: dict[str, LVal] = {}
         self.guards: list = []  # (getter, negate, shape) of IF conditions around the current branch
+        self.names_lowering: set = set()  # (scope, NAME) of the defined names whose trees are being lowered
 
     # ---- helpers ------------------------------------------------------------------------------------------
 
@@ -200,11 +201,17 @@ class Lowerer:
         tree = self.wb.engine.name_tree(dn) if dn is not None else None
         if tree is None or isinstance(tree, ExcelError) or is_ref_tree(tree):
             return self.ref(node, self.sheet)
+        within = self.names_lowering
+        name_key = (dn.scope, dn.name.upper())
+        if name_key in within:  # X = X+1: the engine shows #REF!, so there is nothing to compile
+            raise CompileError(f"the name {dn.name} refers to itself")
+        within.add(name_key)
         saved, self.sheet = self.sheet, dn.scope or self.sheet
         try:
             return self.lower(tree)
         finally:
             self.sheet = saved
+            within.discard(name_key)
 
     def unary(self, node: A.Unary) -> LVal:
         if node.op == "@":
