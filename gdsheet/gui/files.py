@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
 from gdsheet.errors import GdsheetError
 from gdsheet.gui import settings
@@ -29,6 +30,44 @@ def xlsx_path(path: str, suffix: str = ".xlsx") -> str:
 def has_macros(wb) -> bool:
     source = getattr(wb, "source", None)
     return bool(source is not None and source.has_macros)
+
+
+class LoadProgress:
+    """The progress of opening a large file, with Cancel: shown once reading takes longer than a moment, fed by the
+    reader as the worksheets decompress; the window stays responsive between updates."""
+
+    EVERY_S = 0.05
+
+    def __init__(self, parent, name: str):
+        self.parent, self.name = parent, name
+        self.dialog: QProgressDialog | None = None
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        from gdsheet.io.xlsx_read import LoadCancelled
+
+        now = time.monotonic()
+        if now - self.last < self.EVERY_S:
+            return
+        self.last = now
+        if self.dialog is None:
+            if now - self.started < 0.4:
+                return
+            self.dialog = QProgressDialog(f"Opening {self.name}…", "Cancel", 0, 1000, self.parent)
+            self.dialog.setWindowTitle("Open")
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(0)
+        self.dialog.setValue(min(int(1000 * done / max(total, 1)), 999))
+        QApplication.processEvents()
+        if self.dialog.wasCanceled():
+            raise LoadCancelled(f"opening {self.name} was cancelled")
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
 
 
 class FileActions:
@@ -67,15 +106,25 @@ class FileActions:
 
         # One error boundary around everything opening does (reading, the recalculation, showing the stored
         # Solver model): whatever goes wrong, the user sees the file and the problem, and the app goes on.
+        from gdsheet.io.xlsx_read import LoadCancelled
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        progress = LoadProgress(self, os.path.basename(path))
         try:
-            wb = load_workbook(path)
+            wb = load_workbook(path, progress)
             if not wb.values_are_cached():
                 wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
+        except LoadCancelled:
+            progress.close()
+            QApplication.restoreOverrideCursor()
+            self.statusBar().showMessage(f"Opening {os.path.basename(path)} was cancelled.", 5000)
+            return False
         except Exception as exc:  # noqa: BLE001
+            progress.close()
             QApplication.restoreOverrideCursor()
             QMessageBox.critical(self, "Open", f"Could not open {os.path.basename(path)}:\n\n{_reason(exc)}")
             return False
+        progress.close()
         QApplication.restoreOverrideCursor()
         doc = Document(wb, None if as_copy else path)
         if as_copy:

@@ -11,10 +11,11 @@ from gdsheet.io.xlsx_write import write_xlsx
 from gdsheet.sheet.workbook import Workbook
 
 
-def load_workbook(path: str | Path) -> Workbook:
+def load_workbook(path: str | Path, progress=None) -> Workbook:
     """Open an .xlsx file. Formula cells show the values Excel saved until the workbook is recalculated; what
-    could not be kept is listed in `wb.load_warnings`. Raises WorkbookReadError naming the file and the part."""
-    return read_xlsx(path)
+    could not be kept is listed in `wb.load_warnings`. Raises WorkbookReadError naming the file and the part.
+    `progress(done, total)` follows the worksheets' decompression and may cancel by raising LoadCancelled."""
+    return read_xlsx(path, progress)
 
 
 def save_workbook(wb: Workbook, path: str | Path) -> list[str]:

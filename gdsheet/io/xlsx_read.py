@@ -7,6 +7,7 @@ required part raises WorkbookReadError naming the file and the part.
 """
 from __future__ import annotations
 
+import io
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -21,7 +22,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.xml.functions import fromstring
 
-from gdsheet.errors import GdsheetError, WorkbookReadError
+from gdsheet.errors import GdsheetError, ResourceLimit, WorkbookReadError
 from gdsheet.io.package import SourcePackage
 from gdsheet.io.safety import open_archive
 from gdsheet.io.xlsx_sheet import MAX_CELLS, read_sheet_xml
@@ -57,11 +58,56 @@ _READ_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, Syn
                 zlib.error, EOFError, OSError)
 
 
-def read_xlsx(path: str | Path) -> Workbook:
-    """The workbook in `path`, with cached values of formula cells kept until the next recalculation."""
+# Worksheet XML actually produced by decompression, over the whole workbook: a few hundred bytes a cell at most in
+# any real file, so this is reached only by a bomb that passes the ratio check (a small file expanding to gigabytes).
+MAX_EXPANDED_BYTES = 1 << 30
+
+
+class LoadCancelled(GdsheetError):
+    """The user cancelled the load (the app's progress dialog)."""
+
+
+class _MeteredPart(io.RawIOBase):
+    """A worksheet part as it decompresses: counts the bytes produced against MAX_EXPANDED_BYTES and reports
+    progress, through which the caller can cancel (by raising LoadCancelled)."""
+
+    def __init__(self, raw, meter: "_Meter"):
+        self.raw, self.meter = raw, meter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[:len(data)] = data
+        self.meter.add(len(data))
+        return len(data)
+
+    def read(self, size=-1) -> bytes:
+        data = self.raw.read(size)
+        self.meter.add(len(data))
+        return data
+
+
+class _Meter:
+    def __init__(self, total: int, progress, name: str):
+        self.done, self.total, self.progress, self.name = 0, max(total, 1), progress, name
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.done > MAX_EXPANDED_BYTES:
+            raise ResourceLimit(f"{self.name} expands to more than {MAX_EXPANDED_BYTES >> 20:,} MB of worksheet data "
+                                "(gdsheet's limit): it is refused")
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def read_xlsx(path: str | Path, progress=None) -> Workbook:
+    """The workbook in `path`, with cached values of formula cells kept until the next recalculation.
+    `progress(done, total)` is called as the worksheets decompress (bytes of XML); it may raise LoadCancelled."""
     name = Path(path).name
     with open_archive(path) as archive:
-        wb = _Reader(archive, name).read()
+        wb = _Reader(archive, name, progress).read()
         macros = any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
     try:
         source = SourcePackage.capture(path)
@@ -91,9 +137,11 @@ MAX_ITERATE_COUNT = 32_767  # Excel's limit on Maximum Iterations
 
 
 class _Reader:
-    def __init__(self, archive: zipfile.ZipFile, name: str):
+    def __init__(self, archive: zipfile.ZipFile, name: str, progress=None):
         self.archive = archive
         self.name = name
+        sheets = [i for i in archive.infolist() if "worksheets/" in i.filename and i.filename.endswith(".xml")]
+        self.meter = _Meter(sum(i.file_size for i in sheets), progress, name)
         self.files = set(archive.namelist())
         self.warnings: list[str] = []
         self.cells_left = MAX_CELLS  # over every sheet of the workbook
@@ -247,7 +295,7 @@ class _Reader:
         return out
 
     def sheet(self, wb: Workbook, sheet, part: str, strings: list, formats: list, dynamic: set) -> None:
-        with self.archive.open(part) as fh:
+        with self.archive.open(part) as raw, io.BufferedReader(_MeteredPart(raw, self.meter), 1 << 20) as fh:
             extras = read_sheet_xml(fh, sheet, strings, formats, dynamic, self.cells_left)
         self.cells_left -= extras.cells
         self.warnings.extend(extras.warnings)
