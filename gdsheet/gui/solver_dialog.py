@@ -5,7 +5,7 @@ import html
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QMessageBox, QPushButton, QRadioButton, QScrollArea, QSpinBox,
@@ -187,6 +187,7 @@ class SolverDialog(QDialog):
         options.setWidget(self._options_box(model.options, devices))
         options.setWidgetResizable(True)
         options.setFrameShape(QFrame.Shape.NoFrame)
+        options.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # it scrolls down, never across
         options.setMinimumHeight(options.widget().sizeHint().height())
         self.options_area = options
         layout.addWidget(options, 1)
