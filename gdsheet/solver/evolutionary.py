@@ -24,6 +24,7 @@ from gdsheet.errors import SolverModelError
 from gdsheet.solver import linear
 from gdsheet.solver.build import Built, cell_text
 from gdsheet.solver.model import SolverModel
+from gdsheet.solver.recorded import RecordedSolve
 from gdsheet.solver.run import Progress, Solve
 
 MESSAGES = {
@@ -35,7 +36,7 @@ MESSAGES = {
 }
 
 
-class EvolutionarySolve:
+class EvolutionarySolve(RecordedSolve):
     """A prepared evolutionary solve, with the interface of run.Solve."""
 
     def __init__(self, built: Built, model: SolverModel):
@@ -74,18 +75,8 @@ class EvolutionarySolve:
     # ---- the run.Solve interface --------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event | None = None) -> Iterator[Progress]:
-        self._stop = stop
-        if self._last is not None and self._last.done:
-            yield self._last
-            return
-        for record in self._records:
-            self._last = record
-            yield record
-
-    def step(self) -> Progress:
-        if self._last is None or not self._last.done:
-            self._last = next(self._records)
-        return self._last
+        self._stop = stop  # the population loop checks it between generations
+        return super().run(stop)
 
     def gradient(self, values: Sequence[float]) -> tuple[float, ...]:
         return Solve(self.problem, self.options, self.variables).gradient(values)

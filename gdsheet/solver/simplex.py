@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from dataclasses import dataclass
 from typing import Iterator, Sequence
@@ -15,6 +14,7 @@ from gdsheet.errors import SolverModelError
 from gdsheet.solver import highs, linear
 from gdsheet.solver.build import Built, cell_text
 from gdsheet.solver.model import UNLIMITED, SolverModel
+from gdsheet.solver.recorded import RecordedSolve
 from gdsheet.solver.run import Progress
 
 NOT_LINEAR = "The linearity conditions required by this LP Solver are not satisfied"
@@ -55,7 +55,7 @@ class ColumnReport:
     upper_objective: float
 
 
-class LinearSolve:
+class LinearSolve(RecordedSolve):
     """A prepared linear or integer solve, with the interface of run.Solve: `run()` yields the start and the end."""
 
     def __init__(self, built: Built, model: SolverModel, note: str = ""):
@@ -74,19 +74,6 @@ class LinearSolve:
         self._records = self._iterate()
 
     # ---- the run.Solve interface --------------------------------------------------------------------------------
-
-    def run(self, stop: threading.Event | None = None) -> Iterator[Progress]:
-        if self._last is not None and self._last.done:
-            yield self._last
-            return
-        for record in self._records:
-            self._last = record
-            yield record
-
-    def step(self) -> Progress:
-        if self._last is None or not self._last.done:
-            self._last = next(self._records)
-        return self._last
 
     def gradient(self, values: Sequence[float]) -> tuple[float, ...]:
         return tuple(float(v) for v in self.affine.c)
