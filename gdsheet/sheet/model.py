@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from gdsheet.errors import ExcelError
 from gdsheet.formula.ast import Node
 from gdsheet.refs import Area
@@ -117,3 +119,18 @@ class Sheet:
 
     def forget_bounds(self) -> None:
         self._bounds = None
+
+
+def column_numbers(sheet: Sheet, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows r1..r2 of one column in bulk: float64 values (0 where there is no number) and a mask of the cells that
+    hold a number (a bool, text, error or empty cell is False). What vectorised code reads instead of cell by cell."""
+    n = r2 - r1 + 1
+    values = np.zeros(n)
+    mask = np.zeros(n, dtype=bool)
+    get = sheet.cells.get
+    for i, r in enumerate(range(r1, r2 + 1)):
+        v = get((r, col))
+        if type(v) is float or (type(v) is int):
+            values[i] = v
+            mask[i] = True
+    return values, mask
