@@ -18,6 +18,10 @@ USAGE = """usage: gdsheet [BOOK.xlsx]                 open the app (on a workboo
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # the `gdsheet` process itself (not a caller running a command inside its own)
+        from gdsheet.lazy_modules import own_process
+
+        own_process()
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)

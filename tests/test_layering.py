@@ -15,6 +15,7 @@ CHECKS = [
     ("gdsheet.cli", ("torch", "PySide6", "pyqtgraph")),
     ("gdsheet.functions", ("scipy.stats", "scipy.special", "scipy.optimize", "regex")),
     ("gdsheet.io", ("scipy.stats", "scipy.special", "scipy.optimize", "regex")),
+    ("gdsheet.solver.run", ("scipy.optimize", "scipy.sparse")),  # constrained and bounded solves import them
 ]
 
 

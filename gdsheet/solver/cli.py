@@ -157,12 +157,15 @@ def model_from_args(wb, args: argparse.Namespace) -> tuple[SolverModel, str]:
 
 def _solve(args: argparse.Namespace) -> int:
     from gdsheet.io import load_workbook, save_workbook
-    from gdsheet.solver.run import apply, prepare
+    from gdsheet.lazy_modules import collector_paused
 
     kinds = _report_kinds(args)
     if args.output:
         check_output(args.output)  # before the solve: a wrong name should not cost its time
-    wb = load_workbook(args.book)
+    wb = load_workbook(args.book)  # first: a file that cannot be read is said at once, before torch is imported
+    with collector_paused():  # torch, mostly (a second of the start)
+        from gdsheet.solver.run import apply, prepare
+
     if not wb.values_are_cached():
         wb.recalculate()  # the solve and its report need every value the objective reads
     # Otherwise the values Excel saved are current: the solve compiles the formulas that depend on the variables

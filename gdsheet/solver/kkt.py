@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.optimize import lsq_linear
 
 from gdsheet.solver.problem import Problem
 
@@ -35,8 +34,6 @@ class Optimality:
 
 
 def optimality(problem: Problem, x: torch.Tensor, precision: float = 1e-6) -> Optimality:
-    from gdsheet.solver.linear import jacobian
-
     xg = x.detach().clone().requires_grad_(True)
     f, res = problem.evaluate(xg, None)
     score = f if problem.sense == "min" else -f if problem.sense == "max" else (f - problem.target) ** 2
@@ -49,6 +46,11 @@ def optimality(problem: Problem, x: torch.Tensor, precision: float = 1e-6) -> Op
     if r.size:
         active = np.flatnonzero(eq | (r > -precision * (1.0 + np.abs(r))))
         if active.size:
+            # constrained models only: scipy's import (0.4 s) is spared to the others
+            from scipy.optimize import lsq_linear
+
+            from gdsheet.solver.linear import jacobian
+
             _, J = jacobian(problem, x, [np.array([i + 1]) for i in active] if active.size <= 64 else None)
             JA = J[1:][active].toarray()
             lo = np.where(eq[active], -np.inf, 0.0)

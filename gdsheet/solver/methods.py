@@ -1,6 +1,7 @@
 """The descent methods, one iteration per `step`: gd, momentum and Adam (projected onto bounds), and L-BFGS(-B)."""
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import warnings
@@ -8,8 +9,9 @@ from typing import Callable
 
 import numpy as np
 import torch
-from scipy.optimize import line_search, minimize
 from torch import Tensor
+from torch.optim.lbfgs import _strong_wolfe  # imported with torch; scipy.optimize costs 0.3 s to import
+
 
 from gdsheet.solver.problem import Point
 
@@ -86,7 +88,13 @@ class FirstOrder(Method):
 
 class Lbfgs(Method):
     """L-BFGS: the two-loop recursion over the last `history` steps, and a line search satisfying the strong Wolfe
-    conditions (scipy's); one iteration per step. When no step along the direction lowers the merit, it is done."""
+    conditions; one iteration per step. When no step along the direction lowers the merit, it is done.
+
+    The line search is torch's own (More-Thuente style bracketing and cubic zoom, what torch.optim.LBFGS uses),
+    so every evaluation stays on the problem's device: scipy's would copy x and the gradient to the host and back
+    at each trial step, and importing scipy.optimize costs more start-up time than a small solve takes."""
+
+    C1, C2, MAX_TRIALS = 1e-4, 0.9, 30  # Wolfe's sufficient decrease and curvature constants, as scipy's and torch's
 
     def __init__(self, x0: Tensor, merit: Evaluator, history: int = 20):
         self.merit, self.history = merit, history
@@ -115,29 +123,47 @@ class Lbfgs(Method):
     def step(self, point: Point, lr: float) -> Tensor:
         g = point.grad
         d = self._direction(g)
-        if float(g @ d) >= 0:  # not a descent direction (the history went stale): restart from the gradient
+        gtd = g @ d
+        if float(gtd) >= 0:  # not a descent direction (the history went stale): restart from the gradient
             self.pairs.clear()
             d = self._direction(g)
-        like = self.x
+            gtd = g @ d
+        f = float(point.merit)
 
-        def tensor(xn: np.ndarray) -> Tensor:
-            return torch.as_tensor(xn, dtype=like.dtype, device=like.device)
+        def along(x: Tensor, t, d: Tensor) -> tuple[float, Tensor]:
+            trial = self.merit(x + t * d)
+            value = float(trial.merit)
+            if not math.isfinite(value):  # the step left the formulas' domain (LN of a negative): no usable point
+                raise _LeftDomain
+            return value, trial.grad
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # "the line search did not converge": handled below
-            alpha = line_search(lambda xn: float(self.merit(tensor(xn)).merit),
-                                lambda xn: self.merit(tensor(xn)).grad.cpu().numpy(),
-                                _np(self.x), _np(d), _np(g), float(point.merit), self.previous, maxiter=30)[0]
-        if alpha is None or alpha == 0:
+        t = self._first_trial(f, float(gtd))
+        try:
+            f_new, _, t, _ = _strong_wolfe(along, self.x, t, d, f, g, gtd, self.C1, self.C2,
+                                           max_ls=self.MAX_TRIALS)
+        except _LeftDomain:
+            f_new = math.inf
+        if not f_new < f:  # no trial step lowered the merit: the method can go no further from here
             self.finished = True
             return self.x.clone()
-        x = self.x + alpha * d
+        x = self.x + t * d  # the point the search ended at: the merit's cache holds its gradient
         new = self.merit(x)
         s, y = x - self.x, new.grad - g
         if float(s @ y) > 1e-12 * float(y @ y):  # keep only pairs with positive curvature
             self.pairs = (self.pairs + [(s, y, 1.0 / (s @ y))])[-self.history:]
-        self.previous, self.x = float(point.merit), x
+        self.previous, self.x = f, x
         return x.clone()
+
+    def _first_trial(self, f: float, gtd: float) -> float:
+        """The first step length tried: 1 (the quasi-Newton step), or shorter where the last iteration's decrease,
+        extrapolated along this slope, says it overshoots (Nocedal & Wright's (3.60), as scipy's line search)."""
+        if self.previous is None or gtd == 0:
+            return 1.0
+        t = 1.01 * 2 * (f - self.previous) / gtd
+        return min(1.0, t) if t > 0 else 1.0
+
+class _LeftDomain(Exception):
+    """A line-search trial where the merit is not a finite number."""
 
 
 class LbfgsB(Method):
@@ -168,6 +194,8 @@ class LbfgsB(Method):
         return torch.as_tensor(xn, dtype=self.like.dtype, device=self.like.device)
 
     def _work(self, x0: np.ndarray) -> None:
+        from scipy.optimize import minimize  # imported when a bounded L-BFGS runs, not at every start-up
+
         def fun(xn: np.ndarray):
             pt = self.merit(self._tensor(xn))
             return float(pt.merit), pt.grad.detach().cpu().numpy().astype(np.float64)
@@ -240,7 +268,3 @@ def make_method(name: str, x0: Tensor, merit: Evaluator, momentum: float = 0.9,
     if name == "lbfgs":
         return LbfgsB(x0, merit, lower, upper) if lower is not None or upper is not None else Lbfgs(x0, merit)
     return FirstOrder(name, x0, momentum, lower, upper)
-
-
-def _np(t: Tensor) -> np.ndarray:
-    return t.detach().cpu().numpy().astype(np.float64)
