@@ -8,7 +8,6 @@ one (relative: a slice per row). Anything else needs the block split into cells.
 from __future__ import annotations
 
 import math
-from itertools import repeat
 
 import numpy as np
 import torch
@@ -18,6 +17,7 @@ from gdsheet.compile.cone import Block, Cone, NeedsSplit, Region
 from gdsheet.compile.lval import CompileError, LVal, const, dyn
 from gdsheet.errors import ExcelError
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
+from gdsheet.sheet.model import column_numbers
 from gdsheet.sheet.evaluate import Context, evaluate
 from gdsheet.values import MultiArea, to_number
 
@@ -120,6 +120,21 @@ def excel_numbers(values) -> tuple[np.ndarray, np.ndarray | None]:
     return nums, (None if mask.all() else mask)
 
 
+def column_values(sheet, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """excel_numbers of rows r1..r2 of one column, read in bulk: the sheet's numbers come as one array (a slice of
+    the column's store), and only the other cells (empty, text, booleans, errors) are looked at one by one."""
+    nums, is_number = column_numbers(sheet, col, r1, r2)
+    if is_number.all():
+        return nums, None
+    others = np.flatnonzero(~is_number)
+    get = sheet.cells.get
+    other_nums, other_mask = excel_numbers([get((r1 + i, col)) for i in others.tolist()])
+    nums, mask = nums.copy(), is_number.copy()
+    nums[others] = other_nums
+    mask[others] = True if other_mask is None else other_mask
+    return nums, (None if mask.all() else mask)
+
+
 def windows(arr: np.ndarray, reg: Region, n: int) -> np.ndarray:
     """(rows read, w) -> (B, h, w): one h x w window per host row for a varying region, else the one area."""
     m, w = arr.shape
@@ -171,8 +186,7 @@ class Loader:
         key = (sheet, c, a, b)
         got = self._cache.get(key)
         if got is None:
-            cells = self.cone.wb.sheet(sheet).cells
-            got = self._cache[key] = excel_numbers(list(map(cells.get, zip(range(a, b + 1), repeat(c)))))
+            got = self._cache[key] = column_values(self.cone.wb.sheet(sheet), c, a, b)
         return got
 
     def load(self, reg: Region, n: int) -> LVal:
