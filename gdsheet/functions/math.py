@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 
 from gdsheet import errors as E
-from gdsheet.functions.registry import elementwise, excel
+from gdsheet.functions.registry import FUNCTIONS, elementwise, excel
 from gdsheet.refs import MAX_COL, MAX_ROW
 from gdsheet.values import round15
 
@@ -36,6 +36,7 @@ def smooth(name: str, kernel: Callable, *params: str, guard: Callable | None = N
 
     excel(name, *(params or ("num",)), category=category, syntax=syntax, summary=summary, min_args=min_args,
           max_args=max_args, kernel=kernel)(impl)
+    FUNCTIONS[name].extra["guard"] = guard  # the kernel plus this guard: what vectorised recalculation must mirror
 
 
 # ---- smooth numeric kernels -----------------------------------------------------------------------------------

@@ -37,7 +37,10 @@ def arithmetic(op: str, a, b):
         if x < 0 and y != int(y):
             return E.NUM
         try:
-            r = math.pow(x, y)
+            # x*x is the correctly rounded square; libm's pow(x, 2) is one ulp off for ~0.1% of x here. A square is
+            # what models write most ((L4-A4)^2), and numpy and torch compute it as x*x: the grid, the vectorised
+            # recalculation and the solver then agree to the last bit.
+            r = x * x if y == 2.0 else math.pow(x, y)
         except OverflowError:
             return E.NUM
         return r if math.isfinite(r) else E.NUM

@@ -115,6 +115,8 @@ def elementwise(name: str, kernel: Callable, *params: str, category: str = "Math
     impl.__doc__ = summary
     excel(name, *params, category=category, syntax=syntax, summary=summary, min_args=min_args,
           max_args=max_args, kernel=kernel, aliases=aliases)(impl)
+    # the impl is the kernel and nothing else: vectorised recalculation may run the kernel on whole columns
+    FUNCTIONS[name].extra["kernel_is_impl"] = True
     return impl
 
 

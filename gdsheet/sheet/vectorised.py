@@ -1,0 +1,457 @@
+"""One relative formula computed for a block of rows of a column as numpy array operations (issue 13).
+
+A column filled with one formula shares one relative tree (formula.parse_cached). `vectorisable(tree)` says, from
+the tree alone, whether every node has an array form here; `evaluate_rows(tree, sheet, col, r1, r2, source)` then
+gives the formula's value in each cell (row, col), r1 <= row <= r2, and a mask `ok` of the rows the array path
+vouches for. A row is not ok when a cell it reads is not a plain number (text, TRUE, an error, empty) or when its
+result is an Excel error (a non-finite number: #DIV/0!, #NUM!...): the engine computes those rows cell by cell and
+gets the exact value or error. On ok rows the value is bit for bit the engine's: the same floating-point operations
+in the same order (the functions' own kernels; row_reductions for aggregates; libm's pow for ^).
+
+Each node evaluates to a `_Rows(v, ok, err)`: its values, the rows where they are known numbers, and the rows where
+the engine certainly gives an error (needed by IFERROR and by IF's branch not taken); a row in neither is unknown
+(it read something that is not a number). Arrays are (n,) or 0-d for what every row shares.
+
+The source of cell values (the engine's column store, or `WorkbookSource` over a Workbook) offers:
+
+  source.numbers(sheet, col, r1, r2) -> (float64 (n,), bool (n,))   rows r1..r2 of a column; mask: a plain number
+  source.area(area: refs.Area)        -> (float64 (h, w), bool (h, w)) an absolute rectangle, same convention
+  A sheet that does not exist reads as no numbers (mask all False). Arrays returned are never written to.
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from gdsheet.errors import ExcelError
+from gdsheet.formula import ast as A
+from gdsheet.functions import FUNCTIONS
+from gdsheet.functions.math import _log_guard, _power_guard
+from gdsheet.functions.operators import KERNELS
+from gdsheet.functions.trig import TRIG_LIMIT, _atan2_guard, _reciprocal_guard, _trig_guard
+from gdsheet.refs import MAX_COL, MAX_ROW, Area
+from gdsheet.sheet import row_reductions as R
+from gdsheet.sheet.model import column_numbers
+
+NUM, BOOL, REF = "num", "bool", "ref"
+T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int  # what a node gives: numbers, truth values, or cells (aggregate arguments)
+MAX_RANGE_CELLS = 256  # a row's cells read by one relative range (B4:K4 is 10): one array operation per cell
+MAX_CONSTANT_TERMS = 1024  # cells of absolute ranges mixed into a per-row aggregate; alone they reduce once
+
+# The scalar guards of table functions (functions/math.py, trig.py), written again over arrays: True where the
+# scalar guard returns an error. tests/sheet/test_vectorised.py checks each against its scalar guard.
+ARRAY_GUARDS = {
+    _trig_guard: lambda x: np.abs(x) >= TRIG_LIMIT,
+    _reciprocal_guard: lambda x: (np.abs(x) >= TRIG_LIMIT) | (x == 0),
+    _log_guard: lambda x, base=10.0: (x <= 0) | (base <= 0) | (base == 1),
+    _atan2_guard: lambda x, y: (x == 0) & (y == 0),
+    _power_guard: lambda x, y: (x == 0) & (y <= 0),
+}
+_COMPARE = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
+            ">=": np.greater_equal}
+_AGGREGATES = {"SUM", "SUMSQ", "PRODUCT", "AVERAGE", "MAX", "MIN", "COUNT", "SUMPRODUCT"}
+_ROUND15_CLOSE = 1e-13  # two numbers this close (relatively) may be equal at 15 digits: the engine decides
+
+
+# ---- the static check ---------------------------------------------------------------------------------------
+
+def vectorisable(node: A.Node, spec_lookup=FUNCTIONS) -> bool:
+    """Whether evaluate_rows can compute this relative tree: every node has an array form and the result is a
+    number (a formula giving TRUE/FALSE is left to the engine: a float array cannot say it is a boolean)."""
+    return kind_of(node, spec_lookup) == NUM
+
+
+def kind_of(n: A.Node, fx=FUNCTIONS) -> str | None:
+    """NUM, BOOL, REF (a range, only as an aggregate's argument) or None (no array form)."""
+    t = type(n)
+    if t is A.Number:
+        return NUM
+    if t is A.Bool:
+        return BOOL
+    if t is A.CellRef:
+        return NUM if _plain_sheet(n.sheet) else None
+    if t is A.AreaRef:
+        return REF if _area_shape(n) is not None else None
+    if t is A.Unary:
+        k = kind_of(n.operand, fx)
+        if n.op == "+":
+            return k if k in (NUM, BOOL) else None
+        return NUM if n.op in ("-", "%") and k in (NUM, BOOL) else None
+    if t is A.Binary:
+        a, b = kind_of(n.left, fx), kind_of(n.right, fx)
+        if n.op in KERNELS:
+            return NUM if a in (NUM, BOOL) and b in (NUM, BOOL) else None
+        if n.op in _COMPARE:  # numbers < text < TRUE/FALSE: a number against a boolean is left to the engine
+            return BOOL if a == b and a in (NUM, BOOL) else None
+        return None
+    if t is A.Call:
+        return _call_kind(n, fx)
+    return None
+
+
+def _plain_sheet(sheet: str | None) -> bool:
+    return sheet is None or ":" not in sheet  # Sheet1:Sheet3!A1 (3-D) is left to the engine
+
+
+def _area_shape(n: A.AreaRef) -> tuple[int, int] | None:
+    """(rows, cols) of a range the array path reads: both rows absolute or both relative (A$1:A4 grows down the
+    column), both columns alike; no whole rows or columns."""
+    if None in (n.r1, n.c1, n.r2, n.c2) or not _plain_sheet(n.sheet):
+        return None
+    if n.r1_abs != n.r2_abs or n.c1_abs != n.c2_abs:
+        return None
+    rows, cols = n.r2 - n.r1 + 1, n.c2 - n.c1 + 1
+    if rows < 1 or cols < 1 or (not n.r1_abs and rows * cols > MAX_RANGE_CELLS):
+        return None
+    return rows, cols
+
+
+def _call_kind(n: A.Call, fx) -> str | None:
+    name, args = n.name, n.args
+    if any(type(a) is A.Missing for a in args):
+        return None
+    kinds = [kind_of(a, fx) for a in args]
+    if name in _AGGREGATES:
+        return NUM if _aggregate_ok(name, args, kinds) else None
+    if name == "IF":
+        ok = len(args) == 3 and kinds[0] in (NUM, BOOL) and kinds[1] == kinds[2] and kinds[1] in (NUM, BOOL)
+        return kinds[1] if ok else None
+    if name == "IFERROR":
+        return kinds[0] if len(args) == 2 and kinds[0] == kinds[1] and kinds[0] in (NUM, BOOL) else None
+    if name in ("AND", "OR"):
+        return BOOL if args and all(k in (NUM, BOOL) for k in kinds) else None
+    if name == "NOT":
+        return BOOL if len(args) == 1 and kinds[0] in (NUM, BOOL) else None
+    if name in ("TRUE", "FALSE"):
+        return BOOL if not args else None
+    spec = fx.get(name)
+    if spec is None or spec.volatile or spec.needs_context:
+        return None
+    if name == "PI":
+        return NUM if not args else None
+    if not (spec.extra.get("kernel_is_impl") or spec.extra.get("guard") in ARRAY_GUARDS):
+        return None
+    fits = spec.min_args <= len(args) <= len(spec.params) and all(p == "num" for p in spec.params)
+    return NUM if fits and all(k in (NUM, BOOL) for k in kinds) else None
+
+
+def _aggregate_ok(name: str, args, kinds) -> bool:
+    if not args:
+        return False
+    if name == "COUNT":  # counts the numbers in its references: never fails
+        return all(k == REF or type(a) is A.CellRef and k == NUM for a, k in zip(args, kinds))
+    if name == "SUMPRODUCT":  # ranges (or cells) of one shape, else #VALUE!
+        shapes = {_area_shape(a) if type(a) is A.AreaRef else (1, 1) if type(a) is A.CellRef else None for a in args}
+        return None not in shapes and len(shapes) == 1
+    if not all(k in (NUM, BOOL, REF) for k in kinds):
+        return False
+    if all(_row_independent(a) for a in args):
+        return True  # reduced once, by the table's own function
+    constant = sum(_area_shape(a)[0] * _area_shape(a)[1] for a in args if type(a) is A.AreaRef and a.r1_abs)
+    return constant <= MAX_CONSTANT_TERMS
+
+
+def _row_independent(a: A.Node) -> bool:
+    """An aggregate argument every row of the block reads the same: a number, an absolute cell or range."""
+    t = type(a)
+    return t is A.Number or t is A.CellRef and a.row_abs or t is A.AreaRef and a.r1_abs
+
+
+# ---- evaluation ---------------------------------------------------------------------------------------------
+
+class _Rows(NamedTuple):
+    v: object  # float64 (or bool for BOOL nodes) array (n,) or 0-d
+    ok: object  # bool array or bool: the value is a known number (or truth value)
+    err: object  # bool array or bool: the engine gives an error here
+
+
+def evaluate_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, source,
+                  spec_lookup=FUNCTIONS) -> tuple[np.ndarray, np.ndarray]:
+    """The formula's values in cells (r1..r2, col) of `sheet` as float64 (n,), and the bool (n,) mask of rows the
+    array path vouches for (elsewhere the values are NaN: compute those cells one by one)."""
+    if kind_of(node, spec_lookup) != NUM:
+        raise ValueError("the formula has no array form (check vectorisable first)")
+    n = r2 - r1 + 1
+    with np.errstate(all="ignore"):  # inf and NaN are Excel errors here, found by isfinite, not warnings
+        out = _Evaluator(source, sheet, col, r1, r2, spec_lookup).eval(node)
+        ok = np.broadcast_to(np.asarray(out.ok, dtype=bool), (n,)).copy()
+        values = np.where(ok, out.v, np.nan).astype(float, copy=False)
+    return values, ok
+
+
+class _Evaluator:
+    def __init__(self, source, sheet: str, col: int, r1: int, r2: int, fx):
+        self.source, self.sheet, self.col, self.r1, self.r2, self.fx = source, sheet, col, r1, r2, fx
+        self.memo: dict[A.Node, _Rows] = {}  # =EXP(-D4)/(1+EXP(-D4)) computes EXP(-D4) once
+
+    def eval(self, n: A.Node) -> _Rows:
+        hit = self.memo.get(n)
+        if hit is None:
+            hit = self.memo[n] = self._eval(n)
+        return hit
+
+    def _eval(self, n: A.Node) -> _Rows:
+        t = type(n)
+        if t is A.Number:
+            return _Rows(np.float64(n.value), T, F)
+        if t is A.Bool:
+            return _Rows(np.bool_(n.value), T, F)
+        if t is A.CellRef:
+            return self.cell(n)
+        if t is A.Unary:
+            a = self.eval(n.operand)
+            if n.op == "+":
+                return a
+            x = _num(a.v)
+            return _arith(a, a, -x if n.op == "-" else KERNELS["%"](np, x))
+        if t is A.Binary:
+            a, b = self.eval(n.left), self.eval(n.right)
+            if n.op in _COMPARE:
+                return _compare(n.op, a, b)
+            x, y = _num(a.v), _num(b.v)
+            if n.op == "^":
+                return _power(a, b, x, y, square=True)
+            return _arith(a, b, KERNELS[n.op](np, x, y))
+        return self.call(n)
+
+    # ---- references
+
+    def cell(self, n: A.CellRef) -> _Rows:
+        sheet = n.sheet or self.sheet
+        c = n.col if n.col_abs else self.col + n.col
+        if n.row_abs:
+            v, m = self.source.area(Area(sheet, n.row, c, n.row, c)) if _in_grid(n.row, c) else (0.0, F)
+            return _Rows(np.float64(np.asarray(v).flat[0]), np.bool_(np.asarray(m).flat[0]), F)
+        return self.column(sheet, c, n.row)
+
+    def column(self, sheet: str, c: int, dr: int) -> _Rows:
+        """Column c read at each row + dr; rows whose cell is outside the grid are unknown (#REF!)."""
+        n = self.r2 - self.r1 + 1
+        lo, hi = max(self.r1 + dr, 1), min(self.r2 + dr, MAX_ROW)
+        if not 1 <= c <= MAX_COL or lo > hi:
+            return _Rows(np.zeros(n), F, F)
+        v, m = self.source.numbers(sheet, c, lo, hi)
+        if lo == self.r1 + dr and hi == self.r2 + dr:
+            return _Rows(v, m, F)
+        values, mask = np.zeros(n), np.zeros(n, dtype=bool)
+        values[lo - self.r1 - dr:hi - self.r1 - dr + 1] = v
+        mask[lo - self.r1 - dr:hi - self.r1 - dr + 1] = m
+        return _Rows(values, mask, F)
+
+    def cells(self, n: A.Node) -> list[_Rows]:
+        """An aggregate argument's cells in the order the scalar function reads them (row-major)."""
+        if type(n) is not A.AreaRef:
+            return [self.eval(n)]
+        sheet = n.sheet or self.sheet
+        c1 = n.c1 if n.c1_abs else self.col + n.c1
+        c2 = n.c2 if n.c2_abs else self.col + n.c2
+        if n.r1_abs:
+            if not (_in_grid(n.r1, c1) and _in_grid(n.r2, c2)):
+                return [_Rows(np.float64(0), F, F)]
+            v, m = self.source.area(Area(sheet, n.r1, c1, n.r2, c2))
+            return [_Rows(x, k, F) for x, k in zip(np.ravel(v), np.ravel(m))]
+        return [self.column(sheet, c, dr) for dr in range(n.r1, n.r2 + 1) for c in range(c1, c2 + 1)]
+
+    # ---- functions
+
+    def call(self, n: A.Call) -> _Rows:
+        name = n.name
+        if name in _AGGREGATES:
+            return self.aggregate(name, n.args)
+        if name in ("TRUE", "FALSE"):
+            return _Rows(np.bool_(name == "TRUE"), T, F)
+        args = [self.eval(a) for a in n.args]
+        if name == "IF":
+            c, a, b = args
+            test = _truth(c.v)
+            return _Rows(np.where(test, a.v, b.v), c.ok & np.where(test, a.ok, b.ok),
+                         c.err | (c.ok & np.where(test, a.err, b.err)))
+        if name == "IFERROR":
+            a, b = args
+            return _Rows(np.where(a.ok, a.v, b.v), a.ok | (a.err & b.ok), a.err & b.err)
+        if name in ("AND", "OR", "NOT"):
+            truths = [_truth(a.v) for a in args]
+            v = np.logical_not(truths[0]) if name == "NOT" else (np.all if name == "AND" else np.any)(
+                np.broadcast_arrays(*truths), axis=0)
+            return _Rows(v, _all([a.ok for a in args]) & ~_any([a.err for a in args]), _any([a.err for a in args]))
+        spec = self.fx[name]
+        if name == "PI":
+            return _Rows(np.float64(spec.impl()), T, F)
+        xs = [_num(a.v) for a in args]
+        known, failed = _all([a.ok for a in args]), _any([a.err for a in args])
+        guard = spec.extra.get("guard")
+        if guard is _power_guard:
+            return _power(_Rows(None, known, failed), _Rows(None, T, F), *xs, square=False)
+        try:
+            r = np.asarray(spec.kernel(np, *xs), dtype=float)
+        except Exception:  # noqa: BLE001 - a kernel with no array form after all: every row to the engine
+            return _Rows(np.float64(np.nan), F, F)
+        bad = ~np.isfinite(r)
+        if guard is not None:
+            bad = bad | ARRAY_GUARDS[guard](*xs)
+        return _Rows(r, known & ~bad, failed | (known & bad))
+
+    def aggregate(self, name: str, args) -> _Rows:
+        if all(_row_independent(a) for a in args):
+            return self.constant_aggregate(name, args)
+        per_arg = [self.cells(a) for a in args]
+        terms = [t for cells in per_arg for t in cells]
+        known = _all([t.ok for t in terms])
+        failed = _any([t.err for t in terms])  # a direct argument's error; cells in ranges are never claimed
+        if name == "COUNT":  # the number of cells holding numbers; only a cell outside the grid is unknown
+            count = sum(np.asarray(t.ok, dtype=float) for t in terms)
+            return _Rows(count * 1.0, self.in_grid(args), F)
+        xs = [_num(t.v) for t in terms]
+        if name == "SUMPRODUCT":
+            r = R.sum_of_products([[_num(t.v) for t in cells] for cells in per_arg])
+        elif name == "AVERAGE":
+            r, proven = R.fsum_mean(xs)
+            return _Rows(r, known & ~failed & proven, failed)  # a non-finite mean: left to the engine
+        else:
+            r = R.REDUCTIONS[name](xs)
+        bad = ~np.isfinite(r)
+        return _Rows(r, known & ~failed & ~bad, failed | (known & bad))
+
+    def constant_aggregate(self, name: str, args) -> _Rows:
+        """An aggregate of what every row shares, reduced once by the table's own function (SUM($A$4:$A$9999))."""
+        blocks = []
+        for a in args:
+            if type(a) is A.Number:
+                v, m = np.array([[a.value]]), np.array([[True]])
+            else:
+                r1, r2 = (a.row, a.row) if type(a) is A.CellRef else (a.r1, a.r2)
+                c1 = a.col if type(a) is A.CellRef else a.c1
+                c2 = a.col if type(a) is A.CellRef else a.c2
+                abs1 = a.col_abs if type(a) is A.CellRef else a.c1_abs
+                c1, c2 = (c1, c2) if abs1 else (self.col + c1, self.col + c2)
+                if not (_in_grid(r1, c1) and _in_grid(r2, c2)):
+                    return _Rows(np.float64(np.nan), F, F)
+                v, m = self.source.area(Area(a.sheet or self.sheet, r1, c1, r2, c2))
+            blocks.append((np.asarray(v, dtype=float), np.asarray(m, dtype=bool)))
+        if name == "COUNT":
+            return _Rows(np.float64(sum(int(m.sum()) for _, m in blocks)), T, F)
+        if not all(m.all() for _, m in blocks):
+            return _Rows(np.float64(np.nan), F, F)
+        spec = self.fx[name]
+        if name == "SUMPRODUCT":
+            result = spec.impl(*(v.astype(object) for v, _ in blocks))
+        else:
+            result = spec.impl(*(v.ravel().tolist() for v, _ in blocks))
+        if isinstance(result, float) and math.isfinite(result):
+            return _Rows(np.float64(result), T, F)
+        return _Rows(np.float64(np.nan), F, np.bool_(isinstance(result, ExcelError)))
+
+    def in_grid(self, args):
+        """Rows where every relative reference among args stays inside the grid."""
+        ok = T
+        rows = np.arange(self.r1, self.r2 + 1)
+        for a in args:
+            if type(a) is A.CellRef and not a.row_abs:
+                ok = ok & (rows + a.row >= 1) & (rows + a.row <= MAX_ROW)
+            elif type(a) is A.AreaRef and not a.r1_abs:
+                ok = ok & (rows + a.r1 >= 1) & (rows + a.r2 <= MAX_ROW)
+        return ok
+
+
+# ---- operators --------------------------------------------------------------------------------------------
+
+def _num(v):
+    """A truth value used as a number (TRUE+1 is 2), as to_number reads it."""
+    return v.astype(float) if isinstance(v, np.ndarray) and v.dtype == bool else (
+        np.float64(v) if isinstance(v, (bool, np.bool_)) else v)
+
+
+def _truth(v):
+    """A value used as a condition: a number is TRUE when it is not 0."""
+    return v if isinstance(v, (bool, np.bool_)) or getattr(v, "dtype", None) == bool else v != 0
+
+
+def _all(masks):
+    out = T
+    for m in masks:
+        out = out & m
+    return out
+
+
+def _any(masks):
+    out = F
+    for m in masks:
+        out = out | m
+    return out
+
+
+def _in_grid(r: int, c: int) -> bool:
+    return 1 <= r <= MAX_ROW and 1 <= c <= MAX_COL
+
+
+def _arith(a: _Rows, b: _Rows, r) -> _Rows:
+    """The result of an arithmetic operation on a and b: an error where it is not finite (as the engine says)."""
+    known = a.ok & b.ok
+    fine = np.isfinite(r)
+    return _Rows(r, known & fine, a.err | b.err | (known & ~fine))
+
+
+def _compare(op: str, a: _Rows, b: _Rows) -> _Rows:
+    """Excel compares numbers rounded to 15 significant digits; rounding is monotonic, so the plain comparison
+    agrees except between two numbers that close, which are left to the engine."""
+    x, y = a.v, b.v
+    r = _COMPARE[op](x, y)
+    known = a.ok & b.ok
+    if getattr(x, "dtype", None) != bool and not isinstance(x, (bool, np.bool_)):
+        close = (x != y) & (np.abs(x - y) <= _ROUND15_CLOSE * np.maximum(np.abs(x), np.abs(y)))
+        known = known & ~close
+    return _Rows(r, known, a.err | b.err)
+
+
+_POW = np.frompyfunc(math.pow, 2, 1)
+_POW_SAFE_LOG2 = 1023.0  # y*log2|x| under this cannot overflow (2^1024 does): math.pow raises on overflow
+
+
+def _power(a: _Rows, b: _Rows, x, y, square: bool) -> _Rows:
+    """x^y as the engine computes it (operators.arithmetic; POWER's kernel on numpy floats is the same libm pow):
+    x*x for a square when `square` (the operator), else libm's pow itself: numpy's array pow differs from libm's in
+    the last bit, so pow is called per row (~100 ns a row); 0^0 and 0^negative are errors."""
+    known = a.ok & b.ok
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    guard = ARRAY_GUARDS[_power_guard](x, y) | ((x < 0) & (y != np.trunc(y)))
+    if square and y.ndim == 0 and y == 2.0:
+        r = x * x
+        unsure = F
+    else:
+        reach = y * np.log2(np.abs(x))
+        unsure = ~guard & ~(reach < _POW_SAFE_LOG2)  # might overflow: the engine says (#NUM! or a number)
+        fine = ~guard & ~unsure
+        if square:
+            fine = fine & (y != 2.0)
+        r = np.full(x.shape, np.nan)
+        if x.ndim == 0:
+            r = np.float64(math.pow(float(x), float(y))) if fine else np.float64(np.nan)
+        else:
+            r[fine] = _POW(x[fine], y[fine]).astype(float)
+            if square:
+                two = ~guard & (y == 2.0)
+                r[two] = x[two] * x[two]
+    bad = ~np.isfinite(r) | guard
+    return _Rows(r, known & ~bad & ~unsure, a.err | b.err | (known & bad & ~unsure))
+
+
+# ---- a source over a workbook's cells -------------------------------------------------------------------------
+
+class WorkbookSource:
+    """The source protocol over a Workbook's cell dicts (model.column_numbers): for tests and small books."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+
+    def numbers(self, sheet: str, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            s = self.workbook.sheet(sheet)
+        except KeyError:
+            return np.zeros(r2 - r1 + 1), np.zeros(r2 - r1 + 1, dtype=bool)
+        return column_numbers(s, col, r1, r2)
+
+    def area(self, area: Area) -> tuple[np.ndarray, np.ndarray]:
+        columns = [self.numbers(area.sheet, c, area.r1, area.r2) for c in range(area.c1, area.c2 + 1)]
+        return np.stack([v for v, _ in columns], axis=1), np.stack([m for _, m in columns], axis=1)

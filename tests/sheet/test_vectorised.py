@@ -1,0 +1,273 @@
+"""Vectorised evaluation of a column of one relative formula against the engine, cell by cell.
+
+Every formula is placed down a column of a Workbook with wb.set_formula (the engine computes each cell), and
+evaluate_rows must give exactly the engine's number on every row it calls ok, and call ok every row whose cells are
+all plain numbers and whose value is a number (formulas with IF/IFERROR only read some of their cells: there ok
+must be a subset of the rows where the engine gives a number)."""
+import math
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gdsheet import errors as E
+from gdsheet.formula import ast as A
+from gdsheet.formula import parse_cached, unparse
+from gdsheet.functions import FUNCTIONS
+from gdsheet.refs import MAX_ROW
+from gdsheet.sheet import row_reductions as R
+from gdsheet.sheet.vectorised import ARRAY_GUARDS, WorkbookSource, evaluate_rows, vectorisable
+from gdsheet.sheet.workbook import Workbook
+
+ROWS = 230  # rows 1..ROWS hold data; row 1 also the parameters $B$1:$K$1
+COL = 20  # the formulas' column (T): right of the data, read by nothing
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 2.0, 0.5, 1e9, -3e8, 2.0 ** 27, 1e-300, 1e300, -1e300, 0.1, 0.3]
+
+
+def _value(rng: random.Random, clean: bool):
+    roll = rng.random()
+    if clean or roll < 0.8:
+        if rng.random() < 0.12:
+            return rng.choice(SPECIAL)
+        return rng.choice([rng.uniform(-5, 5), rng.uniform(-1, 1), float(rng.randint(-3, 3))])
+    return [None, "text", "3", True, False, E.NA, E.DIV0, 7][int((roll - 0.8) / 0.2 * 8)]  # 7: an int, a number
+
+
+def make_book() -> Workbook:
+    rng = random.Random(13)
+    wb = Workbook()
+    wb.add_sheet("S")
+    wb.add_sheet("Other")
+    updates = []
+    for r in range(1, ROWS + 1):
+        for c in range(1, 13):  # A..L; L and row 1 hold numbers only
+            updates.append(("S", r, c, _value(rng, clean=c == 12 or r == 1)))
+        for c in range(1, 4):
+            updates.append(("Other", r, c, _value(rng, clean=False)))
+    wb.set_values(updates)
+    return wb
+
+
+@pytest.fixture(scope="module")
+def book() -> Workbook:
+    return make_book()
+
+
+class ReadOnlySource(WorkbookSource):
+    """Arrays the evaluator must not write to, as the column store's slices."""
+
+    def numbers(self, sheet, col, r1, r2):
+        v, m = super().numbers(sheet, col, r1, r2)
+        v.flags.writeable = m.flags.writeable = False
+        return v, m
+
+    def area(self, area):
+        v, m = super().area(area)
+        v.flags.writeable = m.flags.writeable = False
+        return v, m
+
+
+def _cells_read(tree: A.Node, row: int, col: int):
+    """(sheet, row, col) of every cell the tree names, placed at (row, col); None for one outside the grid."""
+    out = []
+    stack = [tree]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, A.CellRef):
+            r, c = (n.row if n.row_abs else row + n.row), (n.col if n.col_abs else col + n.col)
+            out.append((n.sheet or "S", r, c) if 1 <= r <= MAX_ROW else None)
+        elif isinstance(n, A.AreaRef):
+            r1, r2 = (n.r1 if n.r1_abs else row + n.r1), (n.r2 if n.r2_abs else row + n.r2)
+            c1, c2 = (n.c1 if n.c1_abs else col + n.c1), (n.c2 if n.c2_abs else col + n.c2)
+            if r1 < 1:
+                out.append(None)
+            out += [(n.sheet or "S", r, c) for r in range(max(r1, 1), r2 + 1) for c in range(c1, c2 + 1)]
+        elif isinstance(n, A.Unary):
+            stack.append(n.operand)
+        elif isinstance(n, A.Binary):
+            stack += [n.left, n.right]
+        elif isinstance(n, A.Call):
+            stack += list(n.args)
+    return out
+
+
+def _lazy(tree: A.Node) -> bool:
+    return any(isinstance(n, A.Call) and n.name in ("IF", "IFERROR", "COUNT") for n in _walk(tree))
+
+
+def _walk(n):
+    yield n
+    for child in (getattr(n, "args", None) or [getattr(n, k) for k in ("operand", "left", "right") if hasattr(n, k)]):
+        yield from _walk(child)
+
+
+def check(wb: Workbook, text: str, r1: int = 1, r2: int = ROWS, expect_ok: int = 1) -> np.ndarray:
+    """Place `text` (as written in row 4) down column COL and compare; returns the ok mask."""
+    tree = parse_cached(text, 4, COL)
+    assert vectorisable(tree), text
+    values, ok = evaluate_rows(tree, "S", COL, r1, r2, ReadOnlySource(wb))
+    assert values.shape == ok.shape == (r2 - r1 + 1,) and values.dtype == float and ok.dtype == bool
+    for r in range(r1, r2 + 1):
+        wb.set_formula("S", r, COL, unparse(tree, r, COL))
+    lazy = _lazy(tree)
+    for i, r in enumerate(range(r1, r2 + 1)):
+        engine = wb.get("S", r, COL)
+        number = type(engine) in (float, int)  # =+A4 of a cell holding the int 7 is that int
+        if ok[i]:
+            assert number and engine == values[i], f"{text} in row {r}: engine {engine!r}, array {values[i]!r}"
+        elif not lazy and number:
+            cells = _cells_read(tree, r, COL)
+            plain = all(c is not None and type(v := wb.get(*c)) in (float, int) for c in cells)
+            assert not plain, f"{text} in row {r}: the engine gives {engine!r} from numbers, the array path gave up"
+    assert ok.sum() >= expect_ok, f"{text}: only {ok.sum()} rows computed"
+    return ok
+
+
+FORMULAS = [
+    # the Titanic model's two columns, and relatives
+    "=SUMPRODUCT(B4:K4,$B$1:$K$1)", "=(L4-A4)^2", "=SUMPRODUCT(B4:K4)", "=SUMPRODUCT(B3:C5,D3:E5)",
+    "=SUMPRODUCT(L4,L5)", "=SUMPRODUCT($B$1:$K$1,B4:K4,B4:K4)",
+    # operators
+    "=A4+B4", "=A4-B4*C4", "=A4/B4", "=-A4", "=A4%", "=+A4", "=A4^B4", "=A4^2", "=A4^0.5", "=L4^3", "=(A4+B4)^2",
+    "=2^A4", "=A4^-1", "=L4*1E300*1E10", "=A4+TRUE", "=-(A4>B4)", "=A4*(B4<=C4)", "=L5-L3",
+    # references elsewhere: up, down, absolute, other sheet
+    "=A1+A4", "=$B$1*A4", "=A$1*B4", "=$A4*2", "=Other!A4+A4", "=Other!$B$2*L4", "=A5-A3", "=L2+L6",
+    # functions with kernels
+    "=SQRT(A4)", "=EXP(-D4)/(1+EXP(-D4))", "=LN(B4)", "=LOG10(C4)", "=LOG(A4)", "=LOG(A4,B4)", "=ABS(A4)",
+    "=SIGN(A4)", "=SIN(D4)", "=COS(A4)*TAN(B4)", "=COT(A4)", "=ATAN2(A4,B4)", "=POWER(A4,B4)", "=POWER(A4,2)",
+    "=SINH(A4/10)", "=ATANH(A4)", "=ERF(A4)", "=ERF(A4,B4)", "=NORM.S.INV(A4)", "=STANDARDIZE(A4,B4,C4)",
+    "=GAMMALN(A4)", "=PI()*A4", "=DEGREES(A4)+RADIANS(B4)",
+    # conditions
+    "=IF(C4>0,C4*$B$1,0)", "=IF(A4,B4,C4)", "=IF(A4>=B4,SQRT(A4),LN(B4))", "=IF(AND(A4>0,B4<1),1,2)",
+    "=IF(OR(A4=0,B4<>1),A4,B4)", "=IF(NOT(A4<0),A4,-A4)", "=IF(A4>0,TRUE,FALSE)+1", "=IF(A4=B4,1,0)",
+    "=IFERROR(A4/B4,-1)", "=IFERROR(LN(A4),IFERROR(LN(-A4),0))", "=IFERROR(1/A4,1/B4)", "=IF(L4>0,1/L4,1/(L4-1))",
+    # aggregates
+    "=SUM(A4:C5)", "=SUM(A4,B4,5)", "=SUM(A4:K4)*2", "=AVERAGE(A4:K4)", "=AVERAGE(L3:L5,1)", "=MAX(A3:A5)-MIN(B4,C4)",
+    "=COUNT(A4:L4)", "=COUNT(A3:A5,B4)", "=PRODUCT(A4:D4)", "=SUMSQ(A4:K4)", "=SUM(A4>0,B4)", "=SUM(L1:L3)/L4",
+    "=SUM($L$1:$L$200)*L4", "=A4/SUM($A$4:$A$100)", "=L4/AVERAGE($L$1:$L$200)", "=MAX($L$1:$L$9,L4)",
+    "=SUMPRODUCT($L$1:$L$5,$L$6:$L$10)+L4", "=COUNT($A$1:$K$9)+A4", "=SUM(Other!A4:C4)",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_formula_agrees_with_the_engine(book, text):
+    check(book, text, expect_ok=0 if "$A$4:$A$100" in text else 1)
+
+
+def test_an_absolute_range_with_a_non_number_leaves_every_row_to_the_engine(book):
+    assert not check(book, "=A4/SUM($A$4:$A$100)", expect_ok=0).any()  # column A has text and errors
+
+
+def test_references_above_the_first_row_are_left_to_the_engine(book):
+    ok = check(book, "=L4-L1", r1=1, r2=10)  # rows 1..3 read L0, L-1, L-2: #REF!
+    assert not ok[:3].any() and ok[3:].all()
+
+
+def test_a_column_of_numbers_is_computed_wherever_the_engine_gives_a_number(book):
+    ok = check(book, "=(L4-L3)^2", r1=2)
+    assert ok.tolist() == [type(book.get("S", r, COL)) is float for r in range(2, ROWS + 1)]
+
+
+def test_a_block_can_start_and_end_anywhere(book):
+    for r1, r2 in [(1, 1), (5, 5), (7, 40), (ROWS - 3, ROWS)]:
+        check(book, "=SUMPRODUCT(B4:K4,$B$1:$K$1)+L5", r1, r2, expect_ok=0)
+
+
+NOT_VECTORISABLE = ["=A4>0", '="a"&A4', '=A4="x"', "=A4>TRUE", "=IF(A4,1)", "=IF(A4,1,)", "=SUM(A:A)",
+                    "=SUM(A$4:A4)", "=INDIRECT(\"A4\")", "=RAND()*A4", "=VLOOKUP(A4,$A$1:$B$9,2)", "=A4:A5",
+                    "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,2)", "=SUMPRODUCT(B4:K4,$B$1:$B$10)",
+                    "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUM(A4:Z20)", "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
+
+
+@pytest.mark.parametrize("text", NOT_VECTORISABLE)
+def test_what_has_no_array_form_is_refused(text):
+    tree = parse_cached(text, 4, COL)
+    assert not vectorisable(tree)
+    with pytest.raises(ValueError):
+        evaluate_rows(tree, "S", COL, 1, 5, WorkbookSource(Workbook()))
+
+
+def test_every_kernel_function_agrees_with_its_scalar_form(book):
+    names = sorted(n for n, s in FUNCTIONS.items()
+                   if (s.extra.get("kernel_is_impl") or s.extra.get("guard") in ARRAY_GUARDS) and n == s.name)
+    assert len(names) > 40
+    for name in names:
+        spec = FUNCTIONS[name]
+        args = ",".join(["A4", "B4", "C4"][:len(spec.params)])
+        check(book, f"={name}({args})", expect_ok=0)
+
+
+def test_array_guards_flag_what_the_scalar_guards_refuse():
+    values = SPECIAL + [-2.0 ** 27, 2.0 ** 27 - 1, -5.0, 3.0, math.pi]
+    for guard, array_guard in ARRAY_GUARDS.items():
+        arity = guard.__code__.co_argcount
+        grid = np.array(np.meshgrid(*[values] * arity)).reshape(arity, -1)
+        flagged = array_guard(*grid)
+        for k in range(grid.shape[1]):
+            scalar = guard(*(np.float64(x) for x in grid[:, k])) is not None
+            assert bool(flagged[k]) == scalar, (guard.__name__, grid[:, k])
+
+
+def test_a_missing_sheet_reads_as_no_numbers(book):
+    tree = parse_cached("=Nowhere!A4*2", 4, COL)
+    values, ok = evaluate_rows(tree, "S", COL, 1, 20, WorkbookSource(book))
+    assert not ok.any() and np.isnan(values).all()
+
+
+# ---- the reductions against the functions they mirror ---------------------------------------------------------
+
+@pytest.mark.parametrize("k", [1, 2, 3, 7, 8, 9, 10, 17, 64, 129, 300])
+def test_row_reductions_are_bit_exact(k):
+    rng = np.random.default_rng(k)
+    m = rng.normal(0, 1, (200, k)) * 10.0 ** rng.integers(-9, 9, (200, k)).astype(float)
+    m[rng.random((200, k)) < 0.1] = 0.0
+    terms = [m[:, j] for j in range(k)]
+    total, product, np_sum = R.python_sum(terms), R.python_prod(terms), R.numpy_sum(terms)
+    mean, proven = R.fsum_mean(terms)
+    assert proven.mean() > 0.9
+    for i, row in enumerate(m.tolist()):
+        assert total[i] == sum(row)
+        assert product[i] == math.prod(row) or not math.isfinite(product[i])
+        assert np_sum[i] == float(np.asarray([row]).sum())
+        assert not proven[i] or mean[i] == math.fsum(row) / k
+
+
+# ---- random formulas from a small grammar -------------------------------------------------------------------
+
+_REFS = st.sampled_from(["A4", "B4", "C5", "D3", "L4", "L2", "K6", "$B$1", "$L$7", "E$2", "Other!B4", "$C4"])
+_NUMBERS = st.sampled_from(["0", "1", "2", "0.5", "-3", "1E-300", "1E+300"])
+_RANGES = st.sampled_from(["A4:C4", "B3:C5", "L2:L6", "$B$1:$D$1", "$L$1:$L$30", "Other!A4:C4"])
+
+
+def _formulas():
+    leaf = st.one_of(_REFS, _REFS, _NUMBERS)
+
+    def grow(inner):
+        cond = st.builds(lambda a, op, b: f"{a}{op}{b}", inner, st.sampled_from(["<", ">", "=", "<>", "<=", ">="]),
+                         inner)
+        return st.one_of(
+            st.builds(lambda a, op, b: f"({a}{op}{b})", inner, st.sampled_from(["+", "-", "*", "/", "^"]), inner),
+            st.builds(lambda a: f"-{a}", inner),
+            st.builds(lambda a, c: f"({a}+({c}))", inner, st.one_of(cond, st.just("TRUE"))),  # TRUE+1 is 2
+            st.builds(lambda a: f"{a}%", inner),
+            st.builds(lambda f, a: f"{f}({a})", st.sampled_from(["ABS", "SQRT", "EXP", "LN", "LOG10", "SIGN",
+                                                                  "SIN", "ATAN", "TANH", "ERF"]), inner),
+            st.builds(lambda f, a, b: f"{f}({a},{b})", st.sampled_from(["POWER", "LOG", "ATAN2"]), inner, inner),
+            st.builds(lambda c, a, b: f"IF({c},{a},{b})", cond, inner, inner),
+            st.builds(lambda c, d, a, b: f"IF(AND({c},NOT({d})),{a},{b})", cond, cond, inner, inner),
+            st.builds(lambda a, b: f"IFERROR({a},{b})", inner, inner),
+            st.builds(lambda f, r, a: f"{f}({r},{a})", st.sampled_from(["SUM", "AVERAGE", "MAX", "MIN", "PRODUCT",
+                                                                        "SUMSQ"]), _RANGES, inner),
+            st.builds(lambda r: f"COUNT({r})", _RANGES),
+            st.builds(lambda: "SUMPRODUCT(B4:D4,$B$1:$D$1)"),
+        )
+    return st.recursive(leaf, grow, max_leaves=6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(_formulas())
+def test_random_formulas_agree_with_the_engine(book, body):
+    check(book, "=" + body, expect_ok=0)
