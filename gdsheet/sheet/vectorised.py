@@ -414,25 +414,23 @@ def _power(a: _Rows, b: _Rows, x, y, square: bool) -> _Rows:
     x*x for a square when `square` (the operator), else libm's pow itself: numpy's array pow differs from libm's in
     the last bit, so pow is called per row (~100 ns a row); 0^0 and 0^negative are errors."""
     known = a.ok & b.ok
-    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    guard = ARRAY_GUARDS[_power_guard](x, y) | ((x < 0) & (y != np.trunc(y)))
-    if square and y.ndim == 0 and y == 2.0:
+    if square and np.ndim(y) == 0 and y == 2.0:  # (L4-A4)^2: no guard can apply to a square
         r = x * x
-        unsure = F
+        bad = ~np.isfinite(r)
+        return _Rows(r, known & ~bad, a.err | b.err | (known & bad))
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    guard = ARRAY_GUARDS[_power_guard](x, y) | ((x < 0) & (y != np.trunc(y)))  # 0^0, 0^-1, (-8)^(1/3)
+    unsure = ~guard & ~(y * np.log2(np.abs(x)) < _POW_SAFE_LOG2)  # may overflow: the engine says #NUM! or not
+    fine = ~guard & ~unsure
+    two = fine & (y == 2.0) if square else F
+    if x.ndim == 0:
+        r = np.float64(x * x if two else math.pow(float(x), float(y)) if fine else np.nan)
     else:
-        reach = y * np.log2(np.abs(x))
-        unsure = ~guard & ~(reach < _POW_SAFE_LOG2)  # might overflow: the engine says (#NUM! or a number)
-        fine = ~guard & ~unsure
-        if square:
-            fine = fine & (y != 2.0)
         r = np.full(x.shape, np.nan)
-        if x.ndim == 0:
-            r = np.float64(math.pow(float(x), float(y))) if fine else np.float64(np.nan)
-        else:
-            r[fine] = _POW(x[fine], y[fine]).astype(float)
-            if square:
-                two = ~guard & (y == 2.0)
-                r[two] = x[two] * x[two]
+        pow_rows = fine & ~two
+        r[pow_rows] = _POW(x[pow_rows], y[pow_rows]).astype(float)
+        if square:
+            r[two] = x[two] * x[two]
     bad = ~np.isfinite(r) | guard
     return _Rows(r, known & ~bad & ~unsure, a.err | b.err | (known & bad & ~unsure))
 
