@@ -91,8 +91,8 @@ class Merit:
         if grad:
             g = torch.autograd.grad(merit, xg, allow_unused=True)[0] if merit.requires_grad else None
             g = torch.zeros_like(xg) if g is None else g
-        point = Point(xg.detach(), float(f.detach()), float(score.detach()), merit.detach(), g,
-                      self.violation(res.detach()))
+        objective, value = torch.stack([f.detach(), score.detach()]).tolist()  # one copy from the device, not two
+        point = Point(xg.detach(), objective, value, merit.detach(), g, self.violation(res.detach()))
         if rows is None and grad:
             self._cache = point
         return point

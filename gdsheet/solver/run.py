@@ -278,7 +278,8 @@ class Solve:
             lo, hi = torch.where(both, p.lower, lo), torch.where(both, p.upper, hi)
         lo = torch.minimum(lo, hi)
         for _ in range(self.options.multistart - 1):
-            u = torch.rand(x0.shape, generator=gen, dtype=x0.dtype).to(x0.device)
+            # drawn by the CPU generator whatever the device: a seed gives the same starts on a GPU
+            u = torch.rand(x0.shape, generator=gen, dtype=x0.dtype, device="cpu").to(x0.device)
             yield lo + u * (hi - lo)
 
     def _record(self, iteration: int, point: Point, best: Point, grad_norm: float, lr: float,
@@ -406,17 +407,20 @@ class _Clock:
 
 
 class _Batches:
-    """Mini-batches of rows: a seeded shuffle per epoch, cut into consecutive batches."""
+    """Mini-batches of rows: a seeded shuffle per epoch, cut into consecutive batches. The shuffle is drawn by the
+    CPU generator (a seed gives the same batches on every device) and moved to the device once an epoch, so that a
+    step's batch is a slice of a tensor already there, not a copy from the host."""
 
     def __init__(self, n: int, size: int, gen: torch.Generator, device: torch.device):
         self.n, self.size, self.gen, self.device = n, size, gen, device
-        self._order = torch.empty(0, dtype=torch.long)
+        self._order = torch.empty(0, dtype=torch.long, device=device)
 
     def next(self) -> Tensor:
         if self._order.numel() < self.size:
-            self._order = torch.cat([self._order, torch.randperm(self.n, generator=self.gen)])
+            epoch = torch.randperm(self.n, generator=self.gen, device="cpu").to(self.device)
+            self._order = torch.cat([self._order, epoch])
         batch, self._order = self._order[: self.size], self._order[self.size:]
-        return batch.to(self.device)
+        return batch
 
 
 def _better(point: Point, best: Point | None, precision: float) -> bool:
