@@ -33,6 +33,7 @@ from gdsheet.functions.operators import KERNELS
 from gdsheet.functions.trig import TRIG_LIMIT, _atan2_guard, _reciprocal_guard, _trig_guard
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet import row_reductions as R
+from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.model import column_numbers
 
 NUM, BOOL, REF = "num", "bool", "ref"
@@ -53,6 +54,9 @@ _COMPARE = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<
             ">=": np.greater_equal}
 _AGGREGATES = {"SUM", "SUMSQ", "PRODUCT", "AVERAGE", "MAX", "MIN", "COUNT", "SUMPRODUCT"}
 _ROUND15_CLOSE = 1e-13  # two numbers this close (relatively) may be equal at 15 digits: the engine decides
+# functions/math's decimal rounding, by digits given as a number in the formula (ROUND(A4,2)): the rounding mode
+_ROUND_DIGITS = {"ROUND": VR.HALF_UP, "ROUNDUP": VR.UP, "ROUNDDOWN": VR.DOWN, "TRUNC": VR.DOWN}
+_INTEGER_PARTS = {"INT", "MOD", "QUOTIENT"}
 
 
 # ---- the static check ---------------------------------------------------------------------------------------
@@ -126,6 +130,11 @@ def _call_kind(n: A.Call, fx) -> str | None:
         return BOOL if len(args) == 1 and kinds[0] in (NUM, BOOL) else None
     if name in ("TRUE", "FALSE"):
         return BOOL if not args else None
+    if name in _ROUND_DIGITS:
+        ok = len(args) == 2 and _digits(args[1]) is not None or name == "TRUNC" and len(args) == 1
+        return NUM if ok and kinds[0] in (NUM, BOOL) else None
+    if name in _INTEGER_PARTS:
+        return NUM if len(args) == (1 if name == "INT" else 2) and all(k in (NUM, BOOL) for k in kinds) else None
     spec = fx.get(name)
     if spec is None or spec.volatile or spec.needs_context:
         return None
@@ -135,6 +144,18 @@ def _call_kind(n: A.Call, fx) -> str | None:
         return None
     fits = spec.min_args <= len(args) <= len(spec.params) and all(p == "num" for p in spec.params)
     return NUM if fits and all(k in (NUM, BOOL) for k in kinds) else None
+
+
+def _digits(n: A.Node) -> int | None:
+    """A number of digits written as a number (2, -1), read as Excel's 'int' kind reads it, if -15..22."""
+    if type(n) is A.Unary and n.op == "-" and type(n.operand) is A.Number:
+        value = -n.operand.value
+    elif type(n) is A.Number:
+        value = n.value
+    else:
+        return None
+    d = math.trunc(value)
+    return d if -15 <= d <= 22 else None
 
 
 def _aggregate_ok(name: str, args, kinds) -> bool:
@@ -271,6 +292,12 @@ class _Evaluator:
         if name == "IFERROR":
             a, b = args
             return _Rows(np.where(a.ok, a.v, b.v), a.ok | (a.err & b.ok), a.err & b.err)
+        if name in _ROUND_DIGITS:
+            x = args[0]
+            v, sure = VR.round_digits(_num(x.v), _digits(n.args[1]) if len(n.args) == 2 else 0, _ROUND_DIGITS[name])
+            return _Rows(v, x.ok & sure, x.err)
+        if name in _INTEGER_PARTS:
+            return _integer_part(name, args)
         if name in ("AND", "OR", "NOT"):
             truths = [_truth(a.v) for a in args]
             v = np.logical_not(truths[0]) if name == "NOT" else (np.all if name == "AND" else np.any)(
@@ -403,6 +430,24 @@ def _compare(op: str, a: _Rows, b: _Rows) -> _Rows:
         close = (x != y) & (np.abs(x - y) <= _ROUND15_CLOSE * np.maximum(np.abs(x), np.abs(y)))
         known = known & ~close
     return _Rows(r, known, a.err | b.err)
+
+
+def _integer_part(name: str, args: list[_Rows]) -> _Rows:
+    """INT, MOD and QUOTIENT as functions/math computes them (MOD and QUOTIENT judge n/d at 15 digits)."""
+    if name == "INT":
+        return _Rows(np.floor(_num(args[0].v)), args[0].ok, args[0].err)
+    a, b = args
+    n, d = _num(a.v), _num(b.v)
+    q = n / d
+    q15, sure = VR.round15(q)
+    if name == "MOD":
+        r, sure2 = VR.round15(n - d * np.floor(q15))
+        r, sure = r + 0.0, sure & sure2
+    else:
+        r = np.trunc(q15) + 0.0
+    known = a.ok & b.ok
+    bad = (d == 0) | ~np.isfinite(q)  # #DIV/0!, #NUM!
+    return _Rows(r, known & ~bad & sure, a.err | b.err | (known & bad))
 
 
 _POW = np.frompyfunc(math.pow, 2, 1)

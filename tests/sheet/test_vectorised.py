@@ -6,6 +6,7 @@ all plain numbers and whose value is a number (formulas with IF/IFERROR only rea
 must be a subset of the rows where the engine gives a number)."""
 import math
 import random
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
 
 import numpy as np
 import pytest
@@ -17,9 +18,12 @@ from gdsheet.formula import ast as A
 from gdsheet.formula import parse_cached, unparse
 from gdsheet.functions import FUNCTIONS
 from gdsheet.refs import MAX_ROW
+from gdsheet.functions.math import round_digits
 from gdsheet.sheet import row_reductions as R
+from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.vectorised import ARRAY_GUARDS, WorkbookSource, evaluate_rows, vectorisable
 from gdsheet.sheet.workbook import Workbook
+from gdsheet.values import round15
 
 ROWS = 230  # rows 1..ROWS hold data; row 1 also the parameters $B$1:$K$1
 COL = 20  # the formulas' column (T): right of the data, read by nothing
@@ -93,8 +97,13 @@ def _cells_read(tree: A.Node, row: int, col: int):
     return out
 
 
-def _lazy(tree: A.Node) -> bool:
-    return any(isinstance(n, A.Call) and n.name in ("IF", "IFERROR", "COUNT") for n in _walk(tree))
+# IF and IFERROR read only some of their cells, COUNT any cells; decimal rounding leaves numbers outside about
+# 1e-8..1e15 to the engine (test_decimal_rounding_computes_every_row_of_ordinary_numbers checks the rest)
+PARTIAL = {"IF", "IFERROR", "COUNT", "ROUND", "ROUNDUP", "ROUNDDOWN", "TRUNC", "MOD", "QUOTIENT"}
+
+
+def _partial(tree: A.Node) -> bool:
+    return any(isinstance(n, A.Call) and n.name in PARTIAL for n in _walk(tree))
 
 
 def _walk(n):
@@ -111,13 +120,13 @@ def check(wb: Workbook, text: str, r1: int = 1, r2: int = ROWS, expect_ok: int =
     assert values.shape == ok.shape == (r2 - r1 + 1,) and values.dtype == float and ok.dtype == bool
     for r in range(r1, r2 + 1):
         wb.set_formula("S", r, COL, unparse(tree, r, COL))
-    lazy = _lazy(tree)
+    partial = _partial(tree)
     for i, r in enumerate(range(r1, r2 + 1)):
         engine = wb.get("S", r, COL)
         number = type(engine) in (float, int)  # =+A4 of a cell holding the int 7 is that int
         if ok[i]:
             assert number and engine == values[i], f"{text} in row {r}: engine {engine!r}, array {values[i]!r}"
-        elif not lazy and number:
+        elif not partial and number:
             cells = _cells_read(tree, r, COL)
             plain = all(c is not None and type(v := wb.get(*c)) in (float, int) for c in cells)
             assert not plain, f"{text} in row {r}: the engine gives {engine!r} from numbers, the array path gave up"
@@ -139,6 +148,10 @@ FORMULAS = [
     "=SIGN(A4)", "=SIN(D4)", "=COS(A4)*TAN(B4)", "=COT(A4)", "=ATAN2(A4,B4)", "=POWER(A4,B4)", "=POWER(A4,2)",
     "=SINH(A4/10)", "=ATANH(A4)", "=ERF(A4)", "=ERF(A4,B4)", "=NORM.S.INV(A4)", "=STANDARDIZE(A4,B4,C4)",
     "=GAMMALN(A4)", "=PI()*A4", "=DEGREES(A4)+RADIANS(B4)",
+    # decimal rounding
+    "=ROUND(A4,2)", "=ROUND(A4*B4,0)", "=ROUND(A4,-1)", "=ROUNDUP(A4,1)", "=ROUNDDOWN(A4,3)", "=TRUNC(A4)",
+    "=TRUNC(A4,1)", "=ROUND(A4,15)", "=ROUND(L4,2.7)", "=INT(A4)", "=MOD(A4,B4)", "=MOD(A4*10,3)",
+    "=QUOTIENT(A4,B4)", "=ROUND(SUMPRODUCT(B4:K4,$B$1:$K$1),4)",
     # conditions
     "=IF(C4>0,C4*$B$1,0)", "=IF(A4,B4,C4)", "=IF(A4>=B4,SQRT(A4),LN(B4))", "=IF(AND(A4>0,B4<1),1,2)",
     "=IF(OR(A4=0,B4<>1),A4,B4)", "=IF(NOT(A4<0),A4,-A4)", "=IF(A4>0,TRUE,FALSE)+1", "=IF(A4=B4,1,0)",
@@ -177,7 +190,7 @@ def test_a_block_can_start_and_end_anywhere(book):
 
 NOT_VECTORISABLE = ["=A4>0", '="a"&A4', '=A4="x"', "=A4>TRUE", "=IF(A4,1)", "=IF(A4,1,)", "=SUM(A:A)",
                     "=SUM(A$4:A4)", "=INDIRECT(\"A4\")", "=RAND()*A4", "=VLOOKUP(A4,$A$1:$B$9,2)", "=A4:A5",
-                    "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,2)", "=SUMPRODUCT(B4:K4,$B$1:$B$10)",
+                    "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,B4)", "=ROUND(A4,30)", "=SUMPRODUCT(B4:K4,$B$1:$B$10)",
                     "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUM(A4:Z20)", "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
 
 
@@ -210,6 +223,24 @@ def test_array_guards_flag_what_the_scalar_guards_refuse():
             assert bool(flagged[k]) == scalar, (guard.__name__, grid[:, k])
 
 
+def test_decimal_rounding_computes_every_row_of_ordinary_numbers():
+    rng = random.Random(5)
+    wb = Workbook()
+    wb.add_sheet("S")
+    values = [rng.uniform(-1000, 1000) for _ in range(150)] + [round(rng.uniform(-99, 99), 3) for _ in range(150)]
+    values += [2.675, 1.005, -2.5, 0.5, 1234.5, -0.05, 0.30000000000000004, 1e-7, 123456789012345.0]
+    wb.set_values([("S", r, 1, v) for r, v in enumerate(values, 1)]
+                  + [("S", r, 2, rng.choice([3.0, -7.0, 0.25, 2.5])) for r in range(1, len(values) + 1)])
+    for text in ("=ROUND(A4,2)", "=ROUND(A4,0)", "=ROUND(A4,-2)", "=ROUNDUP(A4,1)", "=ROUNDDOWN(A4,2)", "=TRUNC(A4)",
+                 "=INT(A4)", "=MOD(A4,B4)", "=QUOTIENT(A4,B4)", "=ROUND(A4*B4,3)"):
+        tree = parse_cached(text, 4, COL)
+        values_, ok = evaluate_rows(tree, "S", COL, 1, len(values), WorkbookSource(wb))
+        assert ok.all(), (text, [values[i] for i in np.flatnonzero(~ok)])
+        for i, r in enumerate(range(1, len(values) + 1)):
+            wb.set_formula("S", r, COL, unparse(tree, r, COL))
+            assert wb.get("S", r, COL) == values_[i], (text, r)
+
+
 def test_a_missing_sheet_reads_as_no_numbers(book):
     tree = parse_cached("=Nowhere!A4*2", 4, COL)
     values, ok = evaluate_rows(tree, "S", COL, 1, 20, WorkbookSource(book))
@@ -232,6 +263,23 @@ def test_row_reductions_are_bit_exact(k):
         assert product[i] == math.prod(row) or not math.isfinite(product[i])
         assert np_sum[i] == float(np.asarray([row]).sum())
         assert not proven[i] or mean[i] == math.fsum(row) / k
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False),
+                          st.integers(-10 ** 6, 10 ** 6).map(lambda i: i / 8),
+                          st.decimals(-1000, 1000, places=4).map(float)), min_size=1, max_size=20),
+       st.integers(-15, 22), st.sampled_from([VR.HALF_UP, VR.UP, VR.DOWN]))
+def test_decimal_rounding_is_bit_exact(xs, digits, mode):
+    x = np.array(xs)
+    r15, sure15 = VR.round15(x)
+    rounded, sure = VR.round_digits(x, digits, mode)
+    decimal_mode = {VR.HALF_UP: ROUND_HALF_UP, VR.UP: ROUND_UP, VR.DOWN: ROUND_DOWN}[mode]
+    for i, v in enumerate(xs):
+        assert not sure15[i] or r15[i] == round15(v)
+        expected = round_digits(v, digits, decimal_mode)
+        assert not sure[i] or (rounded[i] == expected and math.copysign(1, rounded[i]) == math.copysign(1, expected))
+        assert sure[i] or not 1e-8 <= abs(v) < 1e15  # only numbers out of that range are left to the engine
 
 
 # ---- random formulas from a small grammar -------------------------------------------------------------------
@@ -261,6 +309,10 @@ def _formulas():
             st.builds(lambda f, r, a: f"{f}({r},{a})", st.sampled_from(["SUM", "AVERAGE", "MAX", "MIN", "PRODUCT",
                                                                         "SUMSQ"]), _RANGES, inner),
             st.builds(lambda r: f"COUNT({r})", _RANGES),
+            st.builds(lambda f, a, d: f"{f}({a},{d})", st.sampled_from(["ROUND", "ROUNDUP", "ROUNDDOWN", "TRUNC"]),
+                      inner, st.integers(-3, 6)),
+            st.builds(lambda f, a, b: f"{f}({a},{b})", st.sampled_from(["MOD", "QUOTIENT"]), inner, inner),
+            st.builds(lambda a: f"INT({a})", inner),
             st.builds(lambda: "SUMPRODUCT(B4:D4,$B$1:$D$1)"),
         )
     return st.recursive(leaf, grow, max_leaves=6)
