@@ -28,156 +28,18 @@ import numpy as np
 from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
 from gdsheet.functions import FUNCTIONS
-from gdsheet.functions.math import _log_guard, _power_guard
+from gdsheet.functions.math import _power_guard
 from gdsheet.functions.operators import KERNELS
-from gdsheet.functions.trig import TRIG_LIMIT, _atan2_guard, _reciprocal_guard, _trig_guard
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.model import column_numbers
+from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, COMPARE, INTEGER_PARTS, NUM, ROUND_DIGITS,
+                                        SCALAR, array_form, digits, kind_of, row_independent, vectorisable)
 
-NUM, BOOL, REF = "num", "bool", "ref"
-T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int  # what a node gives: numbers, truth values, or cells (aggregate arguments)
-MAX_RANGE_CELLS = 256  # a row's cells read by one relative range (B4:K4 is 10): one array operation per cell
-MAX_CONSTANT_TERMS = 1024  # cells of absolute ranges mixed into a per-row aggregate; alone they reduce once
-
-# The scalar guards of table functions (functions/math.py, trig.py), written again over arrays: True where the
-# scalar guard returns an error. tests/sheet/test_vectorised.py checks each against its scalar guard.
-ARRAY_GUARDS = {
-    _trig_guard: lambda x: np.abs(x) >= TRIG_LIMIT,
-    _reciprocal_guard: lambda x: (np.abs(x) >= TRIG_LIMIT) | (x == 0),
-    _log_guard: lambda x, base=10.0: (x <= 0) | (base <= 0) | (base == 1),
-    _atan2_guard: lambda x, y: (x == 0) & (y == 0),
-    _power_guard: lambda x, y: (x == 0) & (y <= 0),
-}
-_COMPARE = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
-            ">=": np.greater_equal}
-_AGGREGATES = {"SUM", "SUMSQ", "PRODUCT", "AVERAGE", "MAX", "MIN", "COUNT", "SUMPRODUCT"}
+__all__ = ["vectorisable", "evaluate_rows", "WorkbookSource", "kind_of", "ARRAY_GUARDS"]
+T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int
 _ROUND15_CLOSE = 1e-13  # two numbers this close (relatively) may be equal at 15 digits: the engine decides
-# functions/math's decimal rounding, by digits given as a number in the formula (ROUND(A4,2)): the rounding mode
-_ROUND_DIGITS = {"ROUND": VR.HALF_UP, "ROUNDUP": VR.UP, "ROUNDDOWN": VR.DOWN, "TRUNC": VR.DOWN}
-_INTEGER_PARTS = {"INT", "MOD", "QUOTIENT"}
-
-
-# ---- the static check ---------------------------------------------------------------------------------------
-
-def vectorisable(node: A.Node, spec_lookup=FUNCTIONS) -> bool:
-    """Whether evaluate_rows can compute this relative tree: every node has an array form and the result is a
-    number (a formula giving TRUE/FALSE is left to the engine: a float array cannot say it is a boolean)."""
-    return kind_of(node, spec_lookup) == NUM
-
-
-def kind_of(n: A.Node, fx=FUNCTIONS) -> str | None:
-    """NUM, BOOL, REF (a range, only as an aggregate's argument) or None (no array form)."""
-    t = type(n)
-    if t is A.Number:
-        return NUM
-    if t is A.Bool:
-        return BOOL
-    if t is A.CellRef:
-        return NUM if _plain_sheet(n.sheet) else None
-    if t is A.AreaRef:
-        return REF if _area_shape(n) is not None else None
-    if t is A.Unary:
-        k = kind_of(n.operand, fx)
-        if n.op == "+":
-            return k if k in (NUM, BOOL) else None
-        return NUM if n.op in ("-", "%") and k in (NUM, BOOL) else None
-    if t is A.Binary:
-        a, b = kind_of(n.left, fx), kind_of(n.right, fx)
-        if n.op in KERNELS:
-            return NUM if a in (NUM, BOOL) and b in (NUM, BOOL) else None
-        if n.op in _COMPARE:  # numbers < text < TRUE/FALSE: a number against a boolean is left to the engine
-            return BOOL if a == b and a in (NUM, BOOL) else None
-        return None
-    if t is A.Call:
-        return _call_kind(n, fx)
-    return None
-
-
-def _plain_sheet(sheet: str | None) -> bool:
-    return sheet is None or ":" not in sheet  # Sheet1:Sheet3!A1 (3-D) is left to the engine
-
-
-def _area_shape(n: A.AreaRef) -> tuple[int, int] | None:
-    """(rows, cols) of a range the array path reads: both rows absolute or both relative (A$1:A4 grows down the
-    column), both columns alike; no whole rows or columns."""
-    if None in (n.r1, n.c1, n.r2, n.c2) or not _plain_sheet(n.sheet):
-        return None
-    if n.r1_abs != n.r2_abs or n.c1_abs != n.c2_abs:
-        return None
-    rows, cols = n.r2 - n.r1 + 1, n.c2 - n.c1 + 1
-    if rows < 1 or cols < 1 or (not n.r1_abs and rows * cols > MAX_RANGE_CELLS):
-        return None
-    return rows, cols
-
-
-def _call_kind(n: A.Call, fx) -> str | None:
-    name, args = n.name, n.args
-    if any(type(a) is A.Missing for a in args):
-        return None
-    kinds = [kind_of(a, fx) for a in args]
-    if name in _AGGREGATES:
-        return NUM if _aggregate_ok(name, args, kinds) else None
-    if name == "IF":
-        ok = len(args) == 3 and kinds[0] in (NUM, BOOL) and kinds[1] == kinds[2] and kinds[1] in (NUM, BOOL)
-        return kinds[1] if ok else None
-    if name == "IFERROR":
-        return kinds[0] if len(args) == 2 and kinds[0] == kinds[1] and kinds[0] in (NUM, BOOL) else None
-    if name in ("AND", "OR"):
-        return BOOL if args and all(k in (NUM, BOOL) for k in kinds) else None
-    if name == "NOT":
-        return BOOL if len(args) == 1 and kinds[0] in (NUM, BOOL) else None
-    if name in ("TRUE", "FALSE"):
-        return BOOL if not args else None
-    if name in _ROUND_DIGITS:
-        ok = len(args) == 2 and _digits(args[1]) is not None or name == "TRUNC" and len(args) == 1
-        return NUM if ok and kinds[0] in (NUM, BOOL) else None
-    if name in _INTEGER_PARTS:
-        return NUM if len(args) == (1 if name == "INT" else 2) and all(k in (NUM, BOOL) for k in kinds) else None
-    spec = fx.get(name)
-    if spec is None or spec.volatile or spec.needs_context:
-        return None
-    if name == "PI":
-        return NUM if not args else None
-    if not (spec.extra.get("kernel_is_impl") or spec.extra.get("guard") in ARRAY_GUARDS):
-        return None
-    fits = spec.min_args <= len(args) <= len(spec.params) and all(p == "num" for p in spec.params)
-    return NUM if fits and all(k in (NUM, BOOL) for k in kinds) else None
-
-
-def _digits(n: A.Node) -> int | None:
-    """A number of digits written as a number (2, -1), read as Excel's 'int' kind reads it, if -15..22."""
-    if type(n) is A.Unary and n.op == "-" and type(n.operand) is A.Number:
-        value = -n.operand.value
-    elif type(n) is A.Number:
-        value = n.value
-    else:
-        return None
-    d = math.trunc(value)
-    return d if -15 <= d <= 22 else None
-
-
-def _aggregate_ok(name: str, args, kinds) -> bool:
-    if not args:
-        return False
-    if name == "COUNT":  # counts the numbers in its references: never fails
-        return all(k == REF or type(a) is A.CellRef and k == NUM for a, k in zip(args, kinds))
-    if name == "SUMPRODUCT":  # ranges (or cells) of one shape, else #VALUE!
-        shapes = {_area_shape(a) if type(a) is A.AreaRef else (1, 1) if type(a) is A.CellRef else None for a in args}
-        return None not in shapes and len(shapes) == 1
-    if not all(k in (NUM, BOOL, REF) for k in kinds):
-        return False
-    if all(_row_independent(a) for a in args):
-        return True  # reduced once, by the table's own function
-    constant = sum(_area_shape(a)[0] * _area_shape(a)[1] for a in args if type(a) is A.AreaRef and a.r1_abs)
-    return constant <= MAX_CONSTANT_TERMS
-
-
-def _row_independent(a: A.Node) -> bool:
-    """An aggregate argument every row of the block reads the same: a number, an absolute cell or range."""
-    t = type(a)
-    return t is A.Number or t is A.CellRef and a.row_abs or t is A.AreaRef and a.r1_abs
 
 
 # ---- evaluation ---------------------------------------------------------------------------------------------
@@ -222,19 +84,9 @@ class _Evaluator:
         if t is A.CellRef:
             return self.cell(n)
         if t is A.Unary:
-            a = self.eval(n.operand)
-            if n.op == "+":
-                return a
-            x = _num(a.v)
-            return _arith(a, a, -x if n.op == "-" else KERNELS["%"](np, x))
+            return _unary(n.op, self.eval(n.operand))
         if t is A.Binary:
-            a, b = self.eval(n.left), self.eval(n.right)
-            if n.op in _COMPARE:
-                return _compare(n.op, a, b)
-            x, y = _num(a.v), _num(b.v)
-            if n.op == "^":
-                return _power(a, b, x, y, square=True)
-            return _arith(a, b, KERNELS[n.op](np, x, y))
+            return _binary(n.op, self.eval(n.left), self.eval(n.right))
         return self.call(n)
 
     # ---- references
@@ -279,10 +131,12 @@ class _Evaluator:
 
     def call(self, n: A.Call) -> _Rows:
         name = n.name
-        if name in _AGGREGATES:
+        if name in AGGREGATES:
             return self.aggregate(name, n.args)
         if name in ("TRUE", "FALSE"):
             return _Rows(np.bool_(name == "TRUE"), T, F)
+        if name == "PI":
+            return _Rows(np.float64(self.fx[name].impl()), T, F)
         args = [self.eval(a) for a in n.args]
         if name == "IF":
             c, a, b = args
@@ -292,20 +146,23 @@ class _Evaluator:
         if name == "IFERROR":
             a, b = args
             return _Rows(np.where(a.ok, a.v, b.v), a.ok | (a.err & b.ok), a.err & b.err)
-        if name in _ROUND_DIGITS:
-            x = args[0]
-            v, sure = VR.round_digits(_num(x.v), _digits(n.args[1]) if len(n.args) == 2 else 0, _ROUND_DIGITS[name])
-            return _Rows(v, x.ok & sure, x.err)
-        if name in _INTEGER_PARTS:
-            return _integer_part(name, args)
         if name in ("AND", "OR", "NOT"):
             truths = [_truth(a.v) for a in args]
             v = np.logical_not(truths[0]) if name == "NOT" else (np.all if name == "AND" else np.any)(
                 np.broadcast_arrays(*truths), axis=0)
             return _Rows(v, _all([a.ok for a in args]) & ~_any([a.err for a in args]), _any([a.err for a in args]))
+        return self.apply(n, args)
+
+    def apply(self, n: A.Call, args: list[_Rows]) -> _Rows:
+        """An elementwise function (vector_kinds.elementwise) of its evaluated arguments."""
+        name = n.name
+        if name in ROUND_DIGITS:
+            x = args[0]
+            v, sure = VR.round_digits(_num(x.v), digits(n.args[1]) if len(n.args) == 2 else 0, ROUND_DIGITS[name])
+            return _Rows(v, x.ok & sure, x.err)
+        if name in INTEGER_PARTS:
+            return _integer_part(name, args)
         spec = self.fx[name]
-        if name == "PI":
-            return _Rows(np.float64(spec.impl()), T, F)
         xs = [_num(a.v) for a in args]
         known, failed = _all([a.ok for a in args]), _any([a.err for a in args])
         guard = spec.extra.get("guard")
@@ -320,10 +177,33 @@ class _Evaluator:
             bad = bad | ARRAY_GUARDS[guard](*xs)
         return _Rows(r, known & ~bad, failed | (known & bad))
 
+    def elements(self, n: A.Node) -> list[_Rows] | None:
+        """A SUMPRODUCT argument's values element by element (row-major), as the engine lifts operators and
+        functions over arrays; None for a single value per row (it repeats over the array)."""
+        if array_form(n, self.fx)[0] == SCALAR:
+            return None
+        t = type(n)
+        if t is A.AreaRef:
+            return self.cells(n)
+        if t is A.Unary:
+            return [_unary(n.op, a) for a in self.elements(n.operand)]
+        parts = [n.left, n.right] if t is A.Binary else list(n.args)
+        lists = [self.elements(p) for p in parts]
+        size = max(len(e) for e in lists if e is not None)
+        lists = [[self.eval(p)] * size if e is None else e for p, e in zip(parts, lists)]
+        if t is A.Binary:
+            return [_binary(n.op, a, b) for a, b in zip(*lists)]
+        return [self.apply(n, list(args)) for args in zip(*lists)]
+
     def aggregate(self, name: str, args) -> _Rows:
-        if all(_row_independent(a) for a in args):
+        if all(row_independent(a) for a in args):
             return self.constant_aggregate(name, args)
-        per_arg = [self.cells(a) for a in args]
+        if name == "SUMPRODUCT":
+            per_arg = [self.elements(a) or [self.eval(a)] for a in args]
+            # SUMPRODUCT counts a TRUE or FALSE element as 0 (hence --(A4:C4>0)); it reads no other non-number here
+            per_arg = [[_Rows(np.float64(0), t.ok, t.err) if _is_bool(t.v) else t for t in cells] for cells in per_arg]
+        else:
+            per_arg = [self.cells(a) for a in args]
         terms = [t for cells in per_arg for t in cells]
         known = _all([t.ok for t in terms])
         failed = _any([t.err for t in terms])  # a direct argument's error; cells in ranges are never claimed
@@ -390,9 +270,13 @@ def _num(v):
         np.float64(v) if isinstance(v, (bool, np.bool_)) else v)
 
 
+def _is_bool(v) -> bool:
+    return isinstance(v, (bool, np.bool_)) or getattr(v, "dtype", None) == bool
+
+
 def _truth(v):
     """A value used as a condition: a number is TRUE when it is not 0."""
-    return v if isinstance(v, (bool, np.bool_)) or getattr(v, "dtype", None) == bool else v != 0
+    return v if _is_bool(v) else v != 0
 
 
 def _all(masks):
@@ -413,6 +297,22 @@ def _in_grid(r: int, c: int) -> bool:
     return 1 <= r <= MAX_ROW and 1 <= c <= MAX_COL
 
 
+def _unary(op: str, a: _Rows) -> _Rows:
+    if op == "+":
+        return a  # Excel's unary + leaves its operand as it is
+    x = _num(a.v)
+    return _arith(a, a, -x if op == "-" else KERNELS["%"](np, x))
+
+
+def _binary(op: str, a: _Rows, b: _Rows) -> _Rows:
+    if op in COMPARE:
+        return _compare(op, a, b)
+    x, y = _num(a.v), _num(b.v)
+    if op == "^":
+        return _power(a, b, x, y, square=True)
+    return _arith(a, b, KERNELS[op](np, x, y))
+
+
 def _arith(a: _Rows, b: _Rows, r) -> _Rows:
     """The result of an arithmetic operation on a and b: an error where it is not finite (as the engine says)."""
     known = a.ok & b.ok
@@ -424,7 +324,7 @@ def _compare(op: str, a: _Rows, b: _Rows) -> _Rows:
     """Excel compares numbers rounded to 15 significant digits; rounding is monotonic, so the plain comparison
     agrees except between two numbers that close, which are left to the engine."""
     x, y = a.v, b.v
-    r = _COMPARE[op](x, y)
+    r = COMPARE[op](x, y)
     known = a.ok & b.ok
     if getattr(x, "dtype", None) != bool and not isinstance(x, (bool, np.bool_)):
         close = (x != y) & (np.abs(x - y) <= _ROUND15_CLOSE * np.maximum(np.abs(x), np.abs(y)))

@@ -161,6 +161,11 @@ FORMULAS = [
     "=COUNT(A4:L4)", "=COUNT(A3:A5,B4)", "=PRODUCT(A4:D4)", "=SUMSQ(A4:K4)", "=SUM(A4>0,B4)", "=SUM(L1:L3)/L4",
     "=SUM($L$1:$L$200)*L4", "=A4/SUM($A$4:$A$100)", "=L4/AVERAGE($L$1:$L$200)", "=MAX($L$1:$L$9,L4)",
     "=SUMPRODUCT($L$1:$L$5,$L$6:$L$10)+L4", "=COUNT($A$1:$K$9)+A4", "=SUM(Other!A4:C4)",
+    # SUMPRODUCT of arrays computed element by element
+    "=SUMPRODUCT((B4:K4-$B$1:$K$1)^2)", "=SUMPRODUCT(--(A4:C4>0))", "=SUMPRODUCT(A4:C4>0)",
+    "=SUMPRODUCT(EXP(-B4:D4),$B$1:$D$1)", "=SUMPRODUCT(ABS(A3:B5-L4)*2,C3:D5)", "=SUMPRODUCT(A4:C4*L4)",
+    "=SUMPRODUCT((A4:C4>B4)*A4:C4)", "=SUMPRODUCT(ROUND(A4:C4,1),$B$1:$D$1)", "=SUMPRODUCT(POWER(A4:B4,2))",
+    "=SUMPRODUCT(A4*2)", "=SUMPRODUCT(1/A4:C4)", "=SUMPRODUCT(($L$1:$L$3-L4)^2)",
 ]
 
 
@@ -191,7 +196,8 @@ def test_a_block_can_start_and_end_anywhere(book):
 NOT_VECTORISABLE = ["=A4>0", '="a"&A4', '=A4="x"', "=A4>TRUE", "=IF(A4,1)", "=IF(A4,1,)", "=SUM(A:A)",
                     "=SUM(A$4:A4)", "=INDIRECT(\"A4\")", "=RAND()*A4", "=VLOOKUP(A4,$A$1:$B$9,2)", "=A4:A5",
                     "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,B4)", "=ROUND(A4,30)", "=SUMPRODUCT(B4:K4,$B$1:$B$10)",
-                    "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUM(A4:Z20)", "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
+                    "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUMPRODUCT(A4:C4*A4:B4)",
+                    "=SUMPRODUCT(IF(A4:C4>0,1,0))", "=SUM(A4:C4*2)", "=SUMPRODUCT(A4:C4&\"x\")", "=SUM(A4:Z20)", "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
 
 
 @pytest.mark.parametrize("text", NOT_VECTORISABLE)
@@ -314,6 +320,8 @@ def _formulas():
             st.builds(lambda f, a, b: f"{f}({a},{b})", st.sampled_from(["MOD", "QUOTIENT"]), inner, inner),
             st.builds(lambda a: f"INT({a})", inner),
             st.builds(lambda: "SUMPRODUCT(B4:D4,$B$1:$D$1)"),
+            st.builds(lambda r, op, a: f"SUMPRODUCT(({r}{op}{a})*B3:D3)", st.sampled_from(["A4:C4", "$B$1:$D$1"]),
+                      st.sampled_from(["+", "-", "*", "/", "^", ">"]), inner),
         )
     return st.recursive(leaf, grow, max_leaves=6)
 

@@ -1,0 +1,199 @@
+"""Which relative formula trees sheet/vectorised can compute as array operations: a static check of the tree.
+
+Every node gets a kind: NUM (numbers), BOOL (truth values: comparisons, AND/OR/NOT), REF (a range, only as an
+aggregate's argument), or None (no array form: the engine computes the formula cell by cell). SUMPRODUCT's arguments
+are arrays evaluated element by element (SUMPRODUCT((B4:K4-$B$1:$K$1)^2)); `array_form` gives their shape.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gdsheet.formula import ast as A
+from gdsheet.functions import FUNCTIONS
+from gdsheet.functions.math import _log_guard, _power_guard
+from gdsheet.functions.operators import KERNELS
+from gdsheet.functions.trig import TRIG_LIMIT, _atan2_guard, _reciprocal_guard, _trig_guard
+from gdsheet.sheet import vector_rounding as VR
+
+NUM, BOOL, REF = "num", "bool", "ref"
+SCALAR = ()  # the shape of an array form that is one value per row
+MAX_RANGE_CELLS = 256  # a row's cells read by one relative range (B4:K4 is 10): one array operation per cell
+MAX_CONSTANT_TERMS = 1024  # cells of absolute ranges mixed into a per-row aggregate; alone they reduce once
+
+# The scalar guards of table functions (functions/math.py, trig.py), written again over arrays: True where the
+# scalar guard returns an error. tests/sheet/test_vectorised.py checks each against its scalar guard.
+ARRAY_GUARDS = {
+    _trig_guard: lambda x: np.abs(x) >= TRIG_LIMIT,
+    _reciprocal_guard: lambda x: (np.abs(x) >= TRIG_LIMIT) | (x == 0),
+    _log_guard: lambda x, base=10.0: (x <= 0) | (base <= 0) | (base == 1),
+    _atan2_guard: lambda x, y: (x == 0) & (y == 0),
+    _power_guard: lambda x, y: (x == 0) & (y <= 0),
+}
+COMPARE = {"=": np.equal, "<>": np.not_equal, "<": np.less, ">": np.greater, "<=": np.less_equal,
+           ">=": np.greater_equal}
+AGGREGATES = {"SUM", "SUMSQ", "PRODUCT", "AVERAGE", "MAX", "MIN", "COUNT", "SUMPRODUCT"}
+# functions/math's decimal rounding, by digits given as a number in the formula (ROUND(A4,2)): the rounding mode
+ROUND_DIGITS = {"ROUND": VR.HALF_UP, "ROUNDUP": VR.UP, "ROUNDDOWN": VR.DOWN, "TRUNC": VR.DOWN}
+INTEGER_PARTS = {"INT": 1, "MOD": 2, "QUOTIENT": 2}  # name -> number of arguments
+_VALUE = (NUM, BOOL)
+
+
+def vectorisable(node: A.Node, spec_lookup=FUNCTIONS) -> bool:
+    """Whether evaluate_rows can compute this relative tree: every node has an array form and the result is a
+    number (a formula giving TRUE/FALSE is left to the engine: a float array cannot say it is a boolean)."""
+    return kind_of(node, spec_lookup) == NUM
+
+
+def kind_of(n: A.Node, fx=FUNCTIONS) -> str | None:
+    """NUM, BOOL, REF or None, as the module docstring says."""
+    t = type(n)
+    if t is A.Number:
+        return NUM
+    if t is A.Bool:
+        return BOOL
+    if t is A.CellRef:
+        return NUM if plain_sheet(n.sheet) else None
+    if t is A.AreaRef:
+        return REF if area_shape(n) is not None else None
+    if t is A.Unary:
+        k = kind_of(n.operand, fx)
+        if n.op == "+":
+            return k if k in _VALUE else None
+        return NUM if n.op in ("-", "%") and k in _VALUE else None
+    if t is A.Binary:
+        a, b = kind_of(n.left, fx), kind_of(n.right, fx)
+        if n.op in KERNELS:
+            return NUM if a in _VALUE and b in _VALUE else None
+        if n.op in COMPARE:  # numbers < text < TRUE/FALSE: a number against a boolean is left to the engine
+            return BOOL if a == b and a in _VALUE else None
+        return None
+    if t is A.Call:
+        return _call_kind(n, fx)
+    return None
+
+
+def plain_sheet(sheet: str | None) -> bool:
+    return sheet is None or ":" not in sheet  # Sheet1:Sheet3!A1 (3-D) is left to the engine
+
+
+def area_shape(n: A.AreaRef) -> tuple[int, int] | None:
+    """(rows, cols) of a range the array path reads: both rows absolute or both relative (A$1:A4 grows down the
+    column), both columns alike; no whole rows or columns."""
+    if None in (n.r1, n.c1, n.r2, n.c2) or not plain_sheet(n.sheet):
+        return None
+    if n.r1_abs != n.r2_abs or n.c1_abs != n.c2_abs:
+        return None
+    rows, cols = n.r2 - n.r1 + 1, n.c2 - n.c1 + 1
+    if rows < 1 or cols < 1 or (not n.r1_abs and rows * cols > MAX_RANGE_CELLS):
+        return None
+    return rows, cols
+
+
+def digits(n: A.Node) -> int | None:
+    """A number of digits written as a number (2, -1), read as Excel's 'int' kind reads it, if -15..22."""
+    if type(n) is A.Unary and n.op == "-" and type(n.operand) is A.Number:
+        value = -n.operand.value
+    elif type(n) is A.Number:
+        value = n.value
+    else:
+        return None
+    d = math.trunc(value)
+    return d if -15 <= d <= 22 else None
+
+
+def _call_kind(n: A.Call, fx) -> str | None:
+    name, args = n.name, n.args
+    if any(type(a) is A.Missing for a in args):
+        return None
+    kinds = [kind_of(a, fx) for a in args]
+    if name in AGGREGATES:
+        return NUM if _aggregate_ok(name, args, kinds, fx) else None
+    if name == "IF":
+        ok = len(args) == 3 and kinds[0] in _VALUE and kinds[1] == kinds[2] and kinds[1] in _VALUE
+        return kinds[1] if ok else None
+    if name == "IFERROR":
+        return kinds[0] if len(args) == 2 and kinds[0] == kinds[1] and kinds[0] in _VALUE else None
+    if name in ("AND", "OR"):
+        return BOOL if args and all(k in _VALUE for k in kinds) else None
+    if name == "NOT":
+        return BOOL if len(args) == 1 and kinds[0] in _VALUE else None
+    if name in ("TRUE", "FALSE"):
+        return BOOL if not args else None
+    if name == "PI":
+        return NUM if not args else None
+    return NUM if elementwise(n, fx) and all(k in _VALUE for k in kinds) else None
+
+
+def elementwise(n: A.Call, fx=FUNCTIONS) -> bool:
+    """Whether a call is of a scalar numeric function with an array form (a kernel, ROUND, MOD...): the engine
+    lifts such functions over arrays element by element too."""
+    name, args = n.name, n.args
+    if name in ROUND_DIGITS:
+        return len(args) == 2 and digits(args[1]) is not None or name == "TRUNC" and len(args) == 1
+    if name in INTEGER_PARTS:
+        return len(args) == INTEGER_PARTS[name]
+    spec = fx.get(name)
+    if spec is None or spec.volatile or spec.needs_context:
+        return False
+    if not (spec.extra.get("kernel_is_impl") or spec.extra.get("guard") in ARRAY_GUARDS):
+        return False
+    return spec.min_args <= len(args) <= len(spec.params) and all(p == "num" for p in spec.params)
+
+
+def array_form(n: A.Node, fx=FUNCTIONS) -> tuple[tuple, str] | None:
+    """(shape, kind) of a SUMPRODUCT argument computed element by element: shape SCALAR for one value per row;
+    None where there is no array form (arrays of different shapes, which Excel pads with #N/A, included)."""
+    t = type(n)
+    if t is A.AreaRef:
+        shape = area_shape(n)
+        return (shape, NUM) if shape is not None else None
+    if t is A.Unary and n.op in ("-", "%", "+"):
+        inner = array_form(n.operand, fx)
+        if inner is None or inner[1] not in _VALUE:
+            return None
+        return inner[0], inner[1] if n.op == "+" else NUM
+    if t is A.Binary and (n.op in KERNELS or n.op in COMPARE):
+        a, b = array_form(n.left, fx), array_form(n.right, fx)
+        if a is None or b is None or not (a[0] == b[0] or SCALAR in (a[0], b[0])):
+            return None
+        shape = a[0] or b[0]
+        if n.op in KERNELS:
+            return (shape, NUM) if a[1] in _VALUE and b[1] in _VALUE else None
+        return (shape, BOOL) if a[1] == b[1] and a[1] in _VALUE else None
+    if t is A.Call and elementwise(n, fx):
+        forms = [array_form(a, fx) for a in n.args]
+        if None in forms or any(k not in _VALUE for _, k in forms):
+            return None
+        shapes = {s for s, _ in forms} - {SCALAR}
+        return (shapes.pop() if shapes else SCALAR, NUM) if len(shapes) <= 1 else None
+    kind = kind_of(n, fx)
+    return (SCALAR, kind) if kind in _VALUE else None
+
+
+def _aggregate_ok(name: str, args, kinds, fx) -> bool:
+    if not args:
+        return False
+    if name == "COUNT":  # counts the numbers in its references: never fails
+        return all(k == REF or type(a) is A.CellRef and k == NUM for a, k in zip(args, kinds))
+    if name == "SUMPRODUCT":  # arrays of one shape (a single value is 1x1), else #VALUE!
+        forms = [array_form(a, fx) for a in args]
+        if None in forms:
+            return False
+        shapes = {s or (1, 1) for s, _ in forms}
+        cells = math.prod(shapes.pop()) if len(shapes) == 1 else None
+        plain = all(type(a) in (A.AreaRef, A.CellRef) for a in args)
+        return cells is not None and (plain or cells <= MAX_RANGE_CELLS)
+    if not all(k in (NUM, BOOL, REF) for k in kinds):
+        return False
+    if all(row_independent(a) for a in args):
+        return True  # reduced once, by the table's own function
+    constant = sum(math.prod(area_shape(a)) for a in args if type(a) is A.AreaRef and a.r1_abs)
+    return constant <= MAX_CONSTANT_TERMS
+
+
+def row_independent(a: A.Node) -> bool:
+    """An aggregate argument every row of the block reads the same: a number, an absolute cell or range."""
+    t = type(a)
+    return t is A.Number or t is A.CellRef and a.row_abs or t is A.AreaRef and a.r1_abs
