@@ -5,7 +5,13 @@ evaluation time, 100x100 points as one batched forward pass, at 712 rows (Titani
 course's model built as in bench_compile.py; target at 712 rows < 0.2 s). A benchmark, not a test: it prints its
 figures.
 
+With `--book PATH` (a large workbook, e.g. scale_books.titanic_linear at 1,000,000 rows) it times the window at
+scale instead: the worst event-loop delay (a QTimer heartbeat every 10 ms) while the file opens (and when its first
+screen shows), while the grid scrolls to the last row, while a cell is edited, and while the Solver runs on it with
+the loss plot, and the process's peak memory (target: every delay < 100 ms, memory < 1.5 GB).
+
 Usage: python benchmarks/bench_gui.py [--sheet nnet] [--iterations 2000] [--repeat 3] [--landscape-rows 712,100000]
+       python benchmarks/bench_gui.py --book /tmp/titanic_1000000.xlsx [--iterations 50]
 """
 from __future__ import annotations
 
@@ -140,6 +146,129 @@ def windowed(app, sheet: str, iterations: int, views: str = "") -> tuple[float, 
     return rate, worst, (finished - ended[0]) * 1000, done[0].iteration / (cpu[1] - cpu[0])
 
 
+class Heartbeat:
+    """A QTimer firing every PROBE_MS: the gaps between its ticks are the event loop's delays. `worst(start, end)`
+    is the longest delay of a tick that ended in [start, end], beyond the timer's own interval."""
+
+    def __init__(self):
+        from PySide6.QtCore import QTimer
+
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(PROBE_MS)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+
+    def start(self) -> None:
+        self.ticks.append(time.perf_counter())
+        self.timer.start()
+
+    def worst(self, start: float, end: float, n: int = 1) -> list[tuple[float, float]]:
+        """The `n` worst delays in ms, each with when it began in seconds after `start`."""
+        gaps = sorted(((b - a, a) for a, b in zip(self.ticks, self.ticks[1:]) if start < b <= end + PROBE_MS / 1000),
+                      reverse=True)[:n] or [(PROBE_MS / 1000, start)]
+        return [(max(gap * 1000 - PROBE_MS, 0.0), max(at - start, 0.0)) for gap, at in gaps]
+
+
+def wait_until(condition, timeout_s: float, every_ms: int = 5) -> bool:
+    """Run the event loop until `condition()` holds (or the timeout): a user's idle time, the heartbeat ticking."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    end = time.perf_counter() + timeout_s
+    while not condition():
+        if time.perf_counter() > end:
+            return False
+        loop = QEventLoop()
+        QTimer.singleShot(every_ms, loop.quit)
+        loop.exec()
+    return True
+
+
+def peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def at_scale(path: str, iterations: int, shot: str | None) -> int:
+    """Open `path` in the window, scroll to its last row, edit cells, solve; print each activity's worst delay."""
+    from gdsheet.gui.window import MainWindow
+    from gdsheet.solver.model import SolverModel, SolverOptions
+
+    beat = Heartbeat()
+    beat.start()
+    win = MainWindow()
+    win.resize(1500, 900)
+    win.show()
+    win.solver.ask_results = False
+    wait_until(lambda: False, 0.3)
+    rows: dict[str, tuple] = {}
+
+    def activity(name: str, start: float, extra: str = "") -> None:
+        wait_until(lambda: False, 0.05)  # the heartbeat's next tick closes a delay the activity ended inside
+        end = time.perf_counter()
+        worst = beat.worst(start, end, 3)
+        rows[name] = (end - start, worst, extra)
+        others = ", ".join(f"{w:.0f} ms at {a:.2f} s" for w, a in worst[1:])
+        print(f"  {name:30s} {end - start:7.2f} s  worst event-loop delay {worst[0][0]:7.1f} ms from {worst[0][1]:.2f} s"
+              + (f" (next: {others})" if others else "") + (f"; {extra}" if extra else ""), flush=True)
+
+    print(f"{os.path.basename(path)} in the window (heartbeat every {PROBE_MS} ms; target: every delay < 100 ms, "
+          "peak memory < 1.5 GB):", flush=True)
+    start = time.perf_counter()
+    first: list[float] = []  # when the window first shows the new file (a first screen while it is read)
+    read: list[float] = []  # when reading ended and the calculation began (a file without cached values)
+    beat.timer.timeout.connect(lambda: first or win.doc.path != path or first.append(time.perf_counter()))
+    from gdsheet.gui import loading
+
+    stage = loading.LoadProgress.stage
+    loading.LoadProgress.stage = lambda self, text: (read.append(time.perf_counter()), stage(self, text))
+    win.open_file(path)
+    opened = wait_until(lambda: not win.loading, 3600)
+    loading.LoadProgress.stage = stage
+    extra = f"first screen at {first[0] - start:.2f} s" if first else ""
+    if read:
+        extra += f", read in {read[0] - start:.2f} s, worst delay while reading {beat.worst(start, read[0])[0][0]:.1f} ms"
+    activity("open" + ("" if opened else " (timed out)"), start, extra)
+    sheet = win.doc.wb.active_sheet
+    last_row, _ = sheet.used_bounds
+
+    start = time.perf_counter()
+    bar = win.view.verticalScrollBar()
+    for k in range(1, 41):  # a drag of the scroll bar's thumb to the bottom, 40 moves, a screen painted each
+        bar.setValue(bar.maximum() * k // 40)
+        wait_until(lambda: False, 0.02)
+    win.view.go_to(last_row, 12)  # Ctrl+End: the last cell, shown and current
+    wait_until(lambda: False, 0.2)
+    activity("scroll to the last row", start, f"row {last_row:,}")
+    if shot:
+        win.grab().save(shot)
+
+    start = time.perf_counter()
+    win._edit_cell(last_row, 2, "3")  # a data cell: its row's two formulas and the loss follow
+    wait_until(lambda: False, 0.2)
+    activity("edit a data cell (B{:,})".format(last_row), start)
+    start = time.perf_counter()
+    win._edit_cell(1, 2, "0.125")  # a parameter: every row's formulas follow
+    wait_until(lambda: False, 0.2)
+    activity("edit a parameter (B1)", start)
+
+    model = SolverModel(f"{sheet.name}!N1", variables=[f"{sheet.name}!B1:K1"],
+                        options=SolverOptions(method="gd", lr=0.05, iterations=iterations, tolerance=0.0,
+                                              time_limit=600))
+    done: list = []
+    win.solver.run_finished.connect(done.append)
+    start = time.perf_counter()
+    win.solver.solve(model)
+    wait_until(lambda: bool(done), 3600)
+    wait_until(lambda: False, 0.2)
+    p = done[0] if done else None
+    activity("solve (gd, loss plot)", start, f"{p.iteration} iterations, loss {p.best_loss:.6g}" if p else "failed")
+    print(f"  peak memory (max RSS) {peak_mb():,.0f} MB", flush=True)
+    win.doc.undo.setClean()
+    win.close()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sheet", default="nnet")
@@ -149,6 +278,8 @@ def main(argv: list[str]) -> int:
                         "(empty: skip)")
     parser.add_argument("--views", default="loss,landscape,profile", help="the window runs to time: the loss plot "
                         "alone (loss) and with a live view in front (landscape, profile)")
+    parser.add_argument("--book", help="time the window at scale on this workbook instead (see the module's text)")
+    parser.add_argument("--shot", help="with --book: save a picture of the window scrolled to the last row here")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -157,6 +288,8 @@ def main(argv: list[str]) -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     app = QApplication(["gdsheet-bench"])
+    if args.book:
+        return at_scale(args.book, args.iterations if args.iterations != 2000 else 50, args.shot)
     runs = [v for v in args.views.split(",") if v]
     heads: list[float] = []
     head_cpu: list[float] = []

@@ -63,24 +63,41 @@ class Program:
     def blockers(self) -> list[str]:
         return list(self._blockers)
 
-    def cells(self, x: torch.Tensor) -> dict[CellId, float]:
-        """The values of the compiled formula cells at x."""
+    def cells(self, x: torch.Tensor, within: Sequence[tuple[str, int, int, int, int]] | None = None
+              ) -> dict[CellId, float]:
+        """The values of the compiled formula cells at x; with `within`, rectangles (sheet, r1, c1, r2, c2), only
+        those inside them (what a window shows of a million-row run), without making a number of every other row."""
         env = [None] * self._size
         env[0] = x
         with torch.no_grad():
             for slot, fn in self._steps:
                 env[slot] = fn(env)
         out: dict[CellId, float] = {}
+        for rect in within if within is not None else [None]:
+            self._read_cells(env, rect, out)
+        return out
+
+    def _read_cells(self, env: list, rect: tuple[str, int, int, int, int] | None, out: dict) -> None:
+        sheet, r1, c1, r2, c2 = rect if rect is not None else ("", 1, 1, math.inf, math.inf)
+        sheet = sheet.lower()
         for b in self._blocks:
-            vals = env[b.slot].reshape(b.shape).tolist()
+            if rect is not None and b.sheet.lower() != sheet:
+                continue
             if b.area is None:
-                for i in range(b.n):
-                    out[(b.sheet, b.r0 + i, b.col)] = vals[i][0][0]
+                if not c1 <= b.col <= c2:
+                    continue
+                lo, hi = max(r1 - b.r0, 0), min(r2 - b.r0 + 1, b.n)
+                if lo >= hi:
+                    continue
+                vals = env[b.slot].reshape(b.shape)[lo:hi].tolist()
+                for i in range(hi - lo):
+                    out[(b.sheet, b.r0 + lo + i, b.col)] = vals[i][0][0]
             else:
+                vals = env[b.slot].reshape(b.shape).tolist()
                 for i, r in enumerate(range(b.area.r1, b.area.r2 + 1)):
                     for j, c in enumerate(range(b.area.c1, b.area.c2 + 1)):
-                        out[(b.sheet, r, c)] = vals[0][i][j]
-        return out
+                        if r1 <= r <= r2 and c1 <= c <= c2:
+                            out[(b.sheet, r, c)] = vals[0][i][j]
 
 
 def compile_program(wb, outputs: Sequence[CellId], variables: Sequence[CellId], *, device="cpu",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -57,7 +58,55 @@ def restore(wb: Workbook, states: list[tuple[str, int, int, CellState]]) -> set[
             sh.number_formats[(r, c)] = st.number_format
         if st.formula is not None:
             changed |= wb.set_formula(s, r, c, st.formula, st.array, st.dynamic)
-    return changed | {(wb.sheet(s).name, r, c) for s, r, c, _ in states}
+    changed.update((wb.sheet(s).name, r, c) for s, r, c, _ in states)  # in place: a recalculation's set can be huge
+    return changed
+
+
+class Roles(Mapping):
+    """cell -> VARIABLE / OBJECTIVE / DEPENDENT, looked up layer by layer (the objective, the variables, the cells
+    they drive, another model's cells shown aside) instead of merged into one dict: a million-row model drives
+    millions of cells, and merging them would cost seconds and hundreds of MB every time the roles change."""
+
+    def __init__(self, objective: CellId | None = None, variables: frozenset = frozenset(), driven: set = frozenset(),
+                 spilled: set = frozenset(), aside: dict | None = None):
+        self.objective, self.variables, self.driven, self.spilled = objective, variables, driven, spilled
+        self.aside = aside or {}
+
+    def get(self, cell, default=None):
+        if cell == self.objective:
+            return OBJECTIVE
+        if cell in self.variables:
+            return VARIABLE
+        if cell in self.driven or cell in self.spilled:
+            return DEPENDENT
+        return self.aside.get(cell, default)
+
+    def __getitem__(self, cell) -> str:
+        role = self.get(cell)
+        if role is None:
+            raise KeyError(cell)
+        return role
+
+    def __contains__(self, cell) -> bool:
+        return self.get(cell) is not None
+
+    def _keys(self) -> dict:
+        keys = dict.fromkeys(self.aside)
+        keys.update(dict.fromkeys(self.driven))
+        keys.update(dict.fromkeys(self.spilled))
+        keys.update(dict.fromkeys(self.variables))
+        if self.objective is not None:
+            keys[self.objective] = None
+        return keys
+
+    def __iter__(self) -> Iterator[CellId]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __bool__(self) -> bool:
+        return bool(self.objective is not None or self.variables or self.driven or self.spilled or self.aside)
 
 
 class Document(QObject):
@@ -75,7 +124,7 @@ class Document(QObject):
         self.path = path
         self.undo = QUndoStack(self)
         self.name: str | None = None  # the title of a workbook with no file yet (an example opened as a copy)
-        self.roles: dict[CellId, str] = {}  # cell -> VARIABLE / OBJECTIVE / DEPENDENT, for styling
+        self.roles: Roles = Roles()  # cell -> VARIABLE / OBJECTIVE / DEPENDENT, for styling
         self._objective: CellId | None = None
         self._variables: frozenset[CellId] = frozenset()
         self._driven: set[CellId] = set()  # every formula cell that depends on a variable
@@ -115,14 +164,19 @@ class Document(QObject):
     def _with_spills(self, cells: set[CellId]) -> set[CellId]:
         """`cells` and every cell their dynamic arrays spill into: an MMULT result is coloured whole, not just its
         anchor."""
-        out = set(cells)
-        for s, r, c in cells:
-            sheet = self.wb.sheet(s)
-            spill = sheet.spills.get((r, c))
-            if spill is None and (f := sheet.formulas.get((r, c))) is not None:
-                spill = f.array  # a legacy array formula fills its range whether or not it was recalculated
-            if spill is not None:
-                out.update((s, rr, cc) for rr, cc in spill.cells())
+        return set(cells) | self._spilled(cells)
+
+    def _spilled(self, cells: set[CellId]) -> set[CellId]:
+        """The cells that the arrays anchored in `cells` fill, found from the sheets' arrays (a few), not by
+        looking at each of `cells` (millions, in a large model)."""
+        out: set[CellId] = set()
+        if not cells:
+            return out
+        self.wb.engine.ensure_graph()  # which records every array formula's range in `spills`, recalculated or not
+        for sheet in self.wb.sheets:
+            for (r, c), area in sheet.spills.items():
+                if (sheet.name, r, c) in cells:
+                    out.update((sheet.name, rr, cc) for rr, cc in area.cells())
         return out
 
     def formulas_edited(self, cells) -> None:
@@ -145,10 +199,6 @@ class Document(QObject):
             self._restyle()
 
     def _restyle(self) -> None:
-        roles = dict(self._shown_aside)
-        roles.update(dict.fromkeys(self._with_spills(self._driven), DEPENDENT))
-        roles.update(dict.fromkeys(self._variables, VARIABLE))
-        if self._objective is not None:
-            roles[self._objective] = OBJECTIVE
-        self.roles = roles
+        self.roles = Roles(self._objective, self._variables, self._driven, self._spilled(self._driven),
+                           self._shown_aside)
         self.roles_changed.emit()

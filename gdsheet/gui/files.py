@@ -1,16 +1,17 @@
 """File actions of the main window: New, Open (and recent files), Save, Save As, Import CSV, unsaved changes."""
 from __future__ import annotations
 
+import gc
 import os
-import time
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gdsheet.errors import GdsheetError
 from gdsheet.gui import settings
 from gdsheet.gui.commands import BuildSheet
 from gdsheet.gui.document import Document, empty_workbook
+from gdsheet.gui.loading import LoadProgress
 
 OPEN_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
 XLSX_FILTER = "Excel workbook (*.xlsx)"
@@ -32,46 +33,18 @@ def has_macros(wb) -> bool:
     return bool(source is not None and source.has_macros)
 
 
-class LoadProgress:
-    """The progress of opening a large file, with Cancel: shown once reading takes longer than a moment, fed by the
-    reader as the worksheets decompress; the window stays responsive between updates."""
-
-    EVERY_S = 0.05
-
-    def __init__(self, parent, name: str):
-        self.parent, self.name = parent, name
-        self.dialog: QProgressDialog | None = None
-        self.started = time.monotonic()
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        from gdsheet.io.xlsx_read import LoadCancelled
-
-        now = time.monotonic()
-        if now - self.last < self.EVERY_S:
-            return
-        self.last = now
-        if self.dialog is None:
-            if now - self.started < 0.4:
-                return
-            self.dialog = QProgressDialog(f"Opening {self.name}…", "Cancel", 0, 1000, self.parent)
-            self.dialog.setWindowTitle("Open")
-            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            self.dialog.setMinimumDuration(0)
-        self.dialog.setValue(min(int(1000 * done / max(total, 1)), 999))
-        QApplication.processEvents()
-        if self.dialog.wasCanceled():
-            raise LoadCancelled(f"opening {self.name} was cancelled")
-
-    def close(self) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
-
-
 class FileActions:
-    """Mixed into MainWindow: uses its `doc`, `set_document`, `statusBar` and `_structure_locked`."""
+    """Mixed into MainWindow: uses its `doc`, `set_document`, `statusBar`, `load_bar`, `acts` and
+    `_structure_locked`."""
+
+    _loading: LoadProgress | None = None  # the file being opened
+    _close_when_loaded = False
+    _enabled_before_load: dict = {}
+
+    @property
+    def loading(self) -> bool:
+        """A file is being opened: the window answers, shows the first screen, but changes nothing."""
+        return self._loading is not None
 
     # ---- files ----------------------------------------------------------------------------------------------
 
@@ -100,47 +73,103 @@ class FileActions:
         return self.load(path)
 
     def load(self, path: str, as_copy: bool = False) -> bool:
-        """Open `path`; a file that fails leaves the open workbook as it was and says why. `as_copy` (the bundled
-        examples) opens it untitled, so Save asks where and never writes over the original."""
+        """Open `path`; a file that fails or is cancelled leaves the open workbook as it was and says why.
+        `as_copy` (the bundled examples) opens it untitled, so Save asks where and never writes over the original.
+        While it reads, the status bar shows the progress with Cancel, and the window keeps answering."""
         from gdsheet.io import load_workbook
-
-        # One error boundary around everything opening does (reading, the recalculation, showing the stored
-        # Solver model): whatever goes wrong, the user sees the file and the problem, and the app goes on.
         from gdsheet.io.xlsx_read import LoadCancelled
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        progress = LoadProgress(self, os.path.basename(path))
+        name = os.path.basename(path)
+        before = self.doc
+        progress = LoadProgress(self.load_bar, name, preview=lambda wb, sheet: self._preview(wb, sheet, path),
+                                repaint=lambda: self.model.refresh())
+        self._begin_loading(progress)
+        # Python's cycle collector walks every object each time it runs its oldest generation: over the millions of
+        # cells of a large workbook a pass takes long enough to be seen (100 ms at 100,000 rows, growing with the
+        # sheet). It is off while the file is read, and what is loaded is then frozen out of its passes; thawed at
+        # the next open, so a workbook replaced meanwhile (its engine refers back to it) can still be collected.
+        gc.unfreeze()
+        gc.disable()
+        # One error boundary around everything opening does (reading, the recalculation, showing the stored
+        # Solver model): whatever goes wrong, the user sees the file and the problem, and the app goes on.
         try:
-            wb = load_workbook(path, progress)
-            if not wb.values_are_cached():
-                wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
+            try:
+                wb = load_workbook(path, progress)
+                if not wb.values_are_cached():
+                    progress.stage(f"Calculating {name}…")
+                    wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
+            finally:
+                progress.close()
+                self._end_loading()
+                gc.enable()
         except LoadCancelled:
-            progress.close()
-            QApplication.restoreOverrideCursor()
-            self.statusBar().showMessage(f"Opening {os.path.basename(path)} was cancelled.", 5000)
+            self._drop_preview(before)
+            self.statusBar().showMessage(f"Opening {name} was cancelled.", 5000)
             return False
         except Exception as exc:  # noqa: BLE001
-            progress.close()
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, "Open", f"Could not open {os.path.basename(path)}:\n\n{_reason(exc)}")
+            self._drop_preview(before)
+            QMessageBox.critical(self, "Open", f"Could not open {name}:\n\n{_reason(exc)}")
             return False
-        progress.close()
-        QApplication.restoreOverrideCursor()
+        previewed = self.doc is not before
+        if previewed:  # a preview showed the sheet half read: its size is known only now
+            for sheet in wb.sheets:
+                sheet.forget_bounds()
         doc = Document(wb, None if as_copy else path)
         if as_copy:
-            doc.name = os.path.basename(path)
+            doc.name = name
         try:
             self.set_document(doc)
             if not as_copy:
                 self.select_objective()
         except Exception as exc:  # noqa: BLE001 - the workbook is open; only its display is incomplete
-            QMessageBox.warning(self, "Open", f"{os.path.basename(path)} is open, but not all of it could be "
-                                f"shown:\n\n{_reason(exc)}")
+            QMessageBox.warning(self, "Open", f"{name} is open, but not all of it could be shown:\n\n{_reason(exc)}")
+        if previewed:
+            self._forget_document(before)  # kept while the preview showed, in case of Cancel
+        gc.freeze()
         warnings = getattr(wb, "load_warnings", None)
         if warnings:
             self.statusBar().showMessage(f"Opened with {len(warnings)} warning(s): {warnings[0]}", 15000)
         if not as_copy:
             settings.add_recent(path)
+        return True
+
+    def _preview(self, wb, sheet, path: str) -> None:
+        """Show the sheet the reader has begun (the one in front), its rows appearing as they are read; the
+        workbook that was open is kept aside until the load ends, and comes back on Cancel."""
+        wb.active = next(i for i, s in enumerate(wb.sheets) if s is sheet)
+        self.set_document(Document(wb, path), keep_old=True)
+        self.statusBar().showMessage(f"Showing {sheet.name} as it is read; editing waits until it has opened.")
+
+    def _drop_preview(self, before: Document) -> None:
+        """After a failed or cancelled load: the workbook that was open before, as it was."""
+        if self.doc is not before:
+            self.set_document(before)
+            self.statusBar().clearMessage()
+
+    def _begin_loading(self, progress: LoadProgress) -> None:
+        self._loading = progress
+        # nothing may change the workbook, save it or open another while one is read (the grid still scrolls)
+        self._enabled_before_load = {name: a.isEnabled() for name, a in self.acts.items()
+                                     if name not in ("undo", "redo")}
+        for name in self._enabled_before_load:
+            self.acts[name].setEnabled(False)
+        self.recent_menu.setEnabled(False)
+        self.undo_group.setActiveStack(None)
+
+    def _end_loading(self) -> None:
+        self._loading = None
+        for name, enabled in self._enabled_before_load.items():
+            self.acts[name].setEnabled(enabled)
+        self.recent_menu.setEnabled(True)
+        self.undo_group.setActiveStack(self.doc.undo)
+        if self._close_when_loaded:
+            QTimer.singleShot(0, self.close)
+
+    def cancel_loading(self) -> bool:
+        """Cancel the file being opened (Cancel in the status bar, Esc, closing the window)."""
+        if self._loading is None:
+            return False
+        self._loading.cancel()
         return True
 
     def save(self) -> bool:

@@ -150,7 +150,7 @@ class FormatActions:
 
     def resize_sections(self, columns: bool, sizes: dict) -> None:
         """Column widths (characters) or row heights (points) dragged on a header or typed in a dialog."""
-        if sizes:
+        if sizes and not self._structure_locked():
             self.doc.undo.push(SetSizes(self.doc, self.model.sheet_name, columns, sizes))
 
     def ask_section_size(self, columns: bool) -> None:

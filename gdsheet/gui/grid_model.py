@@ -6,8 +6,6 @@ they scroll into view. The model never writes the workbook and never opens a dia
 """
 from __future__ import annotations
 
-from operator import itemgetter
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
@@ -20,6 +18,7 @@ from gdsheet.values import format_number
 
 MIN_ROWS, MIN_COLS = 1000, 26
 SPARE_ROWS, SPARE_COLS = 200, 10  # blank room past the used range, as a spreadsheet always has
+MANY_CHANGES = 4096  # past this many changed cells the grid repaints what it shows instead of looking at each
 
 ROLE_BACKGROUND = {VARIABLE: QColor("#fff4c2"), OBJECTIVE: QColor("#c9f0d0"), DEPENDENT: QColor("#eaf2fb")}
 ROLE_FOREGROUND = {VARIABLE: QColor("#7a4b00"), OBJECTIVE: QColor("#0b5d1e")}
@@ -82,10 +81,7 @@ class SheetModel(QAbstractTableModel):
     # ---- size -----------------------------------------------------------------------------------------------
 
     def _wanted_size(self) -> tuple[int, int]:
-        sheet = self.doc.wb.sheet(self.sheet_name)
-        # max over the tuple keys and an itemgetter map run in C: a million cells in a few milliseconds
-        r = max(max(sheet.cells, default=(0, 0))[0], max(sheet.formulas, default=(0, 0))[0])
-        c = max(max(map(itemgetter(1), sheet.cells), default=0), max(map(itemgetter(1), sheet.formulas), default=0))
+        r, c = self.doc.wb.sheet(self.sheet_name).used_bounds  # the sheet keeps it: no pass over its cells
         return min(max(MIN_ROWS, r + SPARE_ROWS), MAX_ROW), min(max(MIN_COLS, c + SPARE_COLS), MAX_COL)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -253,6 +249,14 @@ class SheetModel(QAbstractTableModel):
                 self.dataChanged.emit(idx, idx)
 
     def on_cells_changed(self, changed) -> None:
+        if len(changed) > MANY_CHANGES:
+            # a recalculation or a solve's result can change millions of cells: looking at each would stall the
+            # window for seconds, and the view repaints only what is visible of a range anyway
+            rows, cols = self.doc.wb.sheet(self.sheet_name).used_bounds
+            if rows >= self._rows or cols >= self._cols:
+                self.grow_to(rows + SPARE_ROWS, cols + SPARE_COLS)
+            self.refresh()
+            return
         low = self.sheet_name.lower()
         keys = [(r, c) for s, r, c in changed if s.lower() == low]
         if not keys:

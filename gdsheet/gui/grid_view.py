@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplic
 
 from gdsheet.gui.cell_looks import TEXT_MARGIN, Looks
 from gdsheet.gui.grid_model import SheetModel
-from gdsheet.gui.grid_paint import paint_extras
+from gdsheet.gui.grid_paint import paint_extras, visible_range
 from gdsheet.gui.numfmt import GENERAL_WIDTH
 
 SELECTION = QColor("#cfe3fa")
@@ -288,6 +288,25 @@ class GridView(SheetTable):
         super().updateGeometries()
         if hasattr(self, "frozen"):  # not yet while QTableView's constructor runs
             self.frozen.place()
+
+    def shown_areas(self) -> list[tuple[str, int, int, int, int]]:
+        """What the grid shows, as rectangles (sheet, r1, c1, r2, c2), 1-based: the viewport with a screen's
+        margin above and below (a small scroll finds fresh values there), and the frozen rows and columns."""
+        model = self.grid_model()
+        span = visible_range(self)
+        if span is None:
+            return []
+        r0, r1, c0, c1 = span
+        margin = r1 - r0 + 1
+        rows, cols = model.rowCount(), model.columnCount()
+        areas = [(model.sheet_name, max(r0 + 1 - margin, 1), c0 + 1, min(r1 + 1 + margin, rows), c1 + 1)]
+        freeze = model.doc.wb.sheet(model.sheet_name).freeze
+        if freeze is not None:
+            if freeze[0] > 1:
+                areas.append((model.sheet_name, 1, 1, freeze[0] - 1, c1 + 1))
+            if freeze[1] > 1:
+                areas.append((model.sheet_name, 1, 1, r1 + 1, freeze[1] - 1))
+        return areas
 
     def current_cell(self) -> tuple[int, int]:
         idx = self.currentIndex()

@@ -34,16 +34,17 @@ class Update:
     gradient: tuple | None = None
 
 
-def program_cells(solve, values) -> dict | None:
+def program_cells(solve, values, within=None) -> dict | None:
     """The formula cells between the variables and the objective at `values`, computed by the solve's compiled
-    program (one forward pass), so the GUI thread need not recalculate them to show a run live."""
+    program (one forward pass), so the GUI thread need not recalculate them to show a run live; with `within`
+    (rectangles (sheet, r1, c1, r2, c2)) only those in them: what the window shows of a million rows."""
     program = getattr(solve, "program", None)
     if program is None:
         return None
     import torch
 
     x0 = solve.problem.x0
-    return program.cells(torch.tensor(values, dtype=x0.dtype, device=x0.device))
+    return program.cells(torch.tensor(values, dtype=x0.dtype, device=x0.device), within)
 
 
 class SolveRunner(QObject):
@@ -62,6 +63,9 @@ class SolveRunner(QObject):
         self.stop_event = threading.Event()
         self.interval = 1.0 / events_per_second
         self.want_gradient = False  # the gradient overlay is on: send d objective / d variable with the cells
+        # the rectangles the window shows, (sheet, r1, c1, r2, c2): only their cells are sent (None: every cell).
+        # Replaced whole by the GUI thread as the grid scrolls; the worker reads it once per update.
+        self.within: tuple | None = None
         self.grid_interval = 1.0 / grid_updates_per_second
         self.thread = QThread()
         self.thread.setObjectName("gdsheet-solve")
@@ -102,7 +106,7 @@ class SolveRunner(QObject):
                 if now - last_emit >= self.interval:
                     cells = gradient = None
                     if now - last_cells >= self.grid_interval:
-                        cells, last_cells = program_cells(self.solve, progress.values), now
+                        cells, last_cells = program_cells(self.solve, progress.values, self.within), now
                         if self.want_gradient:
                             gradient = self.solve.gradient(progress.values)
                     self.stepped.emit(Update(progress, np.array(iterations), np.array(losses), cells,

@@ -102,7 +102,6 @@ class _Run:
     variables: list[CellId]
     original: tuple[float, ...]
     original_objective: float
-    locked: frozenset
     last_values: tuple[float, ...] = ()
 
 
@@ -131,9 +130,22 @@ class SolveController(QObject):
     def running(self) -> bool:
         return self.runner is not None
 
-    def locks(self, cell: CellId) -> bool:
-        """True when a running solve depends on this cell, so editing it must wait."""
-        return self.run is not None and self.runner is not None and cell in self.run.locked
+    def locks(self, cells) -> CellId | None:
+        """The first of `cells` a running solve depends on (editing it must wait), else None. Asked when an edit
+        comes, downstream of the edited cells: the objective of a million-row model reads millions of cells, too
+        many to list when the run starts."""
+        run = self.run
+        if run is None or self.runner is None:
+            return None
+        held = set(run.variables) | {run.objective}
+        cells = [(self.doc.wb.sheet(s).name, r, c) for s, r, c in cells]
+        direct = next((cell for cell in cells if cell in held), None)
+        if direct is not None:
+            return direct
+        engine = self.doc.wb.engine
+        if run.objective not in engine.dependents_of_many(set(cells)):
+            return None
+        return next(cell for cell in cells if run.objective in engine.dependents_of_many({cell}))
 
     # ---- the dialog -----------------------------------------------------------------------------------------
 
@@ -175,9 +187,8 @@ class SolveController(QObject):
             return None
         variables = list(solve.variables)
         self.doc.set_roles(objective, variables)
-        locked = frozenset(wb.precedents(*objective, transitive=True)) | {objective} | set(variables)
         return _Run(solve, model, sheet, objective, variables, tuple(solve.start), _number(wb.get(*objective)),
-                    locked, tuple(solve.start))
+                    tuple(solve.start))
 
     def _model_command(self, sheet: str, model: SolverModel) -> SetSolverModel | None:
         """Storing the model on its sheet, when that changes it. A run stores it with its result, so one Undo
@@ -204,6 +215,7 @@ class SolveController(QObject):
         self.window.loss_plot.running = True
         self.runner = SolveRunner(run.solve)
         self.runner.want_gradient = self.window.gradients.enabled
+        self.runner.within = self.window.view.shown_areas()
         self.runner.stepped.connect(self._stepped)
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self._failed)
@@ -265,6 +277,8 @@ class SolveController(QObject):
         if self.run is None:  # a last update queued before the run ended arrives after it: nothing to show
             return
         p = update.progress
+        if self.runner is not None:  # the next cells the worker sends are those the grid shows by then
+            self.runner.within = self.window.view.shown_areas()
         self.window.loss_plot.append(update.iterations, update.losses, update.starts, update.values)
         if p.spread is not None:
             self._band().append(p.iteration, *p.spread)
@@ -317,7 +331,7 @@ class SolveController(QObject):
         headline, details = results_text(p)
         choice = None
         if self.ask_results:
-            self._show_live(p.values, program_cells(run.solve, p.values) or {})
+            self._show_live(p.values, program_cells(run.solve, p.values, self.window.view.shown_areas()) or {})
             self.window.show_sheet_named(run.objective[0])  # the results are read next to the objective they name
             lp = _lp_reports(run.solve)
             dialog = ResultsDialog(headline, details, self.window, limits=lp is not None,

@@ -20,6 +20,7 @@ from gdsheet.gui.gradient_overlay import GradientOverlay
 from gdsheet.gui.grid_model import SheetModel
 from gdsheet.gui.grid_view import GridView
 from gdsheet.gui.help_actions import HelpActions
+from gdsheet.gui.loading import LoadBar
 from gdsheet.gui.loss_plot import LossPlot
 from gdsheet.gui.sheet_tabs import SheetTabs
 from gdsheet.gui.solving import SolveController, model_cells
@@ -57,6 +58,8 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
         self.stats = QLabel()
         self.stats.setContentsMargins(18, 0, 6, 0)  # the sums stand apart from the solve's text, as in Excel
         self.solve_status = QLabel()
+        self.load_bar = LoadBar()
+        self.statusBar().addPermanentWidget(self.load_bar)
         self.statusBar().addPermanentWidget(self.gradients.legend)
         self.statusBar().addPermanentWidget(self.solve_status)
         self.statusBar().addPermanentWidget(self.stats)
@@ -118,14 +121,18 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
 
     # ---- the document ---------------------------------------------------------------------------------------
 
-    def set_document(self, doc: Document) -> None:
+    def set_document(self, doc: Document, keep_old: bool = False) -> None:
+        """Show `doc`; the document shown before is deleted, or with `keep_old` only set aside (a file being
+        opened shows its first screen, and Cancel brings the workbook that was open back)."""
         old = self.doc
         if doc is old:
             return  # replacing a document by itself would delete it (its undo stack with it) below
         if old is not None:  # the old document goes: nothing it still emits may reach this window
             old.undo.cleanChanged.disconnect(self._update_title)
             old.cells_changed.disconnect(self._cells_changed)
+            old.cells_changed.disconnect(self.gradients.cells_changed)
             old.sheets_changed.disconnect(self._sheets_changed)
+            old.layout_changed.disconnect(self._layout_changed)
         self.doc = doc
         self.undo_group.addStack(doc.undo)
         self.undo_group.setActiveStack(doc.undo)
@@ -134,9 +141,11 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
         doc.cells_changed.connect(self.gradients.cells_changed)
         doc.sheets_changed.connect(self._sheets_changed)
         doc.layout_changed.connect(self._layout_changed)
-        self.model = SheetModel(doc, doc.wb.active_sheet.name, self)
+        old_model, self.model = self.model, SheetModel(doc, doc.wb.active_sheet.name, self)
         self.model.edit_requested.connect(self._edit_cell)
         self.view.setModel(self.model)
+        if old_model is not None:
+            old_model.deleteLater()  # it holds its workbook: a large one must not outlive the switch
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.selectionModel().currentChanged.connect(self._selection_changed)
         self.view.apply_sheet_layout()
@@ -150,9 +159,13 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
         self.loss_plot.reset()
         self.gradients.gradient = {}
         self.gradients.recompute()
-        if old is not None:
-            self.undo_group.removeStack(old.undo)
-            old.deleteLater()
+        if old is not None and not keep_old:
+            self._forget_document(old)
+
+    def _forget_document(self, doc: Document) -> None:
+        self.undo_group.removeStack(doc.undo)
+        doc.setParent(None)
+        doc.deleteLater()
 
     def _show_stored_roles(self, aside: bool = False) -> None:
         """Style the cells of the active sheet's solver model (else the first sheet's that has one); `aside`
@@ -236,16 +249,16 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
 
     def _refused(self, cells) -> bool:
         """True (with the reason in the status bar) when a running solve depends on one of these cells."""
-        for cell in cells:
-            if self.solver.locks(cell):
-                self.statusBar().showMessage(f"{cell_name(*cell[1:])} is used by the running solve: stop it "
-                                             "first (Esc)", 5000)
-                QApplication.beep()
-                return True
+        cell = self.solver.locks(cells)
+        if cell is not None:
+            self.statusBar().showMessage(f"{cell_name(*cell[1:])} is used by the running solve: stop it "
+                                         "first (Esc)", 5000)
+            QApplication.beep()
+            return True
         return False
 
     def push_edits(self, text: str, edits: list) -> bool:
-        if not edits or self._refused([(s, r, c) for s, r, c, _ in edits]):
+        if (self.loading and self._structure_locked()) or not edits or self._refused([(s, r, c) for s, r, c, _ in edits]):
             return False
         self.doc.undo.push(SetCells(self.doc, text, edits))
         return True
@@ -514,6 +527,9 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
     # ---- sheets ---------------------------------------------------------------------------------------------
 
     def _structure_locked(self) -> bool:
+        if self.loading:
+            self.statusBar().showMessage("The file is still opening: wait for it, or press Cancel.", 5000)
+            return True
         if self.solver.running:
             self.statusBar().showMessage("Stop the running solve first (Esc).", 5000)
             return True
@@ -549,7 +565,7 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
     # ---- solving --------------------------------------------------------------------------------------------
 
     def open_solver(self, cell: CellId | None = None) -> None:
-        if not self.solver.running:
+        if not self.solver.running and not self.loading:
             self.solver.open_dialog(cell or self.current_id())
 
     def _running_changed(self, running: bool) -> None:
@@ -567,6 +583,10 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
         self.undo_group.setActiveStack(None if running else self.doc.undo)
 
     def closeEvent(self, event) -> None:
+        if self.cancel_loading():  # the load unwinds first; the window closes when it has
+            self._close_when_loaded = True
+            event.ignore()
+            return
         self.solver.shutdown()
         if not self.maybe_save():
             event.ignore()

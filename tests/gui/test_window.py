@@ -356,22 +356,3 @@ def test_a_replaced_document_no_longer_reaches_the_window(qtbot, window):
     window.setWindowTitle("sentinel")
     old.undo.cleanChanged.emit(False)  # as when the old stack is cleared on its way out
     assert window.windowTitle() == "sentinel"
-
-
-def test_opening_a_large_file_can_be_cancelled(qtbot, window, tmp_path, monkeypatch):
-    import openpyxl
-    from PySide6.QtWidgets import QProgressDialog
-
-    from gdsheet.gui import files
-
-    xl = openpyxl.Workbook()
-    for r in range(1, 4001):
-        xl.active.append([r, r * 2])
-    path = tmp_path / "big.xlsx"
-    xl.save(path)
-    monkeypatch.setattr(files.LoadProgress, "EVERY_S", 0.0)
-    monkeypatch.setattr(files.time, "monotonic", lambda it=iter(range(0, 10**9, 1)): float(next(it)))  # slow clock
-    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)  # the user presses Cancel
-    before = window.doc
-    assert not window.load(str(path))
-    assert window.doc is before and "cancelled" in window.statusBar().currentMessage()
