@@ -1,6 +1,9 @@
 """Benchmark (not a test): the course's two-unit Titanic net written with one spilled MMULT (resources/examples/
 titanic.xlsx sheet `mmult`) against the same net written with SUMPRODUCTs (sheet `nnet`), solved by `gdsheet solve`
 with the same method, start and iterations, side by side in one run (interleaved). Goal (issue 13): ratio 1.0.
+The two sheets start from different weights, so their L-BFGS runs take different line searches; the step itself
+(one forward and backward pass of each compiled model, from the same variables, interleaved, the median) is
+compared too, which is the like-for-like ratio.
 
     python benchmarks/bench_mmult.py [--iterations 100] [--repeat 3]
 """
@@ -39,6 +42,36 @@ def main() -> None:
     for sheet, r in best.items():
         print(f"{sheet:8}{r['seconds']:9.3f}{r['iterations']:12}  {r['objective']!r}")
     print(f"ratio mmult/nnet: {best['mmult']['seconds'] / best['nnet']['seconds']:.2f}")
+    nnet, mmult = step_times()
+    print(f"one step (forward and backward): nnet {nnet * 1e3:.3f} ms, mmult {mmult * 1e3:.3f} ms, "
+          f"ratio mmult/nnet {mmult / nnet:.2f}")
+
+
+def step_times(seconds: float = 3.0) -> tuple[float, float]:
+    """Median seconds of one forward+backward pass of each sheet's compiled model, measured in turns."""
+    import time
+
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT))  # this tree's gdsheet, as the solves above use
+    from gdsheet.io import load_workbook
+    from gdsheet.solver.build import build
+    from gdsheet.solver.model import read_model
+
+    wb = load_workbook(EXAMPLE)
+    if not wb.values_are_cached():
+        wb.recalculate()
+    problems = [build(wb, read_model(wb, sheet), sheet).problem for sheet in ("nnet", "mmult")]
+    x0 = problems[0].x0
+    times: list[list[float]] = [[], []]
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for p, ts in zip(problems, times):
+            x = x0.clone().requires_grad_(True)
+            t = time.perf_counter()
+            p.evaluate(x, None)[0].backward()
+            ts.append(time.perf_counter() - t)
+    return float(np.median(times[0])), float(np.median(times[1]))
 
 
 if __name__ == "__main__":

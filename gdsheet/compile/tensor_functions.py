@@ -232,18 +232,23 @@ def _as3(v: LVal, shape) -> LVal:
 
 
 SMALL_PRODUCT = 1 << 15  # multiply-adds; ATen's grain size: below it an elementwise op stays on one thread
+FEW_COLUMNS = 16  # a small product with at most this many result columns is computed a column at a time
 
 
 def _matmul(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """x @ y (batched alike). A small product is a broadcast multiply and a sum: MKL's gemm hands every product to
-    its thread pool, and a pool contended by other processes stalls even 712x10 by 10x2 for a scheduler slice
-    (30-55 ms, against 0.02 ms on one thread, forward and backward alike: the course's MMULT net solved 30x slower
-    than the same net in SUMPRODUCTs), where ATen's elementwise ops below their grain size run on the caller's
-    thread."""
+    """x @ y (batched alike). A small product avoids gemm: MKL's gemm hands every product to its thread pool, and a
+    pool contended by other processes stalls even 712x10 by 10x2 for a scheduler slice (30-55 ms, against 0.02 ms
+    on one thread, forward and backward alike: the course's MMULT net solved 30x slower than the same net in
+    SUMPRODUCTs). With few result columns it is one matrix-vector product per column, what SUMPRODUCT compiles to
+    (gemv does not stall so), laid out column by column so that each column a formula reads is contiguous: the MMULT
+    net's step then costs 1.3x the SUMPRODUCT net's, against 1.8x as a broadcast multiply and a sum, which remains
+    for the others (ATen's elementwise ops below their grain size run on the caller's thread)."""
     batch = max(x.shape[:-2].numel(), y.shape[:-2].numel())
-    if batch * x.shape[-2] * x.shape[-1] * y.shape[-1] <= SMALL_PRODUCT:
-        return (x.unsqueeze(-1) * y.unsqueeze(-3)).sum(-2)
-    return torch.matmul(x, y)
+    if batch * x.shape[-2] * x.shape[-1] * y.shape[-1] > SMALL_PRODUCT:
+        return torch.matmul(x, y)
+    if x.dim() == y.dim() == 2 and y.shape[1] <= FEW_COLUMNS:
+        return torch.stack([torch.mv(x, column) for column in y.unbind(1)]).T
+    return (x.unsqueeze(-1) * y.unsqueeze(-3)).sum(-2)
 
 
 @lowering("MMULT")

@@ -149,10 +149,11 @@ def test_gradients_equal_finite_differences_on_titanic_like_rows():
         assert math.isclose(float(x.grad[i]), fd, rel_tol=1e-6, abs_tol=1e-9)
 
 
-@pytest.mark.parametrize("xs, ys", [((712, 10), (10, 2)), ((3, 4, 5), (1, 5, 2)), ((4000, 10), (10, 2))])
+@pytest.mark.parametrize("xs, ys", [((712, 10), (10, 2)), ((3, 4, 5), (1, 5, 2)), ((4000, 10), (10, 2)),
+                                    ((5, 3), (3, 1)), ((1, 4), (4, 16)), ((30, 4), (4, 17)), ((1, 1), (1, 1))])
 def test_mmult_products_small_and_large_agree_with_matmul(xs, ys):
-    """MMULT's product: a broadcast sum below SMALL_PRODUCT multiply-adds, torch.matmul above; both the same
-    values and gradients as matmul."""
+    """MMULT's product: below SMALL_PRODUCT multiply-adds a column of matrix-vector products (up to FEW_COLUMNS
+    columns) or a broadcast sum, torch.matmul above; all the same values and gradients as matmul."""
     from gdsheet.compile.tensor_functions import SMALL_PRODUCT, _matmul
 
     gen = torch.Generator().manual_seed(0)
@@ -166,3 +167,11 @@ def test_mmult_products_small_and_large_agree_with_matmul(xs, ys):
     gx, gy = torch.autograd.grad((got ** 2).sum(), (x, y))
     wx, wy = torch.autograd.grad((torch.matmul(x, y) ** 2).sum(), (x, y))
     assert torch.allclose(gx, wx, rtol=1e-12) and torch.allclose(gy, wy, rtol=1e-12)
+
+
+def test_a_column_of_a_small_mmult_is_contiguous():
+    """What a formula reading one column of the spill gets: no strided view (and no copy) for the next op."""
+    from gdsheet.compile.tensor_functions import _matmul
+
+    x, y = torch.rand(712, 10, dtype=torch.float64), torch.rand(10, 2, dtype=torch.float64)
+    assert _matmul(x, y)[:, 1].is_contiguous()

@@ -94,3 +94,21 @@ def test_the_solve_loop_makes_no_tensor_off_the_problems_device(options):
     with torch.device("meta"):  # where a tensor made without a device would go: it cannot mix with the problem's
         final = [r for r in solve.run() if r.done][0]
     assert final.loss < 0.3
+
+
+def test_the_gpu_benchmark_runs_its_model_on_the_cpu(capsys):
+    """benchmarks/bench_gpu.py at a few rows, on the CPU: its model compiles and each of its methods solves it."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_gpu.py"
+    spec = importlib.util.spec_from_file_location("bench_gpu", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    built, _ = bench.compile_on(bench.titanic_book(300), "cpu")
+    assert built.problem.batch_rows == 300
+    lbfgs = bench.run(built, "cpu", "lbfgs", 200)["final"]
+    adam = bench.run(built, "cpu", "adam", 20)
+    batch = bench.run(built, "cpu", "batch", 20)
+    assert lbfgs.status == "converged" and lbfgs.loss < adam["final"].loss
+    assert len(adam["trace"]) == len(batch["trace"]) == 21  # the start and 20 steps
+    assert bench.time_to(adam["trace"], adam["trace"][-1][1]) <= adam["final"].elapsed
