@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
+from itertools import repeat
+from operator import attrgetter, is_, is_not
 from typing import Sequence
 
 import numpy as np
@@ -96,22 +98,26 @@ class Cone:
     # ---- column indexes -------------------------------------------------------------------------------------
 
     def _index(self, sheet: str):
-        """Per column of a sheet: formula rows, and cells filled by an array formula -> their anchor."""
+        """Per column of a sheet: its formulas' rows and formulas, and cells filled by an array formula -> their
+        anchor. One pass over the sheet's formulas, shared by every column the compile visits."""
         idx = self._sheet_index.get(sheet)
         if idx is None:
             sh = self.wb.sheet(sheet)
-            frows: dict[int, list[int]] = defaultdict(list)
-            for r, c in sh.formulas:
-                frows[c].append(r)
+            by_col: dict[int, tuple[list[int], list[Formula]]] = {}
             filled: dict[int, dict[int, tuple[int, int]]] = {}
             for (r, c), anchor in sh.spilled_from.items():
                 filled.setdefault(c, {})[r] = anchor
             for (r, c), f in sh.formulas.items():
+                got = by_col.get(c)
+                if got is None:
+                    got = by_col[c] = ([], [])
+                got[0].append(r)
+                got[1].append(f)
                 if f.array is not None and not f.dynamic:
                     for rr, cc in f.array.cells():
                         if (rr, cc) != (r, c):
                             filled.setdefault(cc, {})[rr] = (r, c)
-            idx = self._sheet_index[sheet] = (frows, filled)
+            idx = self._sheet_index[sheet] = (by_col, filled)
         return idx
 
     def column(self, sheet: str, col: int) -> tuple[np.ndarray, np.ndarray]:
@@ -121,13 +127,17 @@ class Cone:
         if got is not None:
             return got
         sh = self.wb.sheet(sheet)
-        frows, filled = self._index(sheet)
-        forms, spills = sh.formulas, sh.spills
-        rs = sorted(frows.get(col, ()))
-        fs = [forms[(r, col)] for r in rs]
+        by_col, filled = self._index(sheet)
+        spills = sh.spills
+        rs, fs = by_col.get(col, ([], []))
+        frows = np.asarray(rs, dtype=np.int64)
+        if (np.diff(frows) < 0).any():  # the reader adds rows in order; an edited sheet may not
+            order = np.argsort(frows, kind="stable")
+            frows, fs = frows[order], [fs[i] for i in order.tolist()]
+        rs = frows.tolist()
         singles: dict[int, int] = {}  # row -> block id of an array formula in this column
         blocks: list[Block] = []
-        for i, j in _runs(rs, fs, col, spills):
+        for i, j in _runs(frows, fs, col, spills):
             f = fs[i]
             if f.ast is None:
                 continue  # a formula that does not parse shows its error: a constant
@@ -146,10 +156,10 @@ class Cone:
             if anchor_id is not None:
                 extra_rows.append(r)
                 extra_ids.append(anchor_id)
-        formula_rows = set(rs)
         for (s, r, c), i in self.var_index.items():
             if s == sh.name and c == col:
-                if r in formula_rows:
+                k = np.searchsorted(frows, r)
+                if k < len(frows) and frows[k] == r:
                     raise CompileError(f"the variable cell {cell_label((s, r, c))} holds a formula; variable "
                                        "cells must hold constants")
                 extra_rows.append(r)
@@ -249,18 +259,25 @@ class Cone:
         return singles
 
 
-def _runs(rs: list[int], fs: list[Formula], col: int, spills) -> list[tuple[int, int]]:
-    """[i, j) index ranges of consecutive rows holding one relative formula (an array formula stands alone)."""
-    if not rs:
+def _runs(rows: np.ndarray, fs: list[Formula], col: int, spills) -> list[tuple[int, int]]:
+    """[i, j) index ranges of consecutive rows holding one relative formula (an array formula stands alone).
+    The per-formula attributes are gathered by C-level maps: a column may hold a million formulas."""
+    n = len(fs)
+    if not n:
         return []
-    rows = np.asarray(rs, dtype=np.int64)
-    trees = np.fromiter((id(f.ast) for f in fs), dtype=np.int64, count=len(fs))
-    lone = np.fromiter(((f.array is not None and not f.dynamic) or f.ast is None or (r, col) in spills
-                        for r, f in zip(rs, fs)), dtype=bool, count=len(fs))
-    dynamic = np.fromiter((f.dynamic for f in fs), dtype=bool, count=len(fs))
+    asts = list(map(attrgetter("ast"), fs))
+    trees = np.fromiter(map(id, asts), dtype=np.int64, count=n)
+    dynamic = np.fromiter(map(attrgetter("dynamic"), fs), dtype=bool, count=n)
+    legacy = np.fromiter(map(is_not, map(attrgetter("array"), fs), repeat(None)), dtype=bool, count=n) & ~dynamic
+    lone = legacy | np.fromiter(map(is_, asts, repeat(None)), dtype=bool, count=n)
+    anchors = [r for r, c in spills if c == col]
+    if anchors:
+        at = np.searchsorted(rows, anchors)
+        at = at[(at < n) & (rows[np.minimum(at, n - 1)] == anchors)]
+        lone[at] = True
     cut = (np.diff(rows) != 1) | (np.diff(dynamic) != 0) | lone[1:] | lone[:-1]
     differ = np.flatnonzero(~cut & (np.diff(trees) != 0))
     for k in differ.tolist():  # equal trees that are not one object (not interned) still belong together
         cut[k] = fs[k].ast != fs[k + 1].ast
-    edges = np.r_[0, np.flatnonzero(cut) + 1, len(rs)].tolist()
+    edges = np.r_[0, np.flatnonzero(cut) + 1, n].tolist()
     return list(zip(edges[:-1], edges[1:]))
