@@ -6,6 +6,7 @@ are arrays evaluated element by element (SUMPRODUCT((B4:K4-$B$1:$K$1)^2)); `arra
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -40,10 +41,59 @@ INTEGER_PARTS = {"INT": 1, "MOD": 2, "QUOTIENT": 2}  # name -> number of argumen
 _VALUE = (NUM, BOOL)
 
 
-def vectorisable(node: A.Node, spec_lookup=FUNCTIONS) -> bool:
+MAX_NAME_DEPTH = 16  # names defined through names; deeper (or a cycle, X = X+1) is left to the engine
+
+
+def vectorisable(node: A.Node, spec_lookup=FUNCTIONS, names=None, sheet: str | None = None) -> bool:
     """Whether evaluate_rows can compute this relative tree: every node has an array form and the result is a
-    number (a formula giving TRUE/FALSE is left to the engine: a float array cannot say it is a boolean)."""
-    return kind_of(node, spec_lookup) == NUM
+    number (a formula giving TRUE/FALSE is left to the engine: a float array cannot say it is a boolean).
+    Defined names are resolved by `names(name_node, sheet) -> (tree, scope) | None` (the source's `name`) for a
+    formula on `sheet`; without it a formula naming one is not vectorisable."""
+    if names is not None:
+        node = expand_names(node, names, sheet)
+    return node is not None and kind_of(node, spec_lookup) == NUM
+
+
+def expand_names(n: A.Node, names, sheet: str, depth: int = 0) -> A.Node | None:
+    """The tree with each defined name replaced by its own tree, as the engine evaluates a name: in the host cell's
+    row and column (a name's relative references move with the cell), on the name's sheet when it is
+    sheet-scoped. None when a name is unknown to `names` (a table, a LAMBDA, text...) or nests too deep."""
+    t = type(n)
+    if t is A.Name:
+        found = names(n, sheet) if depth < MAX_NAME_DEPTH else None
+        if found is None:
+            return None
+        tree, scope = found
+        tree = expand_names(tree, names, scope or sheet, depth + 1)
+        return tree if tree is None or scope is None else _on_sheet(tree, scope)
+    if t is A.Unary:
+        inner = expand_names(n.operand, names, sheet, depth)
+        return None if inner is None else (n if inner is n.operand else A.Unary(n.op, inner))
+    if t is A.Binary:
+        left, right = expand_names(n.left, names, sheet, depth), expand_names(n.right, names, sheet, depth)
+        if left is None or right is None:
+            return None
+        return n if left is n.left and right is n.right else A.Binary(n.op, left, right)
+    if t is A.Call:
+        args = tuple(expand_names(a, names, sheet, depth) for a in n.args)
+        if None in args:
+            return None
+        return n if all(a is b for a, b in zip(args, n.args)) else A.Call(n.name, args)
+    return n
+
+
+def _on_sheet(n: A.Node, sheet: str) -> A.Node:
+    """References without a sheet pinned to `sheet` (a sheet-scoped name's own references)."""
+    t = type(n)
+    if t in (A.CellRef, A.AreaRef):
+        return n if n.sheet is not None else dataclasses.replace(n, sheet=sheet)
+    if t is A.Unary:
+        return A.Unary(n.op, _on_sheet(n.operand, sheet))
+    if t is A.Binary:
+        return A.Binary(n.op, _on_sheet(n.left, sheet), _on_sheet(n.right, sheet))
+    if t is A.Call:
+        return A.Call(n.name, tuple(_on_sheet(a, sheet) for a in n.args))
+    return n
 
 
 def kind_of(n: A.Node, fx=FUNCTIONS) -> str | None:

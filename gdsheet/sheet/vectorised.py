@@ -16,6 +16,8 @@ The source of cell values (the engine's column store, or `WorkbookSource` over a
 
   source.numbers(sheet, col, r1, r2) -> (float64 (n,), bool (n,))   rows r1..r2 of a column; mask: a plain number
   source.area(area: refs.Area)        -> (float64 (h, w), bool (h, w)) an absolute rectangle, same convention
+  source.name(node: ast.Name, sheet)  -> (tree, scope sheet or None) | None   optional: a defined name's tree
+                                         (Engine.name_tree), None for what is not a defined name
   A sheet that does not exist reads as no numbers (mask all False). Arrays returned are never written to.
 """
 from __future__ import annotations
@@ -35,7 +37,8 @@ from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.model import column_numbers
 from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, COMPARE, INTEGER_PARTS, NUM, ROUND_DIGITS,
-                                        SCALAR, array_form, digits, kind_of, row_independent, vectorisable)
+                                        SCALAR, array_form, digits, expand_names, kind_of, row_independent,
+                                        vectorisable)
 
 __all__ = ["vectorisable", "evaluate_rows", "WorkbookSource", "kind_of", "ARRAY_GUARDS"]
 T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int
@@ -54,9 +57,14 @@ def evaluate_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, source,
                   spec_lookup=FUNCTIONS) -> tuple[np.ndarray, np.ndarray]:
     """The formula's values in cells (r1..r2, col) of `sheet` as float64 (n,), and the bool (n,) mask of rows the
     array path vouches for (elsewhere the values are NaN: compute those cells one by one)."""
-    if kind_of(node, spec_lookup) != NUM:
+    names = getattr(source, "name", None)
+    if names is not None:
+        node = expand_names(node, names, sheet)
+    if node is None or kind_of(node, spec_lookup) != NUM:
         raise ValueError("the formula has no array form (check vectorisable first)")
     n = r2 - r1 + 1
+    if n <= 0:
+        return np.zeros(0), np.zeros(0, dtype=bool)
     with np.errstate(all="ignore"):  # inf and NaN are Excel errors here, found by isfinite, not warnings
         out = _Evaluator(source, sheet, col, r1, r2, spec_lookup).eval(node)
         ok = np.broadcast_to(np.asarray(out.ok, dtype=bool), (n,)).copy()
@@ -394,6 +402,14 @@ class WorkbookSource:
         except KeyError:
             return np.zeros(r2 - r1 + 1), np.zeros(r2 - r1 + 1, dtype=bool)
         return column_numbers(s, col, r1, r2)
+
+    def name(self, node: A.Name, sheet: str) -> tuple[A.Node, str | None] | None:
+        """A defined name's tree as the engine reads it (Engine.name_tree) and the sheet it is scoped to."""
+        dn = self.workbook.get_name(node.name, node.sheet or sheet)
+        if dn is None:
+            return None
+        tree = self.workbook.engine.name_tree(dn)
+        return None if isinstance(tree, ExcelError) else (tree, dn.scope)
 
     def area(self, area: Area) -> tuple[np.ndarray, np.ndarray]:
         columns = [self.numbers(area.sheet, c, area.r1, area.r2) for c in range(area.c1, area.c2 + 1)]

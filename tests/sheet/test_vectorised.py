@@ -21,6 +21,7 @@ from gdsheet.refs import MAX_ROW
 from gdsheet.functions.math import round_digits
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
+from gdsheet.sheet.vector_kinds import expand_names
 from gdsheet.sheet.vectorised import ARRAY_GUARDS, WorkbookSource, evaluate_rows, vectorisable
 from gdsheet.sheet.workbook import Workbook
 from gdsheet.values import round15
@@ -51,6 +52,15 @@ def make_book() -> Workbook:
         for c in range(1, 4):
             updates.append(("Other", r, c, _value(rng, clean=False)))
     wb.set_values(updates)
+    wb.define_name("Rate", "S!$B$1")
+    wb.define_name("Weights", "S!$B$1:$K$1")
+    wb.define_name("Half", "0.5")
+    wb.define_name("Twice", "Rate*2")
+    wb.define_name("Local", "$C$1", scope="S")  # S!$C$1
+    wb.define_name("Elsewhere", "$C$1", scope="Other")  # not seen from S: #NAME? there
+    wb.define_name("Next", "S!$A2")  # row relative to A1: column A, one row below the formula
+    wb.define_name("Loop", "Loop+1")
+    wb.define_name("Label", '"text"')
     return wb
 
 
@@ -115,19 +125,20 @@ def _walk(n):
 def check(wb: Workbook, text: str, r1: int = 1, r2: int = ROWS, expect_ok: int = 1) -> np.ndarray:
     """Place `text` (as written in row 4) down column COL and compare; returns the ok mask."""
     tree = parse_cached(text, 4, COL)
-    assert vectorisable(tree), text
+    assert vectorisable(tree, names=WorkbookSource(wb).name, sheet="S"), text
     values, ok = evaluate_rows(tree, "S", COL, r1, r2, ReadOnlySource(wb))
     assert values.shape == ok.shape == (r2 - r1 + 1,) and values.dtype == float and ok.dtype == bool
     for r in range(r1, r2 + 1):
         wb.set_formula("S", r, COL, unparse(tree, r, COL))
-    partial = _partial(tree)
+    read = expand_names(tree, WorkbookSource(wb).name, "S")  # what the names in it read too
+    partial = _partial(read)
     for i, r in enumerate(range(r1, r2 + 1)):
         engine = wb.get("S", r, COL)
         number = type(engine) in (float, int)  # =+A4 of a cell holding the int 7 is that int
         if ok[i]:
             assert number and engine == values[i], f"{text} in row {r}: engine {engine!r}, array {values[i]!r}"
         elif not partial and number:
-            cells = _cells_read(tree, r, COL)
+            cells = _cells_read(read, r, COL)
             plain = all(c is not None and type(v := wb.get(*c)) in (float, int) for c in cells)
             assert not plain, f"{text} in row {r}: the engine gives {engine!r} from numbers, the array path gave up"
     assert ok.sum() >= expect_ok, f"{text}: only {ok.sum()} rows computed"
@@ -166,6 +177,9 @@ FORMULAS = [
     "=SUMPRODUCT(EXP(-B4:D4),$B$1:$D$1)", "=SUMPRODUCT(ABS(A3:B5-L4)*2,C3:D5)", "=SUMPRODUCT(A4:C4*L4)",
     "=SUMPRODUCT((A4:C4>B4)*A4:C4)", "=SUMPRODUCT(ROUND(A4:C4,1),$B$1:$D$1)", "=SUMPRODUCT(POWER(A4:B4,2))",
     "=SUMPRODUCT(A4*2)", "=SUMPRODUCT(1/A4:C4)", "=SUMPRODUCT(($L$1:$L$3-L4)^2)",
+    # defined names
+    "=A4*Rate", "=SUMPRODUCT(B4:K4,Weights)", "=L4*Half", "=Twice+L4", "=Local*A4", "=S!Local*A4", "=Next-A4",
+    "=SUM(Weights)*L4",
 ]
 
 
@@ -245,6 +259,14 @@ def test_decimal_rounding_computes_every_row_of_ordinary_numbers():
         for i, r in enumerate(range(1, len(values) + 1)):
             wb.set_formula("S", r, COL, unparse(tree, r, COL))
             assert wb.get("S", r, COL) == values_[i], (text, r)
+
+
+@pytest.mark.parametrize("text", ["=Loop*A4", "=Nope*A4", "=Label&A4", "=Elsewhere*A4", "=A4*Label"])
+def test_names_without_an_array_form_are_refused(book, text):
+    tree = parse_cached(text, 4, COL)
+    assert not vectorisable(tree, names=WorkbookSource(book).name, sheet="S")
+    with pytest.raises(ValueError):
+        evaluate_rows(tree, "S", COL, 1, 5, WorkbookSource(book))
 
 
 def test_a_missing_sheet_reads_as_no_numbers(book):
