@@ -30,7 +30,7 @@ import numpy as np
 from gdsheet.errors import ExcelError
 from gdsheet.formula import ast as A
 from gdsheet.functions import FUNCTIONS
-from gdsheet.functions.math import _power_guard
+from gdsheet.functions.math import _log_guard, _power_guard
 from gdsheet.functions.operators import KERNELS
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet import row_reductions as R
@@ -171,13 +171,17 @@ class _Evaluator:
         if name in INTEGER_PARTS:
             return _integer_part(name, args)
         spec = self.fx[name]
-        xs = [_num(a.v) for a in args]
+        # a value every row shares goes in as the engine's numpy float (LOG's kernel takes math.log of a float)
+        xs = [np.float64(x) if np.ndim(x) == 0 else x for x in (_num(a.v) for a in args)]
         known, failed = _all([a.ok for a in args]), _any([a.err for a in args])
         guard = spec.extra.get("guard")
         if guard is _power_guard:
             return _power(_Rows(None, known, failed), _Rows(None, T, F), *xs, square=False)
         try:
-            r = np.asarray(spec.kernel(np, *xs), dtype=float)
+            if guard is _log_guard and len(xs) == 2 and np.ndim(xs[1]) > 0:
+                r = np.log(xs[0]) / _math_log(xs[1])  # the kernel, with the engine's math.log of each base
+            else:
+                r = np.asarray(spec.kernel(np, *xs), dtype=float)
         except Exception:  # noqa: BLE001 - a kernel with no array form after all: every row to the engine
             return _Rows(np.float64(np.nan), F, F)
         bad = ~np.isfinite(r)
@@ -359,6 +363,15 @@ def _integer_part(name: str, args: list[_Rows]) -> _Rows:
 
 
 _POW = np.frompyfunc(math.pow, 2, 1)
+_LOG = np.frompyfunc(math.log, 1, 1)
+
+
+def _math_log(x: np.ndarray) -> np.ndarray:
+    """math.log per element (numpy's log differs from libm's in the last bit); NaN where there is none."""
+    out = np.full(x.shape, np.nan)
+    positive = x > 0
+    out[positive] = _LOG(x[positive]).astype(float)
+    return out
 _POW_SAFE_LOG2 = 1023.0  # y*log2|x| under this cannot overflow (2^1024 does): math.pow raises on overflow
 
 

@@ -158,7 +158,7 @@ FORMULAS = [
     "=SQRT(A4)", "=EXP(-D4)/(1+EXP(-D4))", "=LN(B4)", "=LOG10(C4)", "=LOG(A4)", "=LOG(A4,B4)", "=ABS(A4)",
     "=SIGN(A4)", "=SIN(D4)", "=COS(A4)*TAN(B4)", "=COT(A4)", "=ATAN2(A4,B4)", "=POWER(A4,B4)", "=POWER(A4,2)",
     "=SINH(A4/10)", "=ATANH(A4)", "=ERF(A4)", "=ERF(A4,B4)", "=NORM.S.INV(A4)", "=STANDARDIZE(A4,B4,C4)",
-    "=GAMMALN(A4)", "=PI()*A4", "=DEGREES(A4)+RADIANS(B4)",
+    "=GAMMALN(A4)", "=PI()*A4", "=DEGREES(A4)+RADIANS(B4)", "=LOG(COUNT(A4:C4),B4+1)", "=LOG(L4^2,L5^2)",
     # decimal rounding
     "=ROUND(A4,2)", "=ROUND(A4*B4,0)", "=ROUND(A4,-1)", "=ROUNDUP(A4,1)", "=ROUNDDOWN(A4,3)", "=TRUNC(A4)",
     "=TRUNC(A4,1)", "=ROUND(A4,15)", "=ROUND(L4,2.7)", "=INT(A4)", "=MOD(A4,B4)", "=MOD(A4*10,3)",
