@@ -40,12 +40,44 @@ from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, COMPARE, INTEG
                                         SCALAR, array_form, digits, expand_names, kind_of, row_independent,
                                         vectorisable)
 
-__all__ = ["vectorisable", "evaluate_rows", "WorkbookSource", "kind_of", "ARRAY_GUARDS"]
+__all__ = ["vectorisable", "evaluate_rows", "cells_read", "WorkbookSource", "kind_of", "ARRAY_GUARDS"]
 T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int
 _ROUND15_CLOSE = 1e-13  # two numbers this close (relatively) may be equal at 15 digits: the engine decides
 
 
 # ---- evaluation ---------------------------------------------------------------------------------------------
+
+def cells_read(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None) -> list[Area]:
+    """The rectangles of cells the formula reads placed in rows r1..r2 of `col` (its precedents as a block, clipped
+    to the grid): one entry per reference, for a dependency graph that holds the block as one node. Defined names
+    are read through `names` (the source's `name`), as in vectorisable."""
+    if names is not None:
+        node = expand_names(node, names, sheet)
+        if node is None:
+            raise ValueError("a name in the formula has no array form")
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is A.CellRef or t is A.AreaRef:
+            cell = t is A.CellRef
+            top, bottom = (n.row, n.row) if cell else (n.r1, n.r2)
+            left, right = (n.col, n.col) if cell else (n.c1, n.c2)
+            absolute = n.row_abs if cell else n.r1_abs
+            rows = (top, bottom) if absolute else (r1 + top, r2 + bottom)
+            cols = (left, right) if (n.col_abs if cell else n.c1_abs) else (col + left, col + right)
+            lo, hi = max(rows[0], 1), min(rows[1], MAX_ROW)
+            if lo <= hi and 1 <= cols[0] <= cols[1] <= MAX_COL:
+                out.append(Area(n.sheet or sheet, lo, cols[0], hi, cols[1]))
+        elif t is A.Unary:
+            stack.append(n.operand)
+        elif t is A.Binary:
+            stack += [n.left, n.right]
+        elif t is A.Call:
+            stack += n.args
+    return out
+
 
 class _Rows(NamedTuple):
     v: object  # float64 (or bool for BOOL nodes) array (n,) or 0-d

@@ -22,7 +22,7 @@ from gdsheet.functions.math import round_digits
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.vector_kinds import expand_names
-from gdsheet.sheet.vectorised import ARRAY_GUARDS, WorkbookSource, evaluate_rows, vectorisable
+from gdsheet.sheet.vectorised import ARRAY_GUARDS, WorkbookSource, cells_read, evaluate_rows, vectorisable
 from gdsheet.sheet.workbook import Workbook
 from gdsheet.values import round15
 
@@ -267,6 +267,20 @@ def test_names_without_an_array_form_are_refused(book, text):
     assert not vectorisable(tree, names=WorkbookSource(book).name, sheet="S")
     with pytest.raises(ValueError):
         evaluate_rows(tree, "S", COL, 1, 5, WorkbookSource(book))
+
+
+@pytest.mark.parametrize("text", ["=SUMPRODUCT(B4:K4,$B$1:$K$1)", "=(L4-A4)^2", "=A1+A4+L6", "=SUM(A3:C5)*Rate",
+                                  "=Other!A4+SUMPRODUCT((B4:D4-Weights)^2)", "=Next*2", "=IF(A4>0,B4,C$2)"])
+def test_cells_read_are_the_union_of_the_cells_precedents(book, text):
+    tree = parse_cached(text, 4, COL)
+    names = WorkbookSource(book).name
+    areas = cells_read(tree, "S", COL, 1, 40, names)
+    block = {(a.sheet, r, c) for a in areas for r in range(a.r1, a.r2 + 1) for c in range(a.c1, a.c2 + 1)}
+    cells = set()
+    for r in range(1, 41):
+        book.set_formula("S", r, COL, unparse(tree, r, COL))
+        cells |= book.precedents("S", r, COL)
+    assert block == cells
 
 
 def test_a_missing_sheet_reads_as_no_numbers(book):
