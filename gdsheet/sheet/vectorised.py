@@ -36,11 +36,11 @@ from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.model import column_numbers
-from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, COMPARE, INTEGER_PARTS, NUM, ROUND_DIGITS,
+from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, COMPARE, INTEGER_PARTS, NUM, ROUND_DIGITS,
                                         SCALAR, array_form, digits, expand_names, kind_of, row_independent,
                                         vectorisable)
 
-__all__ = ["vectorisable", "evaluate_rows", "cells_read", "WorkbookSource", "kind_of", "ARRAY_GUARDS"]
+__all__ = ["vectorisable", "evaluate_rows", "result_kind", "cells_read", "WorkbookSource", "NUM", "BOOL"]
 T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int
 _ROUND15_CLOSE = 1e-13  # two numbers this close (relatively) may be equal at 15 digits: the engine decides
 
@@ -88,11 +88,13 @@ class _Rows(NamedTuple):
 def evaluate_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, source,
                   spec_lookup=FUNCTIONS) -> tuple[np.ndarray, np.ndarray]:
     """The formula's values in cells (r1..r2, col) of `sheet` as float64 (n,), and the bool (n,) mask of rows the
-    array path vouches for (elsewhere the values are NaN: compute those cells one by one)."""
+    array path vouches for (elsewhere the values are NaN: compute those cells one by one). For a formula whose
+    result is TRUE/FALSE (result_kind BOOL, =A4>0) the values are 1.0 and 0.0 for TRUE and FALSE: the caller stores
+    booleans. The caller must not pass a block that reads its own cells (=C3+B4 down column C: see cells_read)."""
     names = getattr(source, "name", None)
     if names is not None:
         node = expand_names(node, names, sheet)
-    if node is None or kind_of(node, spec_lookup) != NUM:
+    if node is None or kind_of(node, spec_lookup) not in (NUM, BOOL):
         raise ValueError("the formula has no array form (check vectorisable first)")
     n = r2 - r1 + 1
     if n <= 0:
@@ -100,8 +102,17 @@ def evaluate_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, source,
     with np.errstate(all="ignore"):  # inf and NaN are Excel errors here, found by isfinite, not warnings
         out = _Evaluator(source, sheet, col, r1, r2, spec_lookup).eval(node)
         ok = np.broadcast_to(np.asarray(out.ok, dtype=bool), (n,)).copy()
-        values = np.where(ok, out.v, np.nan).astype(float, copy=False)
+        values = np.where(ok, _num(out.v), np.nan).astype(float, copy=False)
     return values, ok
+
+
+def result_kind(node: A.Node, spec_lookup=FUNCTIONS, names=None, sheet: str | None = None) -> str | None:
+    """NUM for a formula evaluate_rows computes as numbers, BOOL for one it computes as TRUE/FALSE (as 1.0/0.0),
+    None for one it cannot compute."""
+    if names is not None:
+        node = expand_names(node, names, sheet)
+    kind = kind_of(node, spec_lookup) if node is not None else None
+    return kind if kind in (NUM, BOOL) else None
 
 
 class _Evaluator:

@@ -22,7 +22,8 @@ from gdsheet.functions.math import round_digits
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.vector_kinds import expand_names
-from gdsheet.sheet.vectorised import ARRAY_GUARDS, WorkbookSource, cells_read, evaluate_rows, vectorisable
+from gdsheet.sheet.vectorised import (ARRAY_GUARDS, BOOL, WorkbookSource, cells_read, evaluate_rows, result_kind,
+                                      vectorisable)
 from gdsheet.sheet.workbook import Workbook
 from gdsheet.values import round15
 
@@ -207,17 +208,34 @@ def test_a_block_can_start_and_end_anywhere(book):
         check(book, "=SUMPRODUCT(B4:K4,$B$1:$K$1)+L5", r1, r2, expect_ok=0)
 
 
-NOT_VECTORISABLE = ["=A4>0", '="a"&A4', '=A4="x"', "=A4>TRUE", "=IF(A4,1)", "=IF(A4,1,)", "=SUM(A:A)",
+BOOLEAN = ["=A4>0", "=(L4>0.5)=(A4>0)", "=AND(A4>0,B4<=C4)", "=NOT(A4)", "=IF(A4>1,B4>0,C4>0)", "=OR(L4,A4<0)",
+           "=IFERROR(1/A4>1,FALSE)", "=A4*2<>B4", "=TRUE"]
+
+
+@pytest.mark.parametrize("text", BOOLEAN)
+def test_a_formula_giving_true_or_false_is_computed_as_booleans(book, text):
+    tree = parse_cached(text, 4, COL)
+    assert not vectorisable(tree) and result_kind(tree) == BOOL
+    values, ok = evaluate_rows(tree, "S", COL, 1, ROWS, ReadOnlySource(book))
+    assert ok.sum() > 0
+    for i, r in enumerate(range(1, ROWS + 1)):
+        book.set_formula("S", r, COL, unparse(tree, r, COL))
+        engine = book.get("S", r, COL)
+        assert not ok[i] or (type(engine) is bool and engine == (values[i] == 1.0)), (text, r, engine, values[i])
+
+
+NOT_VECTORISABLE = ['="a"&A4', '=A4="x"', "=A4>TRUE", "=IF(A4,1)", "=IF(A4,1,)", "=SUM(A:A)",
                     "=SUM(A$4:A4)", "=INDIRECT(\"A4\")", "=RAND()*A4", "=VLOOKUP(A4,$A$1:$B$9,2)", "=A4:A5",
-                    "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,B4)", "=ROUND(A4,30)", "=SUMPRODUCT(B4:K4,$B$1:$B$10)",
-                    "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUMPRODUCT(A4:C4*A4:B4)",
-                    "=SUMPRODUCT(IF(A4:C4>0,1,0))", "=SUM(A4:C4*2)", "=SUMPRODUCT(A4:C4&\"x\")", "=SUM(A4:Z20)", "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
+                    "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,B4)", "=ROUND(A4,30)",
+                    "=SUMPRODUCT(B4:K4,$B$1:$B$10)", "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUMPRODUCT(A4:C4*A4:B4)",
+                    "=SUMPRODUCT(IF(A4:C4>0,1,0))", "=SUM(A4:C4*2)", "=SUMPRODUCT(A4:C4&\"x\")", "=SUM(A4:Z20)",
+                    "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
 
 
 @pytest.mark.parametrize("text", NOT_VECTORISABLE)
 def test_what_has_no_array_form_is_refused(text):
     tree = parse_cached(text, 4, COL)
-    assert not vectorisable(tree)
+    assert not vectorisable(tree) and result_kind(tree) is None
     with pytest.raises(ValueError):
         evaluate_rows(tree, "S", COL, 1, 5, WorkbookSource(Workbook()))
 
