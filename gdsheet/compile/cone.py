@@ -98,27 +98,73 @@ class Cone:
     # ---- column indexes -------------------------------------------------------------------------------------
 
     def _index(self, sheet: str):
-        """Per column of a sheet: its formulas' rows and formulas, and cells filled by an array formula -> their
-        anchor. One pass over the sheet's formulas, shared by every column the compile visits."""
+        """Per column of a sheet: its formulas cell by cell (rows, formulas) and its filled-down runs kept whole
+        ((first row, rows, formula)), and cells filled by an array formula -> their anchor. One pass over the
+        sheet's formulas, shared by every column the compile visits.
+
+        A formula store that keeps a run filled down a column as one block (its `blocks()` and `singles()`, the
+        column store's FormulaStore) is read block by block: asking it cell by cell would make a Formula for each
+        of a million rows."""
         idx = self._sheet_index.get(sheet)
         if idx is None:
             sh = self.wb.sheet(sheet)
-            by_col: dict[int, tuple[list[int], list[Formula]]] = {}
+            formulas = sh.formulas
+            blocks_of, singles_of = getattr(formulas, "blocks", None), getattr(formulas, "singles", None)
+            whole = callable(blocks_of) and callable(singles_of)
+            by_col: dict[int, tuple[list[int], list[Formula], list[tuple[int, int, Formula]]]] = {}
             filled: dict[int, dict[int, tuple[int, int]]] = {}
             for (r, c), anchor in sh.spilled_from.items():
                 filled.setdefault(c, {})[r] = anchor
-            for (r, c), f in sh.formulas.items():
+            for (r, c), f in (singles_of() if whole else formulas).items():
                 got = by_col.get(c)
                 if got is None:
-                    got = by_col[c] = ([], [])
+                    got = by_col[c] = ([], [], [])
                 got[0].append(r)
                 got[1].append(f)
                 if f.array is not None and not f.dynamic:
                     for rr, cc in f.array.cells():
                         if (rr, cc) != (r, c):
                             filled.setdefault(cc, {})[rr] = (r, c)
+            for b in blocks_of() if whole else ():
+                by_col.setdefault(b.col, ([], [], []))[2].append((b.r1, b.n, b.formula(b.r1)))
             idx = self._sheet_index[sheet] = (by_col, filled)
         return idx
+
+    def _column_runs(self, sheet: str, col: int) -> list[tuple[int, int, Formula]]:
+        """(first row, rows, formula) of the runs of one relative formula down a column, in row order; an array
+        formula, a spill's anchor and a formula that does not parse stand alone."""
+        by_col, _ = self._index(sheet)
+        spills = self.wb.sheet(sheet).spills
+        rs, fs, whole = by_col.get(col, ([], [], []))
+        frows = np.asarray(rs, dtype=np.int64)
+        if (np.diff(frows) < 0).any():  # the reader adds rows in order; an edited sheet may not
+            order = np.argsort(frows, kind="stable")
+            frows, fs = frows[order], [fs[i] for i in order.tolist()]
+        runs = [(int(frows[i]), j - i, fs[i]) for i, j in _runs(frows, fs, col, spills)]
+        if not whole:
+            return runs
+        anchors = {r for r, c in spills if c == col}
+        for r1, n, f in whole:
+            inside = sorted(a for a in anchors if r1 <= a < r1 + n) if anchors else ()
+            if not inside:
+                runs.append((r1, n, f))
+                continue
+            # a spill's anchor inside a stored run (not expected of a plain filled formula): that run cell by cell
+            store = self.wb.sheet(sheet).formulas
+            rows = np.arange(r1, r1 + n, dtype=np.int64)
+            cells = [store.get((r, col)) for r in rows.tolist()]
+            runs.extend((int(rows[i]), j - i, cells[i]) for i, j in _runs(rows, cells, col, spills))
+        runs.sort(key=lambda run: run[0])
+        merged: list[tuple[int, int, Formula]] = []
+        for r0, n, f in runs:  # runs of one formula that meet (a block's end edited back, say) are one run
+            if merged:
+                p0, pn, pf = merged[-1]
+                if (p0 + pn == r0 and not _alone(pf, p0, col, spills) and not _alone(f, r0, col, spills)
+                        and pf.dynamic == f.dynamic and (pf.ast is f.ast or pf.ast == f.ast)):
+                    merged[-1] = (p0, pn + n, pf)
+                    continue
+            merged.append((r0, n, f))
+        return merged
 
     def column(self, sheet: str, col: int) -> tuple[np.ndarray, np.ndarray]:
         """(rows, ids) of the special cells of a column, sorted by row: id >= 0 a block, id < 0 variable -id-1."""
@@ -127,27 +173,20 @@ class Cone:
         if got is not None:
             return got
         sh = self.wb.sheet(sheet)
-        by_col, filled = self._index(sheet)
+        _, filled = self._index(sheet)
         spills = sh.spills
-        rs, fs = by_col.get(col, ([], []))
-        frows = np.asarray(rs, dtype=np.int64)
-        if (np.diff(frows) < 0).any():  # the reader adds rows in order; an edited sheet may not
-            order = np.argsort(frows, kind="stable")
-            frows, fs = frows[order], [fs[i] for i in order.tolist()]
-        rs = frows.tolist()
         singles: dict[int, int] = {}  # row -> block id of an array formula in this column
         blocks: list[Block] = []
-        for i, j in _runs(frows, fs, col, spills):
-            f = fs[i]
+        for r0, n, f in self._column_runs(sheet, col):
             if f.ast is None:
                 continue  # a formula that does not parse shows its error: a constant
-            single = (rs[i], col) in spills or (f.array is not None and not f.dynamic)
-            area = spills.get((rs[i], col)) or (Area(sh.name, f.array.r1, f.array.c1, f.array.r2, f.array.c2)
-                                                if single else None)
-            blk = self._new_block(sh.name, col, rs[i], j - i, f, area)
+            single = (r0, col) in spills or (f.array is not None and not f.dynamic)
+            area = spills.get((r0, col)) or (Area(sh.name, f.array.r1, f.array.c1, f.array.r2, f.array.c2)
+                                             if single else None)
+            blk = self._new_block(sh.name, col, r0, n, f, area)
             blocks.append(blk)
             if single:
-                singles[rs[i]] = blk.id
+                singles[r0] = blk.id
         rows = [np.arange(blk.r0, blk.r0 + blk.n, dtype=np.int64) for blk in blocks]
         ids = [np.full(blk.n, blk.id, dtype=np.int64) for blk in blocks]
         extra_rows, extra_ids = [], []
@@ -158,8 +197,7 @@ class Cone:
                 extra_ids.append(anchor_id)
         for (s, r, c), i in self.var_index.items():
             if s == sh.name and c == col:
-                k = np.searchsorted(frows, r)
-                if k < len(frows) and frows[k] == r:
+                if (r, col) in sh.formulas:
                     raise CompileError(f"the variable cell {cell_label((s, r, c))} holds a formula; variable "
                                        "cells must hold constants")
                 extra_rows.append(r)
@@ -196,7 +234,9 @@ class Cone:
         for c in range(reg.c, reg.c + reg.w):
             _, ids = self.special(reg.sheet, c, a, b)
             if len(ids):
-                blocks.update(np.unique(ids[ids >= 0]).tolist())
+                # a block's rows are consecutive: the first id of each run of equal ids names every block read
+                firsts = ids[np.r_[True, ids[1:] != ids[:-1]]]
+                blocks.update(firsts[firsts >= 0].tolist())
                 variables.update((-ids[ids < 0] - 1).tolist())
         return blocks, variables
 
@@ -257,6 +297,11 @@ class Cone:
             ids[np.searchsorted(rows, b.r0 + i)] = s.id
         b.n = 1
         return singles
+
+
+def _alone(f: Formula, row: int, col: int, spills) -> bool:
+    """Whether the formula at (row, col) makes a block of its own (see _runs)."""
+    return (f.array is not None and not f.dynamic) or f.ast is None or (row, col) in spills
 
 
 def _runs(rows: np.ndarray, fs: list[Formula], col: int, spills) -> list[tuple[int, int]]:
