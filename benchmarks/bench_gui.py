@@ -240,8 +240,11 @@ def at_scale(path: str, iterations: int, shot: str | None) -> int:
     win.view.go_to(last_row, 12)  # Ctrl+End: the last cell, shown and current
     wait_until(lambda: False, 0.2)
     activity("scroll to the last row", start, f"row {last_row:,}")
-    if shot:
-        win.grab().save(shot)
+    if shot:  # the screen itself under a real X server (xvfb-run), else the window drawn offscreen
+        from PySide6.QtGui import QGuiApplication
+
+        screen = QGuiApplication.primaryScreen()
+        (win.grab() if QGuiApplication.platformName() == "offscreen" else screen.grabWindow(0)).save(shot)
 
     start = time.perf_counter()
     win._edit_cell(last_row, 2, "3")  # a data cell: its row's two formulas and the loss follow

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -11,7 +10,7 @@ from PySide6.QtGui import QUndoStack
 from gdsheet.refs import Area
 from gdsheet.sheet.workbook import CellId, Workbook
 
-VARIABLE, OBJECTIVE, DEPENDENT = "variable", "objective", "dependent"
+from gdsheet.gui.roles import DEPENDENT, LISTED, OBJECTIVE, VARIABLE, Driven, Roles  # noqa: F401 (re-exported)
 
 
 def empty_workbook() -> Workbook:
@@ -62,53 +61,6 @@ def restore(wb: Workbook, states: list[tuple[str, int, int, CellState]]) -> set[
     return changed
 
 
-class Roles(Mapping):
-    """cell -> VARIABLE / OBJECTIVE / DEPENDENT, looked up layer by layer (the objective, the variables, the cells
-    they drive, another model's cells shown aside) instead of merged into one dict: a million-row model drives
-    millions of cells, and merging them would cost seconds and hundreds of MB every time the roles change."""
-
-    def __init__(self, objective: CellId | None = None, variables: frozenset = frozenset(), driven: set = frozenset(),
-                 spilled: set = frozenset(), aside: dict | None = None):
-        self.objective, self.variables, self.driven, self.spilled = objective, variables, driven, spilled
-        self.aside = aside or {}
-
-    def get(self, cell, default=None):
-        if cell == self.objective:
-            return OBJECTIVE
-        if cell in self.variables:
-            return VARIABLE
-        if cell in self.driven or cell in self.spilled:
-            return DEPENDENT
-        return self.aside.get(cell, default)
-
-    def __getitem__(self, cell) -> str:
-        role = self.get(cell)
-        if role is None:
-            raise KeyError(cell)
-        return role
-
-    def __contains__(self, cell) -> bool:
-        return self.get(cell) is not None
-
-    def _keys(self) -> dict:
-        keys = dict.fromkeys(self.aside)
-        keys.update(dict.fromkeys(self.driven))
-        keys.update(dict.fromkeys(self.spilled))
-        keys.update(dict.fromkeys(self.variables))
-        if self.objective is not None:
-            keys[self.objective] = None
-        return keys
-
-    def __iter__(self) -> Iterator[CellId]:
-        return iter(self._keys())
-
-    def __len__(self) -> int:
-        return len(self._keys())
-
-    def __bool__(self) -> bool:
-        return bool(self.objective is not None or self.variables or self.driven or self.spilled or self.aside)
-
-
 class Document(QObject):
     """A Workbook with its undo stack and file path. Every edit goes through a command pushed on `undo`; commands
     report the cells they changed through `cells_changed`, so views repaint just those."""
@@ -127,8 +79,8 @@ class Document(QObject):
         self.roles: Roles = Roles()  # cell -> VARIABLE / OBJECTIVE / DEPENDENT, for styling
         self._objective: CellId | None = None
         self._variables: frozenset[CellId] = frozenset()
-        self._driven: set[CellId] = set()  # every formula cell that depends on a variable
-        self._shown_aside: dict[CellId, str] = {}  # another sheet's model, shown while a solve owns the roles
+        self._driven = Driven(wb, frozenset())  # which cells depend on a variable, found as they are asked about
+        self._shown_aside: Roles | None = None  # another sheet's model, shown while a solve owns the roles
 
     @property
     def title(self) -> str:
@@ -144,61 +96,50 @@ class Document(QObject):
         wb = self.wb
         self._objective = None if objective is None else (wb.sheet(objective[0]).name, *objective[1:])
         self._variables = frozenset((wb.sheet(s).name, r, c) for s, r, c in variables)
-        self._driven = wb.engine.dependents_of_many(set(self._variables)) if self._variables else set()
-        self._shown_aside = {}
+        self._driven = Driven(wb, self._variables)
+        self._shown_aside = None
         self._restyle()
 
     def show_roles_aside(self, objective: CellId | None, variables: list[CellId]) -> None:
         """Also colour another model's cells (the stored model of a sheet looked at while a solve runs), without
         replacing the roles of the model being solved, which edits keep up to date."""
         wb = self.wb
-        variables = {(wb.sheet(s).name, r, c) for s, r, c in variables}
-        aside = dict.fromkeys(self._with_spills(wb.engine.dependents_of_many(variables) if variables else set()),
-                              DEPENDENT)
-        aside.update(dict.fromkeys(variables, VARIABLE))
-        if objective is not None:
-            aside[(wb.sheet(objective[0]).name, *objective[1:])] = OBJECTIVE
-        self._shown_aside = aside
+        variables = frozenset((wb.sheet(s).name, r, c) for s, r, c in variables)
+        self._shown_aside = Roles(None if objective is None else (wb.sheet(objective[0]).name, *objective[1:]),
+                                  variables, Driven(wb, variables))
         self._restyle()
-
-    def _with_spills(self, cells: set[CellId]) -> set[CellId]:
-        """`cells` and every cell their dynamic arrays spill into: an MMULT result is coloured whole, not just its
-        anchor."""
-        return set(cells) | self._spilled(cells)
-
-    def _spilled(self, cells: set[CellId]) -> set[CellId]:
-        """The cells that the arrays anchored in `cells` fill, found from the sheets' arrays (a few), not by
-        looking at each of `cells` (millions, in a large model)."""
-        out: set[CellId] = set()
-        if not cells:
-            return out
-        self.wb.engine.ensure_graph()  # which records every array formula's range in `spills`, recalculated or not
-        for sheet in self.wb.sheets:
-            for (r, c), area in sheet.spills.items():
-                if (sheet.name, r, c) in cells:
-                    out.update((sheet.name, rr, cc) for rr, cc in area.cells())
-        return out
 
     def formulas_edited(self, cells) -> None:
         """Update the roles after the formulas in `cells` were written or removed, looking only downstream of them:
-        a cell's role depends on the formulas above it, so only the edited cells and their dependents can change."""
-        if not self._variables or not cells:
+        a cell's role depends on the formulas above it, so only the edited cells, the cells their arrays fill and
+        their dependents can change."""
+        aside = self._shown_aside.driven if self._shown_aside is not None else None
+        if not cells or not (self._variables or aside is not None):
             return
         wb = self.wb
         edited = {(wb.sheet(s).name, r, c) for s, r, c in cells}
         affected = edited | wb.engine.dependents_of_many(edited)
-        driven = self._driven - affected
-        outside = self._variables | driven
-        # an affected cell is driven when it reads a variable or a driven cell outside `affected` directly, or
-        # reads such a cell through other affected cells: those are the dependents of the first kind
-        seeds = {cell for cell in affected if wb.formula(*cell) is not None
-                 and not outside.isdisjoint(wb.precedents(*cell))}
-        driven |= seeds | wb.engine.dependents_of_many(seeds)
-        if driven != self._driven:
-            self._driven = driven
+        for s, r, c in edited:
+            spill = wb.sheet(s).spills.get((r, c))
+            if spill is not None:
+                affected.update((s, rr, cc) for rr, cc in spill.cells())
+        for known in (self._driven, aside):
+            if known is not None and len(affected) > LISTED:
+                known.known.clear()
+            elif known is not None and known is aside:
+                known.forget(affected)
+        driven = self._driven
+        if len(affected) > LISTED:
+            driven.known.clear()
+            self._restyle()
+            return
+        # the cells the grid has shown keep their answers unless the edit changed them (a cell not yet asked
+        # about was shown as not driven)
+        before = {cell: driven.known.get(cell, False) for cell in affected}
+        driven.forget(affected)
+        if any((cell in driven) != was for cell, was in before.items()):
             self._restyle()
 
     def _restyle(self) -> None:
-        self.roles = Roles(self._objective, self._variables, self._driven, self._spilled(self._driven),
-                           self._shown_aside)
+        self.roles = Roles(self._objective, self._variables, self._driven, self._shown_aside)
         self.roles_changed.emit()

@@ -399,7 +399,10 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
         return self.chart.show_area(self.selected_areas()[0], kind)
 
     def cancel_copy(self) -> None:
-        """Escape: the marching ants stop; the clipboard keeps its text for other programs."""
+        """Escape: a file being opened is cancelled; else the marching ants stop (the clipboard keeps its text for
+        other programs)."""
+        if self.cancel_loading():
+            return
         self.marquee.clear()
         self.clip = None
 

@@ -102,6 +102,20 @@ def test_cancel_after_the_first_screen_brings_the_old_workbook_back(qtbot, windo
     assert window.doc.wb.get("Sheet1", 1, 1) is None
 
 
+def test_escape_cancels_a_file_being_opened(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    import gdsheet.io
+    from gdsheet.gui.loading import LoadProgress
+
+    monkeypatch.setattr(LoadProgress, "EVERY_S", 0.0)
+    before = window.doc
+    monkeypatch.setattr(gdsheet.io, "load_workbook",
+                        fake_reader(5000, lambda wb: qtbot.keyClick(window.view, Qt.Key.Key_Escape)))
+    assert not window.load(str(tmp_path / "rows.xlsx"))
+    assert window.doc is before and "cancelled" in window.statusBar().currentMessage()
+
+
 def test_closing_the_window_while_a_file_opens_cancels_it(qtbot, window, tmp_path, monkeypatch):
     import gdsheet.io
     from gdsheet.gui.loading import LoadProgress
