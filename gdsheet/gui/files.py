@@ -125,6 +125,7 @@ class FileActions:
             QMessageBox.warning(self, "Open", f"{name} is open, but not all of it could be shown:\n\n{_reason(exc)}")
         if previewed:
             self._forget_document(before)  # kept while the preview showed, in case of Cancel
+            self.statusBar().clearMessage()  # "Showing … as it is read" is over
         gc.freeze()
         warnings = getattr(wb, "load_warnings", None)
         if warnings:

@@ -82,6 +82,7 @@ def test_the_first_screen_shows_while_the_rest_is_read(qtbot, window, tmp_path, 
     assert seen["edited"] is None and "still opening" in seen["message"] and not seen["solver"]
     assert window.model.rowCount() >= 5000  # the whole sheet once read, not the size it had at the first screen
     assert window.acts["solver"].isEnabled() and window.load_bar.isHidden()
+    assert "as it is read" not in window.statusBar().currentMessage()
     window._edit_cell(1, 2, "typed")
     assert window.doc.wb.get("Data", 1, 2) == "typed"
     window.doc.undo.undo()
