@@ -5,7 +5,7 @@ against the engine's cell-by-cell evaluation of the same trees, side by side in 
 Goals (issue 13): SUMPRODUCT over 1,000,000 rows in under 100 ms, the squared error in under 20 ms, from a source
 that hands out column slices without copying.
 
-    python benchmarks/bench_vectorised.py [--rows 1000000] [--engine-rows 20000]
+    python benchmarks/bench_vectorised.py [--rows 1000000] [--engine-rows 20000] [--others]
 """
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ from gdsheet.sheet.vectorised import evaluate_rows, vectorisable  # noqa: E402
 from gdsheet.sheet.workbook import Workbook  # noqa: E402
 
 FORMULAS = (("L", 12, "=SUMPRODUCT(B{r}:K{r},$B$1:$K$1)"), ("M", 13, "=(L{r}-A{r})^2"))
+# more shapes of formula over the same columns (N is free): what each array form costs next to the engine
+OTHERS = ("=IF(C{r}>0,C{r}*$B$1,0)", "=EXP(-L{r})/(1+EXP(-L{r}))", "=ROUND(L{r},2)", "=AVERAGE(B{r}:K{r})",
+          "=SUMPRODUCT((B{r}:K{r}-$B$1:$K$1)^2)", "=IFERROR(LN(L{r}),0)", "=L{r}^1.5", "=MAX(0,L{r})")
 
 
 class ColumnSource:
@@ -76,6 +79,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--engine-rows", type=int, default=20_000)
+    ap.add_argument("--others", action="store_true", help="also time other shapes of formula (OTHERS)")
     args = ap.parse_args()
     n, m = args.rows, min(args.engine_rows, args.rows)
     params, data = model(n)
@@ -121,6 +125,18 @@ def main() -> None:
         scaled = t_eng * n / m
         print(f"{letter}{FIRST} {text.format(r=FIRST):33}{t_vec * 1e3:15.1f}{scaled * 1e3:20.0f}{scaled / t_vec:21.0f}")
 
+    if args.others:
+        for text in OTHERS:
+            tree = parse_cached(text.format(r=FIRST), FIRST, 14)
+            t_vec, (values, ok) = best_of(lambda: evaluate_rows(tree, "linear", 14, FIRST, last, source), repeat=3)
+            k = min(m, 5000)
+            t_eng, engine = best_of(lambda: [evaluate(tree, Context(wb.engine, "linear", FIRST + i, 14, False))
+                                             for i in range(k)], repeat=1)
+            same = sum(not ok[i] or v == values[i] for i, v in enumerate(engine))
+            assert same == k, f"{text}: {k - same} rows differ from the engine's"
+            scaled = t_eng * n / k
+            print(f"N{FIRST} {text.format(r=FIRST):33}{t_vec * 1e3:15.1f}{scaled * 1e3:20.0f}{scaled / t_vec:21.0f}"
+                  f"   ({ok.mean():.0%} of rows vectorised)")
     wb.engine.invalidate()
     t_full, _ = best_of(wb.recalculate, repeat=1)
     print(f"(the engine's full recalculation of the {m:,}-row book, both columns: {t_full * 1e3:.0f} ms, "

@@ -6,6 +6,7 @@ all plain numbers and whose value is a number (formulas with IF/IFERROR only rea
 must be a subset of the rows where the engine gives a number)."""
 import math
 import random
+import sys
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
 
 import numpy as np
@@ -340,6 +341,27 @@ def test_decimal_rounding_is_bit_exact(xs, digits, mode):
         expected = round_digits(v, digits, decimal_mode)
         assert not sure[i] or (rounded[i] == expected and math.copysign(1, rounded[i]) == math.copysign(1, expected))
         assert sure[i] or not 1e-8 <= abs(v) < 1e15  # only numbers out of that range are left to the engine
+
+
+def _cpython312_sum(xs: list[float]) -> float:
+    """CPython 3.12's sum() of floats, transcribed from builtin_sum_impl (Neumaier's compensated summation)."""
+    total, c = 0.0 + xs[0], 0.0
+    for x in xs[1:]:
+        t = total + x
+        c += (total - t) + x if abs(total) >= abs(x) else (x - t) + total
+        total = t
+    return total + c if c and math.isfinite(c) else total
+
+
+def test_the_sum_of_python_3_12_is_mirrored_too(monkeypatch):
+    monkeypatch.setattr(R, "_NEUMAIER_SUM", True)
+    rng = np.random.default_rng(12)
+    for k in (1, 2, 5, 11, 40):
+        m = rng.normal(0, 1, (300, k)) * 10.0 ** rng.integers(-12, 12, (300, k)).astype(float)
+        got = np.broadcast_to(R.python_sum([m[:, j] for j in range(k)]), (300,))
+        assert all(got[i] == _cpython312_sum(row) for i, row in enumerate(m.tolist()))
+        if sys.version_info >= (3, 12):
+            assert all(got[i] == sum(row) for i, row in enumerate(m.tolist()))
 
 
 # ---- random formulas from a small grammar -------------------------------------------------------------------
