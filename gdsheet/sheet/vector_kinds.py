@@ -20,7 +20,7 @@ from gdsheet.sheet import vector_rounding as VR
 
 NUM, BOOL, REF = "num", "bool", "ref"
 SCALAR = ()  # the shape of an array form that is one value per row
-MAX_RANGE_CELLS = 256  # a row's cells read by one relative range (B4:K4 is 10): one array operation per cell
+MAX_RANGE_CELLS = 1024  # a row's cells read by one relative range (B4:K4 is 10; MNIST's 784 pixels): arrays per cell
 MAX_CONSTANT_TERMS = 1024  # cells of absolute ranges mixed into a per-row aggregate; alone they reduce once
 
 # The scalar guards of table functions (functions/math.py, trig.py), written again over arrays: True where the

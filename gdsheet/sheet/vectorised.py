@@ -42,6 +42,8 @@ from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, COMPARE,
 
 __all__ = ["vectorisable", "evaluate_rows", "result_kind", "cells_read", "WorkbookSource", "NUM", "BOOL"]
 T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int
+CHUNK_FLOATS = 1 << 22  # floats of temporaries per chunk (32 MB): rows in a chunk = this / the cells a row reads
+MIN_CHUNK_ROWS, MAX_CHUNK_ROWS = 1024, 1 << 16
 _ROUND15_CLOSE = 1e-13  # two numbers this close (relatively) may be equal at 15 digits: the engine decides
 
 
@@ -97,13 +99,38 @@ def evaluate_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, source,
     if node is None or kind_of(node, spec_lookup) not in (NUM, BOOL):
         raise ValueError("the formula has no array form (check vectorisable first)")
     n = r2 - r1 + 1
-    if n <= 0:
-        return np.zeros(0), np.zeros(0, dtype=bool)
+    values, ok = np.empty(max(n, 0)), np.empty(max(n, 0), dtype=bool)
+    # rows in chunks: the temporaries of a chunk stay in cache, and a formula reading hundreds of cells a row
+    # (SUMPRODUCT over 784 pixels) holds hundreds of chunk-long arrays, not of block-long ones
+    step = max(MIN_CHUNK_ROWS, min(MAX_CHUNK_ROWS, CHUNK_FLOATS // _row_width(node)))
+    shared: dict = {}  # what every row reads the same (absolute cells and ranges), read once for all chunks
     with np.errstate(all="ignore"):  # inf and NaN are Excel errors here, found by isfinite, not warnings
-        out = _Evaluator(source, sheet, col, r1, r2, spec_lookup).eval(node)
-        ok = np.broadcast_to(np.asarray(out.ok, dtype=bool), (n,)).copy()
-        values = np.where(ok, _num(out.v), np.nan).astype(float, copy=False)
+        for start in range(r1, r2 + 1, step):
+            stop = min(start + step - 1, r2)
+            out = _Evaluator(source, sheet, col, start, stop, spec_lookup, shared).eval(node)
+            rows = slice(start - r1, stop - r1 + 1)
+            ok[rows] = np.broadcast_to(np.asarray(out.ok, dtype=bool), (stop - start + 1,))
+            values[rows] = np.where(ok[rows], _num(out.v), np.nan)
     return values, ok
+
+
+def _row_width(node: A.Node) -> int:
+    """About how many arrays a row's evaluation holds: the cells of relative ranges, and one per other node."""
+    width, stack = 0, [node]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is A.AreaRef and not n.r1_abs and None not in (n.r1, n.r2, n.c1, n.c2):
+            width += (n.r2 - n.r1 + 1) * (n.c2 - n.c1 + 1)
+        else:
+            width += 1
+        if t is A.Unary:
+            stack.append(n.operand)
+        elif t is A.Binary:
+            stack += [n.left, n.right]
+        elif t is A.Call:
+            stack += n.args
+    return width
 
 
 def result_kind(node: A.Node, spec_lookup=FUNCTIONS, names=None, sheet: str | None = None) -> str | None:
@@ -116,9 +143,17 @@ def result_kind(node: A.Node, spec_lookup=FUNCTIONS, names=None, sheet: str | No
 
 
 class _Evaluator:
-    def __init__(self, source, sheet: str, col: int, r1: int, r2: int, fx):
+    def __init__(self, source, sheet: str, col: int, r1: int, r2: int, fx, shared: dict):
         self.source, self.sheet, self.col, self.r1, self.r2, self.fx = source, sheet, col, r1, r2, fx
         self.memo: dict[A.Node, _Rows] = {}  # =EXP(-D4)/(1+EXP(-D4)) computes EXP(-D4) once
+        self.shared = shared
+
+    def area(self, area: Area):
+        """An absolute rectangle's values and mask, read from the source once for the whole block."""
+        hit = self.shared.get(area)
+        if hit is None:
+            hit = self.shared[area] = self.source.area(area)
+        return hit
 
     def eval(self, n: A.Node) -> _Rows:
         hit = self.memo.get(n)
@@ -146,7 +181,7 @@ class _Evaluator:
         sheet = n.sheet or self.sheet
         c = n.col if n.col_abs else self.col + n.col
         if n.row_abs:
-            v, m = self.source.area(Area(sheet, n.row, c, n.row, c)) if _in_grid(n.row, c) else (0.0, F)
+            v, m = self.area(Area(sheet, n.row, c, n.row, c)) if _in_grid(n.row, c) else (0.0, F)
             return _Rows(np.float64(np.asarray(v).flat[0]), np.bool_(np.asarray(m).flat[0]), F)
         return self.column(sheet, c, n.row)
 
@@ -174,7 +209,7 @@ class _Evaluator:
         if n.r1_abs:
             if not (_in_grid(n.r1, c1) and _in_grid(n.r2, c2)):
                 return [_Rows(np.float64(0), F, F)]
-            v, m = self.source.area(Area(sheet, n.r1, c1, n.r2, c2))
+            v, m = self.area(Area(sheet, n.r1, c1, n.r2, c2))
             return [_Rows(x, k, F) for x, k in zip(np.ravel(v), np.ravel(m))]
         return [self.column(sheet, c, dr) for dr in range(n.r1, n.r2 + 1) for c in range(c1, c2 + 1)]
 
@@ -278,6 +313,12 @@ class _Evaluator:
 
     def constant_aggregate(self, name: str, args) -> _Rows:
         """An aggregate of what every row shares, reduced once by the table's own function (SUM($A$4:$A$9999))."""
+        key = (name, args)
+        if key not in self.shared:
+            self.shared[key] = self._constant_aggregate(name, args)
+        return self.shared[key]
+
+    def _constant_aggregate(self, name: str, args) -> _Rows:
         blocks = []
         for a in args:
             if type(a) is A.Number:
@@ -290,7 +331,7 @@ class _Evaluator:
                 c1, c2 = (c1, c2) if abs1 else (self.col + c1, self.col + c2)
                 if not (_in_grid(r1, c1) and _in_grid(r2, c2)):
                     return _Rows(np.float64(np.nan), F, F)
-                v, m = self.source.area(Area(a.sheet or self.sheet, r1, c1, r2, c2))
+                v, m = self.area(Area(a.sheet or self.sheet, r1, c1, r2, c2))
             blocks.append((np.asarray(v, dtype=float), np.asarray(m, dtype=bool)))
         if name == "COUNT":
             return _Rows(np.float64(sum(int(m.sum()) for _, m in blocks)), T, F)

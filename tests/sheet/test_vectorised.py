@@ -21,6 +21,7 @@ from gdsheet.functions import FUNCTIONS
 from gdsheet.refs import MAX_ROW
 from gdsheet.functions.math import round_digits
 from gdsheet.sheet import row_reductions as R
+from gdsheet.sheet import vectorised
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.vector_kinds import expand_names
 from gdsheet.sheet.vectorised import (ARRAY_GUARDS, BOOL, WorkbookSource, cells_read, evaluate_rows, result_kind,
@@ -229,7 +230,7 @@ NOT_VECTORISABLE = ['="a"&A4', '=A4="x"', "=A4>TRUE", "=IF(A4,1)", "=IF(A4,1,)",
                     "=SUM(A$4:A4)", "=INDIRECT(\"A4\")", "=RAND()*A4", "=VLOOKUP(A4,$A$1:$B$9,2)", "=A4:A5",
                     "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,B4)", "=ROUND(A4,30)",
                     "=SUMPRODUCT(B4:K4,$B$1:$B$10)", "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUMPRODUCT(A4:C4*A4:B4)",
-                    "=SUMPRODUCT(IF(A4:C4>0,1,0))", "=SUM(A4:C4*2)", "=SUMPRODUCT(A4:C4&\"x\")", "=SUM(A4:Z20)",
+                    "=SUMPRODUCT(IF(A4:C4>0,1,0))", "=SUM(A4:C4*2)", "=SUMPRODUCT(A4:C4&\"x\")", "=SUM(A4:ZZ20)",
                     "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
 
 
@@ -300,6 +301,32 @@ def test_cells_read_are_the_union_of_the_cells_precedents(book, text):
         book.set_formula("S", r, COL, unparse(tree, r, COL))
         cells |= book.precedents("S", r, COL)
     assert block == cells
+
+
+def test_blocks_computed_in_chunks_join_up(book, monkeypatch):
+    whole = {text: evaluate_rows(parse_cached(text, 4, COL), "S", COL, 1, ROWS, WorkbookSource(book))
+             for text in ("=SUMPRODUCT(B3:C5,$B$1:$C$3)+L2-L6", "=A4/SUM($L$1:$L$200)", "=IF(A4>0,A1,L9)")}
+    monkeypatch.setattr(vectorised, "MIN_CHUNK_ROWS", 7)
+    monkeypatch.setattr(vectorised, "MAX_CHUNK_ROWS", 7)
+    for text, (values, ok) in whole.items():
+        chunked, chunked_ok = evaluate_rows(parse_cached(text, 4, COL), "S", COL, 1, ROWS, WorkbookSource(book))
+        assert np.array_equal(chunked_ok, ok) and np.array_equal(chunked[ok], values[ok])
+        check(book, text)
+
+
+def test_a_row_of_hundreds_of_cells():
+    rng = random.Random(9)
+    wb = Workbook()
+    wb.add_sheet("S")
+    width = 300  # B..KO
+    wb.set_values([("S", r, c, rng.uniform(-1, 1)) for r in range(1, 31) for c in range(2, 2 + width)])
+    text = "=SUMPRODUCT(B4:KO4,$B$1:$KO$1)"
+    tree = parse_cached(text, 4, 400)
+    values, ok = evaluate_rows(tree, "S", 400, 1, 30, WorkbookSource(wb))
+    assert ok.all()
+    for i, r in enumerate(range(1, 31)):
+        wb.set_formula("S", r, 400, unparse(tree, r, 400))
+        assert wb.get("S", r, 400) == values[i]
 
 
 def test_a_missing_sheet_reads_as_no_numbers(book):
