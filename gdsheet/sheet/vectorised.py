@@ -8,6 +8,10 @@ result is an Excel error (a non-finite number: #DIV/0!, #NUM!...): the engine co
 gets the exact value or error. On ok rows the value is bit for bit the engine's: the same floating-point operations
 in the same order (the functions' own kernels; row_reductions for aggregates; libm's pow for ^).
 
+Also: `result_kind(tree)` (NUM, BOOL for a TRUE/FALSE formula, which evaluate_rows gives as 1.0/0.0, or None);
+`cells_read(tree, sheet, col, r1, r2)` (a block's precedents as rectangles, for the dependency graph);
+`reads_own_rows(...)` (a running total =C3+B4 reads its own block: not one array operation).
+
 Each node evaluates to a `_Rows(v, ok, err)`: its values, the rows where they are known numbers, and the rows where
 the engine certainly gives an error (needed by IFERROR and by IF's branch not taken); a row in neither is unknown
 (it read something that is not a number). Arrays are (n,) or 0-d for what every row shares.
@@ -40,7 +44,8 @@ from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, COMPARE,
                                         SCALAR, array_form, digits, expand_names, kind_of, row_independent,
                                         vectorisable)
 
-__all__ = ["vectorisable", "evaluate_rows", "result_kind", "cells_read", "WorkbookSource", "NUM", "BOOL"]
+__all__ = ["vectorisable", "evaluate_rows", "result_kind", "cells_read", "reads_own_rows", "WorkbookSource", "NUM",
+           "BOOL"]
 T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int
 CHUNK_FLOATS = 1 << 22  # floats of temporaries per chunk (32 MB): rows in a chunk = this / the cells a row reads
 MIN_CHUNK_ROWS, MAX_CHUNK_ROWS = 1024, 1 << 16
@@ -63,15 +68,17 @@ def cells_read(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None)
         n = stack.pop()
         t = type(n)
         if t is A.CellRef or t is A.AreaRef:
-            cell = t is A.CellRef
-            top, bottom = (n.row, n.row) if cell else (n.r1, n.r2)
-            left, right = (n.col, n.col) if cell else (n.c1, n.c2)
-            absolute = n.row_abs if cell else n.r1_abs
-            rows = (top, bottom) if absolute else (r1 + top, r2 + bottom)
-            cols = (left, right) if (n.col_abs if cell else n.c1_abs) else (col + left, col + right)
-            lo, hi = max(rows[0], 1), min(rows[1], MAX_ROW)
-            if lo <= hi and 1 <= cols[0] <= cols[1] <= MAX_COL:
-                out.append(Area(n.sheet or sheet, lo, cols[0], hi, cols[1]))
+            ends = [(n.row, n.row_abs, n.col, n.col_abs)] * 2 if t is A.CellRef else \
+                [(n.r1, n.r1_abs, n.c1, n.c1_abs), (n.r2, n.r2_abs, n.c2, n.c2_abs)]
+            # each end moves with the host row or stays; the block's rows span both ends at its first and last row
+            # (a whole column A:A has no rows: all of them; a whole row 3:5 no columns)
+            rows = [1, MAX_ROW] if ends[0][0] is None else \
+                [r if r_abs else host + r for r, r_abs, _, _ in ends for host in (r1, r2)]
+            cols = [1, MAX_COL] if ends[0][2] is None else [c if c_abs else col + c for _, _, c, c_abs in ends]
+            lo, hi = max(min(rows), 1), min(max(rows), MAX_ROW)
+            left, right = max(min(cols), 1), min(max(cols), MAX_COL)
+            if lo <= hi and left <= right:
+                out.append(Area(n.sheet or sheet, lo, left, hi, right))
         elif t is A.Unary:
             stack.append(n.operand)
         elif t is A.Binary:
@@ -79,6 +86,14 @@ def cells_read(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None)
         elif t is A.Call:
             stack += n.args
     return out
+
+
+def reads_own_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None) -> bool:
+    """Whether the block reads cells of itself (a running total =C3+B4 down column C, or =SUM(C$4:C4)): such a
+    column is a recurrence, not one array operation, and must stay cell by cell."""
+    low = sheet.lower()
+    return any((a.sheet or sheet).lower() == low and a.c1 <= col <= a.c2 and a.r1 <= r2 and r1 <= a.r2
+               for a in cells_read(node, sheet, col, r1, r2, names))
 
 
 class _Rows(NamedTuple):

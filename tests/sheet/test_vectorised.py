@@ -24,8 +24,8 @@ from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vectorised
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.vector_kinds import expand_names
-from gdsheet.sheet.vectorised import (ARRAY_GUARDS, BOOL, WorkbookSource, cells_read, evaluate_rows, result_kind,
-                                      vectorisable)
+from gdsheet.sheet.vectorised import (ARRAY_GUARDS, BOOL, WorkbookSource, cells_read, evaluate_rows, reads_own_rows,
+                                      result_kind, vectorisable)
 from gdsheet.sheet.workbook import Workbook
 from gdsheet.values import round15
 
@@ -327,6 +327,13 @@ def test_a_row_of_hundreds_of_cells():
     for i, r in enumerate(range(1, 31)):
         wb.set_formula("S", r, 400, unparse(tree, r, 400))
         assert wb.get("S", r, 400) == values[i]
+
+
+def test_a_running_total_reads_its_own_block():
+    for text, own in (("=T3+B4", True), ("=SUM(T$1:T3)", True), ("=T2*0+A4", True), ("=T30+A4", False),
+                      ("=S!T3+A4", True), ("=Other!T3+A4", False), ("=A4+T$1", True), ("=$T$40+A4", False), ("=SUM(T:T)", True),
+                      ("=SUM(3:3)", True), ("=SUM(A:A)", False)):
+        assert reads_own_rows(parse_cached(text, 4, COL), "S", COL, 1, 20) == own, text
 
 
 def test_a_missing_sheet_reads_as_no_numbers(book):
