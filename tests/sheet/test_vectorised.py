@@ -331,8 +331,8 @@ def test_a_row_of_hundreds_of_cells():
 
 def test_a_running_total_reads_its_own_block():
     for text, own in (("=T3+B4", True), ("=SUM(T$1:T3)", True), ("=T2*0+A4", True), ("=T30+A4", False),
-                      ("=S!T3+A4", True), ("=Other!T3+A4", False), ("=A4+T$1", True), ("=$T$40+A4", False), ("=SUM(T:T)", True),
-                      ("=SUM(3:3)", True), ("=SUM(A:A)", False)):
+                      ("=S!T3+A4", True), ("=Other!T3+A4", False), ("=A4+T$1", True), ("=$T$40+A4", False),
+                      ("=SUM(T:T)", True), ("=SUM(3:3)", True), ("=SUM(A:A)", False)):
         assert reads_own_rows(parse_cached(text, 4, COL), "S", COL, 1, 20) == own, text
 
 
