@@ -18,7 +18,9 @@ USAGE = """usage: gdsheet [BOOK.xlsx]                 open the app (on a workboo
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None:  # the `gdsheet` process itself (not a caller running a command inside its own)
+    if argv is None and sys.argv[1:2] in (["calc"], ["solve"]):
+        # the `gdsheet` process itself runs a command (not a caller running one inside its own; not the app,
+        # whose objects may have work to do at exit)
         from gdsheet.lazy_modules import own_process
 
         own_process()
