@@ -54,28 +54,32 @@ def vectorisable(node: A.Node, spec_lookup=FUNCTIONS, names=None, sheet: str | N
     return node is not None and kind_of(node, spec_lookup) == NUM
 
 
-def expand_names(n: A.Node, names, sheet: str, depth: int = 0) -> A.Node | None:
+def expand_names(n: A.Node, names, sheet: str, depth: int = 0, structured=None) -> A.Node | None:
     """The tree with each defined name replaced by its own tree, as the engine evaluates a name: in the host cell's
     row and column (a name's relative references move with the cell), on the name's sheet when it is
-    sheet-scoped. None when a name is unknown to `names` (a table, a LAMBDA, text...) or nests too deep."""
+    sheet-scoped. None when a name is unknown to `names` (a table, a LAMBDA, text...) or nests too deep.
+    `structured(node, sheet) -> tree | None`, when given, writes structured references (Table1[Col]) likewise."""
     t = type(n)
     if t is A.Name:
-        found = names(n, sheet) if depth < MAX_NAME_DEPTH else None
+        found = names(n, sheet) if names is not None and depth < MAX_NAME_DEPTH else None
         if found is None:
             return None
         tree, scope = found
-        tree = expand_names(tree, names, scope or sheet, depth + 1)
+        tree = expand_names(tree, names, scope or sheet, depth + 1, structured)
         return tree if tree is None or scope is None else _on_sheet(tree, scope)
+    if t is A.StructRef and structured is not None:
+        return structured(n, sheet)
     if t is A.Unary:
-        inner = expand_names(n.operand, names, sheet, depth)
+        inner = expand_names(n.operand, names, sheet, depth, structured)
         return None if inner is None else (n if inner is n.operand else A.Unary(n.op, inner))
     if t is A.Binary:
-        left, right = expand_names(n.left, names, sheet, depth), expand_names(n.right, names, sheet, depth)
+        left = expand_names(n.left, names, sheet, depth, structured)
+        right = expand_names(n.right, names, sheet, depth, structured)
         if left is None or right is None:
             return None
         return n if left is n.left and right is n.right else A.Binary(n.op, left, right)
     if t is A.Call:
-        args = tuple(expand_names(a, names, sheet, depth) for a in n.args)
+        args = tuple(expand_names(a, names, sheet, depth, structured) for a in n.args)
         if None in args:
             return None
         return n if all(a is b for a, b in zip(args, n.args)) else A.Call(n.name, args)

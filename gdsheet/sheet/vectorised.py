@@ -8,7 +8,8 @@ result is an Excel error (a non-finite number: #DIV/0!, #NUM!...): the engine co
 gets the exact value or error. On ok rows the value is bit for bit the engine's: the same floating-point operations
 in the same order (the functions' own kernels; row_reductions for aggregates; libm's pow for ^).
 
-Also: `result_kind(tree)` (NUM, BOOL for a TRUE/FALSE formula, which evaluate_rows gives as 1.0/0.0, or None);
+Also: `block_tree(tree, sheet, col, r1, r2, source)` (defined names and structured references written as plain
+references for the block: what the other functions take); `result_kind(tree)` (NUM, BOOL for a TRUE/FALSE formula, which evaluate_rows gives as 1.0/0.0, or None);
 `cells_read(tree, sheet, col, r1, r2)` (a block's precedents as rectangles, for the dependency graph);
 `reads_own_rows(...)` (a running total =C3+B4 reads its own block: not one array operation).
 
@@ -22,6 +23,8 @@ The source of cell values (the engine's column store, or `WorkbookSource` over a
   source.area(area: refs.Area)        -> (float64 (h, w), bool (h, w)) an absolute rectangle, same convention
   source.name(node: ast.Name, sheet)  -> (tree, scope sheet or None) | None   optional: a defined name's tree
                                          (Engine.name_tree), None for what is not a defined name
+  source.structured(node: ast.StructRef, sheet, row, col) -> refs.Area | None   optional: the range a structured
+                                         reference means from a cell (sheet/structured.structured_area)
   A sheet that does not exist reads as no numbers (mask all False). Arrays returned are never written to.
 """
 from __future__ import annotations
@@ -40,12 +43,13 @@ from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.model import column_numbers
+from gdsheet.sheet.structured import structured_area
 from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, COMPARE, INTEGER_PARTS, NUM, ROUND_DIGITS,
                                         SCALAR, array_form, digits, expand_names, kind_of, row_independent,
                                         vectorisable)
 
-__all__ = ["vectorisable", "evaluate_rows", "result_kind", "cells_read", "reads_own_rows", "WorkbookSource", "NUM",
-           "BOOL"]
+__all__ = ["vectorisable", "evaluate_rows", "block_tree", "result_kind", "cells_read", "reads_own_rows",
+           "WorkbookSource", "NUM", "BOOL"]
 T, F = np.True_, np.False_  # masks are numpy booleans or arrays: ~ on a Python bool would give an int
 CHUNK_FLOATS = 1 << 22  # floats of temporaries per chunk (32 MB): rows in a chunk = this / the cells a row reads
 MIN_CHUNK_ROWS, MAX_CHUNK_ROWS = 1024, 1 << 16
@@ -108,9 +112,7 @@ def evaluate_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, source,
     array path vouches for (elsewhere the values are NaN: compute those cells one by one). For a formula whose
     result is TRUE/FALSE (result_kind BOOL, =A4>0) the values are 1.0 and 0.0 for TRUE and FALSE: the caller stores
     booleans. The caller must not pass a block that reads its own cells (=C3+B4 down column C: see cells_read)."""
-    names = getattr(source, "name", None)
-    if names is not None:
-        node = expand_names(node, names, sheet)
+    node = block_tree(node, sheet, col, r1, r2, source)
     if node is None or kind_of(node, spec_lookup) not in (NUM, BOOL):
         raise ValueError("the formula has no array form (check vectorisable first)")
     n = r2 - r1 + 1
@@ -146,6 +148,32 @@ def _row_width(node: A.Node) -> int:
         elif t is A.Call:
             stack += n.args
     return width
+
+
+def block_tree(node: A.Node, sheet: str, col: int, r1: int, r2: int, source) -> A.Node | None:
+    """The tree with its defined names (source.name) and structured references (source.structured) written as
+    the plain references they mean for this block, or None where one cannot be (an unknown name, a [#This Row]
+    reference from rows outside the table's data). The functions here take the tree it gives."""
+    names = getattr(source, "name", None)
+    resolve = getattr(source, "structured", None)
+    if names is None and resolve is None:
+        return node
+
+    def structured(n: A.StructRef, on: str) -> A.Node | None:
+        # what the reference means from the block's first and last rows: the same range (Table1[Col]) or a range
+        # moving with the row (Table1[[#This Row],[Col]]), written as an absolute or a row-relative reference
+        first, last = (resolve(n, on, r, col) if resolve is not None else None for r in (r1, r2))
+        if first is None or last is None:
+            return None
+        fixed = first == last
+        if not fixed and (last.r1 - first.r1, last.r2 - first.r2) != (r2 - r1, r2 - r1):
+            return None
+        top, bottom = (first.r1, first.r2) if fixed else (first.r1 - r1, first.r2 - r1)
+        if first.r1 == first.r2 and first.c1 == first.c2:
+            return A.CellRef(top, first.c1, fixed, True, first.sheet)
+        return A.AreaRef(top, first.c1, bottom, first.c2, fixed, True, fixed, True, first.sheet)
+
+    return expand_names(node, names, sheet, structured=structured)
 
 
 def result_kind(node: A.Node, spec_lookup=FUNCTIONS, names=None, sheet: str | None = None) -> str | None:
@@ -522,6 +550,10 @@ class WorkbookSource:
             return None
         tree = self.workbook.engine.name_tree(dn)
         return None if isinstance(tree, ExcelError) else (tree, dn.scope)
+
+    def structured(self, node: A.StructRef, sheet: str, row: int, col: int) -> Area | None:
+        """The range a structured reference means from a cell (sheet/structured.py, as the engine resolves it)."""
+        return structured_area(node, self.workbook, sheet, row, col)
 
     def area(self, area: Area) -> tuple[np.ndarray, np.ndarray]:
         columns = [self.numbers(area.sheet, c, area.r1, area.r2) for c in range(area.c1, area.c2 + 1)]

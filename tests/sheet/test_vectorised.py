@@ -8,6 +8,7 @@ import math
 import random
 import sys
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,14 +19,15 @@ from gdsheet import errors as E
 from gdsheet.formula import ast as A
 from gdsheet.formula import parse_cached, unparse
 from gdsheet.functions import FUNCTIONS
-from gdsheet.refs import MAX_ROW
+from gdsheet.refs import MAX_ROW, Area
 from gdsheet.functions.math import round_digits
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vectorised
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.vector_kinds import expand_names
-from gdsheet.sheet.vectorised import (ARRAY_GUARDS, BOOL, WorkbookSource, cells_read, evaluate_rows, reads_own_rows,
-                                      result_kind, vectorisable)
+from gdsheet.sheet.model import Table
+from gdsheet.sheet.vectorised import (ARRAY_GUARDS, BOOL, WorkbookSource, block_tree, cells_read, evaluate_rows,
+                                      reads_own_rows, result_kind, vectorisable)
 from gdsheet.sheet.workbook import Workbook
 from gdsheet.values import round15
 
@@ -334,6 +336,73 @@ def test_a_running_total_reads_its_own_block():
                       ("=S!T3+A4", True), ("=Other!T3+A4", False), ("=A4+T$1", True), ("=$T$40+A4", False),
                       ("=SUM(T:T)", True), ("=SUM(3:3)", True), ("=SUM(A:A)", False)):
         assert reads_own_rows(parse_cached(text, 4, COL), "S", COL, 1, 20) == own, text
+
+
+def test_structured_references_of_a_table_column():
+    rng = random.Random(21)
+    wb = Workbook()
+    wb.add_sheet("T")
+    names = ["Age", "Fare", "A", "B", "Calc"]
+    wb.set_values([("T", 1, c, name) for c, name in enumerate(names, 1)]
+                  + [("T", r, c, rng.choice([rng.uniform(0, 80), rng.uniform(-2, 2)] + [None, "n/a"] * (c > 1)))
+                     for r in range(2, 102) for c in range(1, 5)] + [("T", 1, 9, 0.5)])  # Age: numbers only
+    wb.add_table(Table("Table1", "T", Area("T", 1, 1, 101, 5), names))
+    source = WorkbookSource(wb)
+    for col, text in ((5, "=[@Age]/MAX(Table1[Age])"), (5, "=Table1[[#This Row],[Fare]]*$I$1-[@A]"),
+                      (5, "=SUM(Table1[[#This Row],[A]:[B]])"), (5, "=SUMPRODUCT(Table1[[#This Row],[Age]:[B]])"),
+                      (7, "=Table1[[#This Row],[Fare]]^2+SUM(Table1[Age])")):
+        tree = parse_cached(text, 2, col)
+        plain = block_tree(tree, "T", col, 2, 101, source)
+        assert vectorisable(plain), text
+        values, ok = evaluate_rows(tree, "T", col, 2, 101, source)
+        assert ok.sum() > 3, text
+        for i, r in enumerate(range(2, 102)):
+            wb.set_formula("T", r, col, unparse(tree, r, col))
+            engine = wb.get("T", r, col)
+            assert not ok[i] or (type(engine) is float and engine == values[i]), (text, r, engine, values[i])
+    outside = parse_cached("=Table1[[#This Row],[Age]]*2", 2, 7)
+    assert block_tree(outside, "T", 7, 2, 105, source) is None  # rows 102..105 are not the table's: #VALUE!
+    with pytest.raises(ValueError):
+        evaluate_rows(outside, "T", 7, 2, 105, source)
+
+
+def _column_blocks(sheet):
+    """(col, tree, first row, last row) of each run of cells down a column sharing one formula tree."""
+    blocks = []
+    for (r, c), f in sorted(sheet.formulas.items(), key=lambda item: (item[0][1], item[0][0])):
+        if f.ast is None or f.array is not None or f.dynamic:
+            continue
+        if blocks and blocks[-1][0] == c and blocks[-1][1] is f.ast and blocks[-1][3] == r - 1:
+            blocks[-1][3] = r
+        else:
+            blocks.append([c, f.ast, r, r])
+    return blocks
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["titanic.xlsx", "curve_fit.xlsx"])
+def test_the_example_workbooks_blocks_agree_with_their_recalculation(name):
+    from gdsheet.io import load_workbook
+
+    wb = load_workbook(Path(__file__).resolve().parents[2] / "resources" / "examples" / name)
+    wb.recalculate()
+    source = WorkbookSource(wb)
+    computed = 0
+    for sheet in wb.sheets:
+        for col, tree, r1, r2 in _column_blocks(sheet):
+            plain = block_tree(tree, sheet.name, col, r1, r2, source)
+            if plain is None or result_kind(plain) is None or reads_own_rows(plain, sheet.name, col, r1, r2):
+                continue
+            values, ok = evaluate_rows(plain, sheet.name, col, r1, r2, source)
+            for i, r in enumerate(range(r1, r2 + 1)):
+                engine = sheet.cells.get((r, col))
+                if ok[i] and result_kind(plain) == BOOL:
+                    assert type(engine) is bool and engine == (values[i] == 1.0), (sheet.name, r, col)
+                elif ok[i]:
+                    assert type(engine) in (float, int) and engine == values[i], (sheet.name, r, col)
+            computed += int(ok.sum())
+    formulas = sum(len(s.formulas) for s in wb.sheets)
+    assert computed > 0.9 * formulas if name == "titanic.xlsx" else computed == formulas
 
 
 def test_a_missing_sheet_reads_as_no_numbers(book):
