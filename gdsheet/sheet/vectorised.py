@@ -9,9 +9,10 @@ gets the exact value or error. On ok rows the value is bit for bit the engine's:
 in the same order (the functions' own kernels; row_reductions for aggregates; libm's pow for ^).
 
 Also: `block_tree(tree, sheet, col, r1, r2, source)` (defined names and structured references written as plain
-references for the block: what the other functions take); `result_kind(tree)` (NUM, BOOL for a TRUE/FALSE formula, which evaluate_rows gives as 1.0/0.0, or None);
-`cells_read(tree, sheet, col, r1, r2)` (a block's precedents as rectangles, for the dependency graph);
-`reads_own_rows(...)` (a running total =C3+B4 reads its own block: not one array operation).
+references for the block: what the other functions take); `result_kind(tree)` (NUM; BOOL for a TRUE/FALSE
+formula, which evaluate_rows gives as 1.0/0.0; or None); `cells_read(tree, sheet, col, r1, r2)` (a block's
+precedents as rectangles, for the dependency graph); `reads_own_rows(...)` (a running total =C3+B4 reads its own
+block: not one array operation).
 
 Each node evaluates to a `_Rows(v, ok, err)`: its values, the rows where they are known numbers, and the rows where
 the engine certainly gives an error (needed by IFERROR and by IF's branch not taken); a row in neither is unknown
