@@ -41,7 +41,7 @@ class Point:
     x: Tensor
     objective: float
     score: float
-    merit: Tensor
+    merit: float
     grad: Tensor | None
     violation: float
 
@@ -91,8 +91,9 @@ class Merit:
         if grad:
             g = torch.autograd.grad(merit, xg, allow_unused=True)[0] if merit.requires_grad else None
             g = torch.zeros_like(xg) if g is None else g
-        objective, value = torch.stack([f.detach(), score.detach()]).tolist()  # one copy from the device, not two
-        point = Point(xg.detach(), objective, value, merit.detach(), g, self.violation(res.detach()))
+        # the three numbers the loop reads, in one copy from the device (on a GPU each copy waits for the step)
+        objective, value, total = torch.stack([f.detach(), score.detach(), merit.detach()]).tolist()
+        point = Point(xg.detach(), objective, value, total, g, self.violation(res.detach()))
         if rows is None and grad:
             self._cache = point
         return point
