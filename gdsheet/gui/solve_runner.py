@@ -48,18 +48,21 @@ def program_cells(solve, values, within=None) -> dict | None:
 
 
 class SolveRunner(QObject):
-    """`start()` runs `solve.run(stop)` on a worker thread. Signals (past tense, queued to the GUI thread):
-    `stepped(Update)` at most EVENTS_PER_SECOND times a second, then `finished(Update)` with the final record
-    (done=True, the best values found) or `failed(message)`."""
+    """`start()` runs `solve.run(stop)` on a worker thread; given `prepare` instead of `solve`, the thread first
+    makes the solve by calling it (compiling the model) and says so by `prepared(solve)`. Signals (past tense,
+    queued to the GUI thread): `stepped(Update)` at most EVENTS_PER_SECOND times a second, then `finished(Update)`
+    with the final record (done=True, the best values found) or `failed(message)`."""
 
+    prepared = Signal(object)
     stepped = Signal(object)
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, solve, events_per_second: float = EVENTS_PER_SECOND,
-                 grid_updates_per_second: float = GRID_UPDATES_PER_SECOND):
+    def __init__(self, solve=None, events_per_second: float = EVENTS_PER_SECOND,
+                 grid_updates_per_second: float = GRID_UPDATES_PER_SECOND, prepare=None):
         super().__init__()
         self.solve = solve
+        self._prepare = prepare
         self.stop_event = threading.Event()
         self.interval = 1.0 / events_per_second
         self.want_gradient = False  # the gradient overlay is on: send d objective / d variable with the cells
@@ -94,6 +97,12 @@ class SolveRunner(QObject):
         last_emit = last_cells = 0.0
         final = None
         try:
+            if self.solve is None:
+                try:
+                    self.solve = self._prepare()
+                except ValueError as exc:  # the model code's refusals of a bad model: a message for the user
+                    raise GdsheetError(str(exc)) from exc
+                self.prepared.emit(self.solve)
             for progress in self.solve.run(self.stop_event):
                 if progress.done:
                     final = progress

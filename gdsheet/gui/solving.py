@@ -95,7 +95,7 @@ def devices() -> list[str]:
 class _Run:
     """A run in progress (or a Step session): what it started from, for restore and reports."""
 
-    solve: object  # gdsheet.solver.run.Solve
+    solve: object  # gdsheet.solver.run.Solve; None while the worker compiles it
     model: SolverModel
     sheet: str
     objective: CellId
@@ -130,6 +130,11 @@ class SolveController(QObject):
     def running(self) -> bool:
         return self.runner is not None
 
+    @property
+    def preparing(self) -> bool:
+        """The worker is compiling the model of the run that is starting."""
+        return self.runner is not None and self.run is not None and self.run.solve is None
+
     def locks(self, cells) -> CellId | None:
         """The first of `cells` a running solve depends on (editing it must wait), else None. Asked when an edit
         comes, downstream of the edited cells: the objective of a million-row model reads millions of cells, too
@@ -137,8 +142,10 @@ class SolveController(QObject):
         run = self.run
         if run is None or self.runner is None:
             return None
-        held = set(run.variables) | {run.objective}
         cells = [(self.doc.wb.sheet(s).name, r, c) for s, r, c in cells]
+        if run.solve is None and cells:
+            return cells[0]  # the worker is compiling the model from the workbook: nothing changes under it
+        held = set(run.variables) | {run.objective}
         direct = next((cell for cell in cells if cell in held), None)
         if direct is not None:
             return direct
@@ -203,25 +210,57 @@ class SolveController(QObject):
     # ---- Solve ----------------------------------------------------------------------------------------------
 
     def solve(self, model: SolverModel) -> bool:
+        """Start a run: the model is checked here (a mistake is said at once), compiled and run on the worker
+        thread (compiling a million-row model takes a while, and the window must keep answering meanwhile)."""
+        from gdsheet.solver.run import prepare
+        from gdsheet.solver.validate import check_model
+
         if self.running:
             return False
         self.stepping = None
-        run = self._prepare(model)
-        if run is None:
+        wb, sheet = self.doc.wb, self.doc.wb.active_sheet.name
+        try:
+            check_model(wb, model, sheet)
+            objective, _ = model_cells(wb, model, sheet)
+            if objective is None:
+                raise GdsheetError(f"the objective {model.objective!r} is not a cell")
+            variables = expand_refs(wb, model.variables, sheet)
+        except (GdsheetError, ValueError) as exc:
+            self._store_model(sheet, model)  # the dialog opens again with what was typed, to be fixed
+            QMessageBox.warning(self.window, "Solver", str(exc))
             return False
-        self.run = run
-        run.solve.stop_on_divergence = self._stop_on_divergence()
+        self.doc.set_roles(objective, variables)
+        start = tuple(_number(wb.get(*cell)) if wb.get(*cell) is not None else 0.0 for cell in variables)
+        self.run = run = _Run(None, model, sheet, objective, variables, start, _number(wb.get(*objective)), start)
+        stop_on_divergence = self._stop_on_divergence()
+
+        def prepared():  # on the worker thread; the workbook is not edited meanwhile (see locks)
+            solve = prepare(wb, model)
+            solve.stop_on_divergence = stop_on_divergence
+            return solve
+
         self._show_plot(_plot_title(model), run.objective, run.variables)
         self.window.loss_plot.running = True
-        self.runner = SolveRunner(run.solve)
+        self.progressed.emit("Preparing the model…")
+        self.runner = SolveRunner(prepare=prepared)
         self.runner.want_gradient = self.window.gradients.enabled
         self.runner.within = self.window.view.shown_areas()
+        self.runner.prepared.connect(self._prepared)
         self.runner.stepped.connect(self._stepped)
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self._failed)
         self.running_changed.emit(True)
         self.runner.start()
         return True
+
+    def _prepared(self, solve) -> None:
+        """The worker has compiled the model and begins iterating."""
+        run = self.run
+        if run is None:
+            return
+        run.solve = solve
+        run.variables = list(solve.variables)
+        run.original = run.last_values = tuple(solve.start)
 
     def _stop_on_divergence(self) -> bool:
         box = getattr(self.dialog, "stop_on_divergence", None)
@@ -446,6 +485,8 @@ class SolveController(QObject):
         or a Step session lends its own; otherwise the model is compiled once per state of the workbook."""
         wb = self.doc.wb
         session = self.run if self.runner is not None else self.stepping
+        if session is not None and session.solve is None:
+            return "The Solver is preparing the model…"
         if session is not None:
             solve, variables = session.solve, session.variables
         else:

@@ -251,8 +251,10 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
         """True (with the reason in the status bar) when a running solve depends on one of these cells."""
         cell = self.solver.locks(cells)
         if cell is not None:
-            self.statusBar().showMessage(f"{cell_name(*cell[1:])} is used by the running solve: stop it "
-                                         "first (Esc)", 5000)
+            self.statusBar().showMessage(
+                "The Solver is preparing the model: edits wait until it runs (or stop it: Esc)"
+                if self.solver.preparing else f"{cell_name(*cell[1:])} is used by the running solve: stop it "
+                "first (Esc)", 5000)
             QApplication.beep()
             return True
         return False

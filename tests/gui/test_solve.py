@@ -72,6 +72,28 @@ def test_leaving_lbfgs_starts_from_the_default_learning_rate(qtbot, window):
     assert dialog.lr.value() == 0.05  # a rate the user chose stays
 
 
+def test_the_model_compiles_on_the_worker_while_the_window_answers(qtbot, window, monkeypatch):
+    import threading
+
+    import gdsheet.solver.run as run_module
+
+    gate = threading.Event()
+    real = run_module.prepare
+    monkeypatch.setattr(run_module, "prepare", lambda *a, **k: (gate.wait(10), real(*a, **k))[1])
+    dialog = open_example(window, "curve_fit.xlsx", (4, 2))
+    with qtbot.waitSignal(window.solver.running_changed):
+        dialog.solve_button.click()
+    assert window.solver.preparing and window.solver.run.solve is None  # the click came back before compiling
+    window._edit_cell(30, 10, "x")  # nothing in the workbook changes under the compiler
+    assert window.doc.wb.get("Sheet1", 30, 10) is None and "preparing" in window.statusBar().currentMessage()
+    assert "preparing" in window.solver.view_source()
+    with qtbot.waitSignal(window.solver.run_finished, timeout=30_000):
+        gate.set()
+        qtbot.waitUntil(lambda: not window.solver.preparing, timeout=10_000)
+        window.solver.stop()
+    assert not window.solver.running
+
+
 def test_stop_midway_and_edits_refused_while_running(qtbot, window):
     dialog = open_example(window, "curve_fit.xlsx", (4, 2))
     dialog.method.setCurrentIndex(1)  # gradient descent
@@ -236,8 +258,9 @@ def test_a_model_that_cannot_be_solved_says_why(qtbot, window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     model = replace(read_model(window.doc.wb, "Sheet1") or __import__("gdsheet.solver.model", fromlist=["x"])
                     .SolverModel("Sheet1!$A$1"), variables=["Sheet1!$B$1"])
-    assert not window.solver.solve(model)
-    assert warnings and not window.solver.running
+    window.solver.solve(model)  # refused when checked, or once the worker has compiled it
+    qtbot.waitUntil(lambda: bool(warnings) and not window.solver.running, timeout=10_000)
+    assert "objective" in warnings[0].lower() and window.solver.run is None
 
 
 @pytest.mark.slow
