@@ -1,6 +1,7 @@
 """File actions of the main window: New, Open (and recent files), Save, Save As, Import CSV, unsaved changes."""
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 
@@ -127,6 +128,10 @@ class FileActions:
             self._forget_document(before)  # kept while the preview showed, in case of Cancel
             self.statusBar().clearMessage()  # "Showing … as it is read" is over
         gc.freeze()
+        # thawed at exit, so that the objects are torn down in their usual order (a document's undo stack must not
+        # outlive the window's connection to it)
+        atexit.unregister(gc.unfreeze)
+        atexit.register(gc.unfreeze)
         warnings = getattr(wb, "load_warnings", None)
         if warnings:
             self.statusBar().showMessage(f"Opened with {len(warnings)} warning(s): {warnings[0]}", 15000)
