@@ -117,6 +117,8 @@ def kind_of(n: A.Node, fx=FUNCTIONS) -> str | None:
             return k if k in _VALUE else None
         return NUM if n.op in ("-", "%") and k in _VALUE else None
     if t is A.Binary:
+        if text_comparison(n):
+            return BOOL
         a, b = kind_of(n.left, fx), kind_of(n.right, fx)
         if n.op in KERNELS:
             return NUM if a in _VALUE and b in _VALUE else None
@@ -126,6 +128,16 @@ def kind_of(n: A.Node, fx=FUNCTIONS) -> str | None:
     if t is A.Call:
         return _call_kind(n, fx)
     return None
+
+
+def text_comparison(n: A.Binary) -> bool:
+    """A cell compared (= or <>) with a text written in the formula ([@Sex]="male"): computed from the source's
+    texts where it has them (source.texts), else left to the engine row by row."""
+    if n.op not in ("=", "<>"):
+        return False
+    sides = {type(n.left), type(n.right)}
+    ref = n.left if type(n.left) is A.CellRef else n.right
+    return sides == {A.CellRef, A.Text} and plain_sheet(ref.sheet)
 
 
 def plain_sheet(sheet: str | None) -> bool:

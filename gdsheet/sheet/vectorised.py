@@ -26,6 +26,8 @@ The source of cell values (the engine's column store, or `WorkbookSource` over a
                                          (Engine.name_tree), None for what is not a defined name
   source.structured(node: ast.StructRef, sheet, row, col) -> refs.Area | None   optional: the range a structured
                                          reference means from a cell (sheet/structured.structured_area)
+  source.texts(sheet, col, r1, r2)    -> (object (n,), bool (n,))   optional: a column's texts (None elsewhere) and
+                                         where they are, for a cell compared with a text ([@Sex]="male")
   A sheet that does not exist reads as no numbers (mask all False). Arrays returned are never written to.
 """
 from __future__ import annotations
@@ -47,7 +49,7 @@ from gdsheet.sheet.model import column_numbers
 from gdsheet.sheet.structured import structured_area
 from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, COMPARE, INTEGER_PARTS, NUM, ROUND_DIGITS,
                                         SCALAR, array_form, digits, expand_names, kind_of, row_independent,
-                                        vectorisable)
+                                        text_comparison, vectorisable)
 
 __all__ = ["vectorisable", "evaluate_rows", "block_tree", "result_kind", "cells_read", "reads_own_rows",
            "WorkbookSource", "NUM", "BOOL"]
@@ -216,8 +218,30 @@ class _Evaluator:
         if t is A.Unary:
             return _unary(n.op, self.eval(n.operand))
         if t is A.Binary:
+            if text_comparison(n):
+                return self.text_comparison(n)
             return _binary(n.op, self.eval(n.left), self.eval(n.right))
         return self.call(n)
+
+    def text_comparison(self, n: A.Binary) -> _Rows:
+        """A cell = or <> a text: Excel compares texts ignoring case (as values.compare, with str.lower); a number
+        is never equal to a text. Rows whose cell is neither (empty, TRUE, an error) are left to the engine."""
+        ref, text = (n.left, n.right.value) if type(n.right) is A.Text else (n.right, n.left.value)
+        texts = getattr(self.source, "texts", None)
+        if texts is None:
+            return _Rows(F, F, F)
+        number = self.eval(ref).ok
+        sheet, size = ref.sheet or self.sheet, self.r2 - self.r1 + 1
+        c = ref.col if ref.col_abs else self.col + ref.col
+        lo, hi = (ref.row, ref.row) if ref.row_abs else (self.r1 + ref.row, self.r2 + ref.row)
+        if not (1 <= c <= MAX_COL and 1 <= lo and hi <= MAX_ROW):
+            return _Rows(F, F, F)
+        values, is_text = texts(sheet, c, lo, hi)
+        if ref.row_abs:
+            values, is_text = np.broadcast_to(values, (size,)), np.broadcast_to(is_text, (size,))
+        lowered = np.char.lower(np.where(is_text, values, "").astype(str))
+        equal = is_text & (lowered == text.lower())
+        return _Rows(equal if n.op == "=" else ~equal, number | is_text, F)
 
     # ---- references
 
@@ -551,6 +575,19 @@ class WorkbookSource:
             return None
         tree = self.workbook.engine.name_tree(dn)
         return None if isinstance(tree, ExcelError) else (tree, dn.scope)
+
+    def texts(self, sheet: str, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows r1..r2 of a column's texts: an object array (None where the cell holds no text) and its mask."""
+        values, mask = np.full(r2 - r1 + 1, None, dtype=object), np.zeros(r2 - r1 + 1, dtype=bool)
+        try:
+            get = self.workbook.sheet(sheet).cells.get
+        except KeyError:
+            return values, mask
+        for i, r in enumerate(range(r1, r2 + 1)):
+            v = get((r, col))
+            if type(v) is str:
+                values[i], mask[i] = v, True
+        return values, mask
 
     def structured(self, node: A.StructRef, sheet: str, row: int, col: int) -> Area | None:
         """The range a structured reference means from a cell (sheet/structured.py, as the engine resolves it)."""
