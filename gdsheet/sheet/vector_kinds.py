@@ -16,6 +16,7 @@ from gdsheet.functions import FUNCTIONS
 from gdsheet.functions.math import _log_guard, _power_guard
 from gdsheet.functions.operators import KERNELS
 from gdsheet.functions.trig import TRIG_LIMIT, _atan2_guard, _reciprocal_guard, _trig_guard
+from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet import vector_rounding as VR
 
 NUM, BOOL, REF = "num", "bool", "ref"
@@ -263,3 +264,45 @@ def row_independent(a: A.Node) -> bool:
     """An aggregate argument every row of the block reads the same: a number, an absolute cell or range."""
     t = type(a)
     return t is A.Number or t is A.CellRef and a.row_abs or t is A.AreaRef and a.r1_abs
+
+
+def cells_read(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None) -> list[Area]:
+    """The rectangles of cells the formula reads placed in rows r1..r2 of `col` (its precedents as a block, clipped
+    to the grid): one entry per reference, for a dependency graph that holds the block as one node. Defined names
+    are read through `names` (the source's `name`), as in vectorisable."""
+    if names is not None:
+        node = expand_names(node, names, sheet)
+        if node is None:
+            raise ValueError("a name in the formula has no array form")
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is A.CellRef or t is A.AreaRef:
+            ends = [(n.row, n.row_abs, n.col, n.col_abs)] * 2 if t is A.CellRef else \
+                [(n.r1, n.r1_abs, n.c1, n.c1_abs), (n.r2, n.r2_abs, n.c2, n.c2_abs)]
+            # each end moves with the host row or stays; the block's rows span both ends at its first and last row
+            # (a whole column A:A has no rows: all of them; a whole row 3:5 no columns)
+            rows = [1, MAX_ROW] if ends[0][0] is None else \
+                [r if r_abs else host + r for r, r_abs, _, _ in ends for host in (r1, r2)]
+            cols = [1, MAX_COL] if ends[0][2] is None else [c if c_abs else col + c for _, _, c, c_abs in ends]
+            lo, hi = max(min(rows), 1), min(max(rows), MAX_ROW)
+            left, right = max(min(cols), 1), min(max(cols), MAX_COL)
+            if lo <= hi and left <= right:
+                out.append(Area(n.sheet or sheet, lo, left, hi, right))
+        elif t is A.Unary:
+            stack.append(n.operand)
+        elif t is A.Binary:
+            stack += [n.left, n.right]
+        elif t is A.Call:
+            stack += n.args
+    return out
+
+
+def reads_own_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None) -> bool:
+    """Whether the block reads cells of itself (a running total =C3+B4 down column C, or =SUM(C$4:C4)): such a
+    column is a recurrence, not one array operation, and must stay cell by cell."""
+    low = sheet.lower()
+    return any((a.sheet or sheet).lower() == low and a.c1 <= col <= a.c2 and a.r1 <= r2 and r1 <= a.r2
+               for a in cells_read(node, sheet, col, r1, r2, names))
