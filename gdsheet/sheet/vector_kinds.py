@@ -172,14 +172,13 @@ def digits(n: A.Node) -> int | None:
 
 def _call_kind(n: A.Call, fx) -> str | None:
     name, args = n.name, n.args
+    if name == "IF":
+        return if_kinds(n, fx)[0]
     if any(type(a) is A.Missing for a in args):
         return None
     kinds = [kind_of(a, fx) for a in args]
     if name in AGGREGATES:
         return NUM if _aggregate_ok(name, args, kinds, fx) else None
-    if name == "IF":
-        ok = len(args) == 3 and kinds[0] in _VALUE and kinds[1] == kinds[2] and kinds[1] in _VALUE
-        return kinds[1] if ok else None
     if name == "IFERROR":
         return kinds[0] if len(args) == 2 and kinds[0] == kinds[1] and kinds[0] in _VALUE else None
     if name in ("AND", "OR"):
@@ -191,6 +190,34 @@ def _call_kind(n: A.Call, fx) -> str | None:
     if name == "PI":
         return NUM if not args else None
     return NUM if elementwise(n, fx) and all(k in _VALUE for k in kinds) else None
+
+
+ERROR, OTHER = "error", "other"  # an IF branch that is an error (NA(), #N/A), or a value of another kind ("")
+
+
+def if_kinds(n: A.Call, fx=FUNCTIONS) -> tuple[str | None, str | None, str | None]:
+    """(kind of the IF, kind of its TRUE branch, kind of its FALSE branch). A branch of another kind than the IF's
+    (IF(A4>0,A4,""), IF(A4>0,A4) whose FALSE is a boolean, IF(A4>0,A4,NA())) makes its rows the engine's, or
+    errors; an empty branch (IF(A4,,1)) is the number 0, as the engine reads it."""
+    args = n.args
+    if not 2 <= len(args) <= 3 or kind_of(args[0], fx) not in _VALUE:
+        return None, None, None
+    branches = [_branch_kind(a, fx) for a in args[1:]] + ([BOOL] if len(args) == 2 else [])  # IF(c,x): FALSE
+    values = [k for k in branches if k in _VALUE]
+    if not values:
+        return None, None, None
+    kind = NUM if NUM in values else BOOL
+    return kind, *(k if k in (kind, ERROR) else OTHER for k in branches)
+
+
+def _branch_kind(a: A.Node, fx) -> str | None:
+    t = type(a)
+    if t is A.Missing:
+        return NUM
+    if t is A.ErrorLit or t is A.Call and a.name == "NA" and not a.args:
+        return ERROR
+    kind = kind_of(a, fx)
+    return kind if kind in _VALUE else OTHER if t is A.Text else None
 
 
 def elementwise(n: A.Call, fx=FUNCTIONS) -> bool:

@@ -43,9 +43,9 @@ from gdsheet.functions.math import _log_guard, _power_guard
 from gdsheet.refs import MAX_COL, MAX_ROW, Area
 from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
-from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, INTEGER_PARTS, NUM, ROUND_DIGITS, SCALAR,
-                                        array_form, cells_read, digits, expand_names, kind_of, reads_own_rows,
-                                        row_independent, text_comparison, vectorisable)
+from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, ERROR, INTEGER_PARTS, NUM, OTHER,
+                                        ROUND_DIGITS, SCALAR, array_form, cells_read, digits, expand_names, if_kinds,
+                                        kind_of, reads_own_rows, row_independent, text_comparison, vectorisable)
 from gdsheet.sheet.vector_ops import (F, T, Rows, all_of, any_of, binary, integer_part, is_bool, math_log, num,
                                       power, truth, unary)
 from gdsheet.sheet.vector_source import WorkbookSource
@@ -240,12 +240,14 @@ class _Evaluator:
             return Rows(np.bool_(name == "TRUE"), T, F)
         if name == "PI":
             return Rows(np.float64(self.fx[name].impl()), T, F)
-        args = [self.eval(a) for a in n.args]
         if name == "IF":
-            c, a, b = args
+            _, *kinds = if_kinds(n, self.fx)
+            c = self.eval(n.args[0])
+            a, b = (self.branch(node, kind) for node, kind in zip((*n.args[1:], None), kinds))
             test = truth(c.v)
             return Rows(np.where(test, a.v, b.v), c.ok & np.where(test, a.ok, b.ok),
                          c.err | (c.ok & np.where(test, a.err, b.err)))
+        args = [self.eval(a) for a in n.args]
         if name == "IFERROR":
             a, b = args
             return Rows(np.where(a.ok, a.v, b.v), a.ok | (a.err & b.ok), a.err & b.err)
@@ -255,6 +257,14 @@ class _Evaluator:
                 np.broadcast_arrays(*truths), axis=0)
             return Rows(v, all_of([a.ok for a in args]) & ~any_of([a.err for a in args]), any_of([a.err for a in args]))
         return self.apply(n, args)
+
+    def branch(self, n: A.Node | None, kind: str) -> Rows:
+        """An IF branch: its value, 0 for an empty one; an error (NA()); or, of another kind, the engine's rows."""
+        if kind == ERROR:
+            return Rows(np.float64(0), F, T)
+        if kind == OTHER:
+            return Rows(np.float64(0), F, F)
+        return Rows(np.float64(0), T, F) if type(n) is A.Missing else self.eval(n)
 
     def apply(self, n: A.Call, args: list[Rows]) -> Rows:
         """An elementwise function (vector_kinds.elementwise) of its evaluated arguments."""

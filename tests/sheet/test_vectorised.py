@@ -171,6 +171,8 @@ FORMULAS = [
     # conditions
     "=IF(C4>0,C4*$B$1,0)", "=IF(A4,B4,C4)", "=IF(A4>=B4,SQRT(A4),LN(B4))", "=IF(AND(A4>0,B4<1),1,2)",
     "=IF(OR(A4=0,B4<>1),A4,B4)", "=IF(NOT(A4<0),A4,-A4)", "=IF(A4>0,TRUE,FALSE)+1", "=IF(A4=B4,1,0)",
+    '=IF(A4>0,A4*2,"")', "=IF(A4>0,A4)", "=IF(A4>0,A4,FALSE)", "=IF(A4,,1)", "=IF(A4>0,B4,NA())",
+    "=IFERROR(IF(A4>0,B4,NA()),-1)", "=IF(A4>0,#N/A,1)+1", '=IFERROR(IF(A4>0,B4,""),-1)', "=IF(A4>0,A4>1,2)",
     "=IFERROR(A4/B4,-1)", "=IFERROR(LN(A4),IFERROR(LN(-A4),0))", "=IFERROR(1/A4,1/B4)", "=IF(L4>0,1/L4,1/(L4-1))",
     # aggregates
     "=SUM(A4:C5)", "=SUM(A4,B4,5)", "=SUM(A4:K4)*2", "=AVERAGE(A4:K4)", "=AVERAGE(L3:L5,1)", "=MAX(A3:A5)-MIN(B4,C4)",
@@ -230,10 +232,10 @@ def test_a_formula_giving_true_or_false_is_computed_as_booleans(book, text):
         assert not ok[i] or (type(engine) is bool and engine == (values[i] == 1.0)), (text, r, engine, values[i])
 
 
-NOT_VECTORISABLE = ['="a"&A4', '=A4>"x"', "=A4>TRUE", "=IF(A4,1)", "=IF(A4,1,)", "=SUM(A:A)",
+NOT_VECTORISABLE = ['="a"&A4', '=A4>"x"', "=A4>TRUE", '=IF(A4,"a","b")', "=IF(A4,NA(),#DIV/0!)", "=IF(A4)", "=SUM(A:A)",
                     "=SUM(A$4:A4)", "=INDIRECT(\"A4\")", "=RAND()*A4", "=VLOOKUP(A4,$A$1:$B$9,2)", "=A4:A5",
                     "=Sheet1:Sheet2!A4", "=MYNAME*2", "=ROUND(A4,B4)", "=ROUND(A4,30)",
-                    "=SUMPRODUCT(B4:K4,$B$1:$B$10)", "=IF(A4>0,A4,TRUE)", "=AND(A4:B4)", "=SUMPRODUCT(A4:C4*A4:B4)",
+                    "=SUMPRODUCT(B4:K4,$B$1:$B$10)", "=AND(A4:B4)", "=SUMPRODUCT(A4:C4*A4:B4)",
                     "=SUMPRODUCT(IF(A4:C4>0,1,0))", "=SUM(A4:C4*2)", "=SUMPRODUCT(A4:C4&\"x\")", "=SUM(A4:ZZ20)",
                     "=OFFSET(A4,1,1)", "=@A4", "={1,2}"]
 
