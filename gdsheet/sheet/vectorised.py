@@ -147,7 +147,8 @@ class _Evaluator:
         """An absolute rectangle's values and mask, read from the source once for the whole block."""
         hit = self.shared.get(area)
         if hit is None:
-            hit = self.shared[area] = self.source.area(area)
+            v, m = self.source.area(area)
+            hit = self.shared[area] = np.asarray(v, dtype=float), np.asarray(m, dtype=bool)
         return hit
 
     def eval(self, n: A.Node) -> Rows:
@@ -209,6 +210,7 @@ class _Evaluator:
         if not 1 <= c <= MAX_COL or lo > hi:
             return Rows(np.zeros(n), F, F)
         v, m = self.source.numbers(sheet, c, lo, hi)
+        v, m = np.asarray(v, dtype=float), np.asarray(m, dtype=bool)  # no copy when they are what the protocol says
         if lo == self.r1 + dr and hi == self.r2 + dr:
             return Rows(v, m, F)
         values, mask = np.zeros(n), np.zeros(n, dtype=bool)
