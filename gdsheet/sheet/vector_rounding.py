@@ -2,7 +2,7 @@
 
 Excel rounds a number as it shows it, at 15 significant digits (round15: float(f"{x:.15g}")), and ROUND & co.
 round that decimal (Decimal.quantize). Over arrays: the 15-digit mantissa m = rint(|x| * 10^k) is an integer below
-2^53, so dropping digits from it (fmod, exact) and scaling back by an exact power of ten (one correctly rounded
+2^53, so dropping digits from it (floor division, exact) and scaling back by an exact power of ten (one correctly rounded
 division or multiplication) gives the float that float(Decimal) gives. The product |x| * 10^k is taken exactly (as a
 float and its rounding error), so m is right even a hair from a half. Rows where |x| is outside about 1e-8..1e15
 (where 10^k is not exact) are returned as not `sure`, for the engine to compute.
@@ -32,7 +32,8 @@ def mantissa(x) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # has no bits below 2^-6), and adding err keeps the sign of the exact sum (zero only for an exact tie)
     low = np.floor(q)
     side = (q - low - 0.5) + err
-    m = np.where(side > 0, low + 1, np.where(side < 0, low, low + np.fmod(low, 2)))  # a tie: to even, as '.15g'
+    odd = low - 2.0 * np.floor(low * 0.5)  # exact for integers below 2^53 (np.fmod is twenty times slower)
+    m = np.where(side > 0, low + 1, np.where(side < 0, low, low + odd))  # a tie: to even, as '.15g'
     sure = sure & ((ax == 0) | ((q >= 1e14) & (q < 1e15)))
     return m, kk, sure
 
@@ -70,8 +71,12 @@ def round_digits(x, digits: int, mode: str = HALF_UP) -> tuple[np.ndarray, np.nd
     keep = p <= 0
     pp = np.clip(p, 0, 16)  # beyond 15 digits everything goes: 10^16 > 2*m, so no half-up either
     scale = np.where(pp >= 16, np.inf, POW10[np.minimum(pp, 22)])
-    r = np.where(pp >= 16, m, np.fmod(m, np.where(np.isinf(scale), 1.0, scale)))
-    base = np.where(pp >= 16, 0.0, (m - r) / np.where(np.isinf(scale), 1.0, scale))
+    divisor = np.where(np.isinf(scale), 1.0, scale)
+    # m // 10^p: m / 10^p is at least 1e-15 (relatively) from the next integer when it is not one, far more than its
+    # rounding, so floor of it is exact; then the remainder is exact too (all below 2^53)
+    kept = np.floor(m / divisor)
+    r = np.where(pp >= 16, m, m - kept * divisor)
+    base = np.where(pp >= 16, 0.0, kept)
     if mode == HALF_UP:
         base = base + (2 * r >= scale)
     elif mode == UP:
