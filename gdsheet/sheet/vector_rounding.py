@@ -2,8 +2,8 @@
 
 Excel rounds a number as it shows it, at 15 significant digits (round15: float(f"{x:.15g}")), and ROUND & co.
 round that decimal (Decimal.quantize). Over arrays: the 15-digit mantissa m = rint(|x| * 10^k) is an integer below
-2^53, so dropping digits from it (floor division, exact) and scaling back by an exact power of ten (one correctly rounded
-division or multiplication) gives the float that float(Decimal) gives. The product |x| * 10^k is taken exactly (as a
+2^53, so dropping digits from it (floor division, exact) and scaling back by an exact power of ten (one correctly
+rounded division or multiplication) gives the float that float(Decimal) gives. The product |x| * 10^k is taken exactly (as a
 float and its rounding error), so m is right even a hair from a half. Rows where |x| is outside about 1e-8..1e15
 (where 10^k is not exact) are returned as not `sure`, for the engine to compute.
 """
