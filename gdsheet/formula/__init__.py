@@ -29,6 +29,34 @@ def relative_key(text: str, row: int, col: int) -> str:
     return _KEY_TOKENS.sub(sub, text)
 
 
+# A range of whole rows (4:4, $2:10) shifts with its cell too, but is not one of the tokens above: a formula holding
+# one is never given a row template (it is parsed cell by cell, as before).
+_ROW_RANGE = re.compile(r"\d\s*:\s*\$?\d")
+
+
+def row_template(text: str, row: int) -> tuple | None:
+    """The text of a formula written in `row` as pieces: literal text, and for each relative row number its offset
+    from `row` (an int). `text_at(template, r)` is then the same formula filled down to row r, in the same column,
+    so a column of them is checked and kept without parsing each cell. None when the text has a whole-row range."""
+    if _ROW_RANGE.search(text):
+        return None
+    pieces: list = []
+    at = 0
+    for m in _KEY_TOKENS.finditer(text):
+        if m.group(2) is None or m.group(3):  # a string, a quoted name, brackets, or an absolute row
+            continue
+        pieces.append(text[at:m.start(4)])
+        pieces.append(int(m.group(4)) - row)
+        at = m.end(4)
+    pieces.append(text[at:])
+    return tuple(pieces)
+
+
+def text_at(template: tuple, row: int) -> str:
+    """The text of a `row_template` in row `row`."""
+    return "".join([p if type(p) is str else str(row + p) for p in template])
+
+
 def parse_cached(text: str, row: int = 1, col: int = 1) -> ast.Node:
     """parse() with a cache on the formula's relative form: equal relative formulas share one tree."""
     key = relative_key(text, row, col)
@@ -41,4 +69,4 @@ def parse_cached(text: str, row: int = 1, col: int = 1) -> ast.Node:
     return node
 
 
-__all__ = ["ast", "parse", "parse_cached", "unparse", "relative_key", "FUTURE_FUNCTIONS"]
+__all__ = ["ast", "parse", "parse_cached", "unparse", "relative_key", "row_template", "text_at", "FUTURE_FUNCTIONS"]

@@ -77,14 +77,27 @@ class CalcSettings:
     full_calc_on_load: bool = False
 
 
+def _cell_store():
+    from gdsheet.sheet.cellstore import CellStore  # the stores build on this module's classes
+
+    return CellStore()
+
+
+def _formula_store():
+    from gdsheet.sheet.formulastore import FormulaStore
+
+    return FormulaStore()
+
+
 @dataclass(slots=True)
 class Sheet:
     """One worksheet. `cells` holds every value shown: constants and the results of formulas (spilled cells too);
-    `formulas` holds the formulas by cell. Both are plain dicts keyed by (row, col): ~100 bytes a numeric cell."""
+    `formulas` holds the formulas by cell. Both are mappings keyed by (row, col): a CellStore keeps the numbers of a
+    column in one array (8 bytes a cell), a FormulaStore keeps a formula filled down a column as one block."""
 
     name: str
-    cells: dict[CellKey, object] = field(default_factory=dict)
-    formulas: dict[CellKey, Formula] = field(default_factory=dict)
+    cells: "CellStore" = field(default_factory=_cell_store)
+    formulas: "FormulaStore" = field(default_factory=_formula_store)
     number_formats: dict[CellKey, str] = field(default_factory=dict)
     col_widths: dict[int, float] = field(default_factory=dict)  # in Excel's character units
     row_heights: dict[int, float] = field(default_factory=dict)  # in points
@@ -109,8 +122,8 @@ class Sheet:
         """(max_row, max_col) over cells with a value or formula; (0, 0) for an empty sheet. Cached: code that
         adds cells outside the engine calls `grow` (or `forget_bounds`); a bound too large only costs reads."""
         if self._bounds is None:
-            keys = self.cells.keys() | self.formulas.keys()
-            self._bounds = (max(r for r, _ in keys), max(c for _, c in keys)) if keys else (0, 0)
+            (r1, c1), (r2, c2) = self.cells.bounds(), self.formulas.bounds()
+            self._bounds = (max(r1, r2), max(c1, c2))
         return self._bounds
 
     def grow(self, row: int, col: int) -> None:
@@ -124,13 +137,4 @@ class Sheet:
 def column_numbers(sheet: Sheet, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows r1..r2 of one column in bulk: float64 values (0 where there is no number) and a mask of the cells that
     hold a number (a bool, text, error or empty cell is False). What vectorised code reads instead of cell by cell."""
-    n = r2 - r1 + 1
-    values = np.zeros(n)
-    mask = np.zeros(n, dtype=bool)
-    get = sheet.cells.get
-    for i, r in enumerate(range(r1, r2 + 1)):
-        v = get((r, col))
-        if type(v) is float or (type(v) is int):
-            values[i] = v
-            mask[i] = True
-    return values, mask
+    return sheet.cells.numbers(col, r1, r2)

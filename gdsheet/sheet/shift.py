@@ -14,6 +14,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from gdsheet.sheet.cellstore import CellStore
+from gdsheet.sheet.formulastore import FormulaStore
 from gdsheet.errors import FormulaSyntaxError, GdsheetError
 from gdsheet.formula import ast as A
 from gdsheet.formula import parse, unparse
@@ -190,7 +192,7 @@ def shift_workbook(wb, shift: Shift) -> None:
             if new is None:
                 continue  # deleted with its row or column
             moved_formulas[new] = _moved_formula(f, shift, sheet.name, (r, c), new)
-        sheet.formulas = moved_formulas
+        sheet.formulas = FormulaStore(moved_formulas)
     _move_keys(target, shift)
     for dn in wb.names.values():
         dn.formula = _shift_name(dn.formula, shift, dn.scope or target.name)
@@ -239,7 +241,7 @@ def _move_keys(sheet, shift: Shift) -> None:
                 out[new] = v
         return out
 
-    sheet.cells = moved_dict(sheet.cells)
+    sheet.cells = CellStore(moved_dict(sheet.cells))
     sheet.number_formats = moved_dict(sheet.number_formats)
     sheet.style_ids = moved_dict(sheet.style_ids)
     sheet.spills, sheet.spilled_from = {}, {}  # the recalculation lays them out again

@@ -1,0 +1,263 @@
+"""Where a sheet keeps its values: numbers by column in float64 arrays, anything else (text, booleans, errors) by cell.
+
+A million-row sheet of numbers held as one Python float per cell in a dict costs ~100 bytes a cell; here a number
+costs 8 bytes, and a column's numbers come out as one array slice, which is what the reader fills in bulk, the
+vectorised recalculation reads and writes, and the compiler loads. The store is still a mapping from (row, col) to
+the value, as the rest of gdsheet reads a sheet, one cell at a time.
+
+Each column holds a float64 array over the rows [start, start + len): NaN marks a row with no number (a value can
+never be NaN: a formula that yields one shows #NUM!). A number far below or above what its column already spans, so
+that the array would be mostly holes, goes in the per-cell dict instead; so does any value that is not a float.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+
+import numpy as np
+
+CellKey = tuple[int, int]
+_ABSENT = object()
+_MIN_SPAN = 1024  # a column may always span this many rows, however sparse
+
+
+class _Column:
+    __slots__ = ("start", "nums", "count")
+
+    def __init__(self, start: int, nums: np.ndarray, count: int) -> None:
+        self.start = start  # the row of nums[0]
+        self.nums = nums  # float64, NaN where the row has no number
+        self.count = count  # how many rows hold a number
+
+    @property
+    def stop(self) -> int:
+        return self.start + len(self.nums)
+
+    def last_row(self) -> int:
+        """The last row holding a number (0 when none)."""
+        if not self.count:
+            return 0
+        held = np.flatnonzero(~np.isnan(self.nums))
+        return self.start + int(held[-1]) if len(held) else 0
+
+
+class CellStore(MutableMapping):
+    """The values of one sheet by (row, col). Numbers (Python floats) live in per-column arrays, other values in a
+    dict; `numbers` and `set_numbers` read and write a column's rows in bulk."""
+
+    __slots__ = ("_cols", "_other", "_other_in_col")
+
+    def __init__(self, items=None) -> None:
+        self._cols: dict[int, _Column] = {}
+        self._other: dict[CellKey, object] = {}
+        self._other_in_col: dict[int, int] = {}  # column -> how many of its cells are in _other
+        if items:
+            for key, value in (items.items() if hasattr(items, "items") else items):
+                self[key] = value
+
+    # ---- one cell ---------------------------------------------------------------------------------------------
+
+    def get(self, key, default=None):
+        col = self._cols.get(key[1])
+        if col is not None:
+            i = key[0] - col.start
+            if 0 <= i < len(col.nums):
+                x = col.nums.item(i)
+                if x == x:
+                    return x
+        return self._other.get(key, default)
+
+    def __getitem__(self, key):
+        v = self.get(key, _ABSENT)
+        if v is _ABSENT:
+            raise KeyError(key)
+        return v
+
+    def __contains__(self, key) -> bool:
+        return self.get(key, _ABSENT) is not _ABSENT
+
+    def __setitem__(self, key, value) -> None:
+        r, c = key
+        col = self._cols.get(c)
+        if type(value) is float and value == value:
+            if col is not None and col.start <= r < col.stop:
+                if col.nums.item(r - col.start) != col.nums.item(r - col.start):  # was no number here
+                    col.count += 1
+                    self._drop_other(key, c)
+                col.nums[r - col.start] = value
+                return
+            col = self._span(c, r, r)
+            if col is not None:
+                self._drop_other(key, c)
+                col.nums[r - col.start] = value
+                col.count += 1
+                return
+        else:
+            self._drop_number(col, r)
+        if key not in self._other:
+            self._other_in_col[c] = self._other_in_col.get(c, 0) + 1
+        self._other[key] = value
+
+    def __delitem__(self, key) -> None:
+        if self.pop(key, _ABSENT) is _ABSENT:
+            raise KeyError(key)
+
+    def pop(self, key, default=_ABSENT):
+        r, c = key
+        col = self._cols.get(c)
+        if col is not None and col.start <= r < col.stop:
+            x = col.nums.item(r - col.start)
+            if x == x:
+                col.nums[r - col.start] = np.nan
+                col.count -= 1
+                return x
+        if key in self._other:
+            self._other_in_col[c] -= 1
+            return self._other.pop(key)
+        if default is _ABSENT:
+            raise KeyError(key)
+        return default
+
+    def _drop_number(self, col: _Column | None, r: int) -> None:
+        if col is not None and col.start <= r < col.stop:
+            i = r - col.start
+            if col.nums.item(i) == col.nums.item(i):
+                col.nums[i] = np.nan
+                col.count -= 1
+
+    def _drop_other(self, key, c: int) -> None:
+        if self._other_in_col.get(c) and self._other.pop(key, _ABSENT) is not _ABSENT:
+            self._other_in_col[c] -= 1
+
+    def _span(self, c: int, r1: int, r2: int) -> _Column | None:
+        """Column c's array grown to cover rows r1..r2, or None when that would leave it mostly holes."""
+        col = self._cols.get(c)
+        if col is None:
+            col = self._cols[c] = _Column(r1, np.full(max(r2 - r1 + 1, 16), np.nan), 0)
+            return col
+        lo, hi = min(col.start, r1), max(col.stop, r2 + 1)
+        if lo == col.start and hi == col.stop:
+            return col
+        want = hi - lo
+        if want > _MIN_SPAN and want > 4 * (col.count + (r2 - r1 + 1)):
+            return None
+        # grow with room to spare below (rows mostly arrive in order), never above row 1
+        if hi > col.stop:
+            hi = max(hi, col.start + 2 * len(col.nums))
+        nums = np.full(hi - lo, np.nan)
+        nums[col.start - lo:col.start - lo + len(col.nums)] = col.nums
+        col.start, col.nums = lo, nums
+        return col
+
+    # ---- the whole store ------------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return sum(col.count for col in self._cols.values()) + len(self._other)
+
+    def __iter__(self) -> Iterator[CellKey]:
+        for c, col in list(self._cols.items()):
+            if col.count:
+                for i in np.flatnonzero(~np.isnan(col.nums)).tolist():
+                    yield (col.start + i, c)
+        yield from list(self._other)
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+    def values(self):
+        return [self[key] for key in self]
+
+    def bounds(self) -> tuple[int, int]:
+        """(max row, max col) of the cells held; (0, 0) when none."""
+        max_r = max((col.last_row() for col in self._cols.values() if col.count), default=0)
+        max_c = max((c for c, col in self._cols.items() if col.count), default=0)
+        if self._other:
+            max_r = max(max_r, max(r for r, _ in self._other))
+            max_c = max(max_c, max(c for _, c in self._other))
+        return max_r, max_c
+
+    def columns(self) -> list[int]:
+        """The columns holding any value."""
+        return sorted({c for c, col in self._cols.items() if col.count} | {c for c, n in self._other_in_col.items()
+                                                                            if n})
+
+    # ---- bulk -------------------------------------------------------------------------------------------------
+
+    def numbers(self, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows r1..r2 of a column: float64 values (0 where there is no number) and the mask of rows holding one."""
+        n = r2 - r1 + 1
+        out = np.full(n, np.nan)
+        column = self._cols.get(col)
+        if column is not None and column.count:
+            a, b = max(r1, column.start), min(r2 + 1, column.stop)
+            if a < b:
+                out[a - r1:b - r1] = column.nums[a - column.start:b - column.start]
+        if self._other_in_col.get(col):
+            other = self._other
+            for r in range(r1, r2 + 1) if n <= len(other) else sorted(rr for rr, cc in other if cc == col):
+                v = other.get((r, col), _ABSENT)
+                if r1 <= r <= r2 and type(v) is float:
+                    out[r - r1] = v  # a number kept apart (a sparse column)
+        mask = ~np.isnan(out)
+        out[~mask] = 0.0
+        return out, mask
+
+    def set_numbers(self, col: int, r1: int, values: np.ndarray, where: np.ndarray | None = None) -> None:
+        """Write numbers to rows r1.. of a column in one go; `where` (a bool mask) picks the rows to write. The
+        values must be finite floats."""
+        values = np.asarray(values, dtype=np.float64)
+        n = len(values)
+        if n == 0:
+            return
+        r2 = r1 + n - 1
+        column = self._span(col, r1, r2) if where is None or where.any() else None
+        if column is None:
+            rows = range(r1, r2 + 1) if where is None else (r1 + np.flatnonzero(where)).tolist()
+            for r in rows:
+                self[(r, col)] = float(values[r - r1])
+            return
+        if self._other_in_col.get(col):
+            for r in range(r1, r2 + 1) if where is None else (r1 + np.flatnonzero(where)).tolist():
+                self._drop_other((r, col), col)
+        dst = column.nums[r1 - column.start:r2 + 1 - column.start]
+        before = int(np.count_nonzero(~np.isnan(dst if where is None else dst[where])))
+        if where is None:
+            dst[:] = values
+            column.count += n - before
+        else:
+            dst[where] = values[where]
+            column.count += int(np.count_nonzero(where)) - before
+
+    def area(self, r1: int, c1: int, r2: int, c2: int) -> np.ndarray:
+        """The values of a rectangle as a 2-D object array (None where empty)."""
+        out = np.empty((r2 - r1 + 1, c2 - c1 + 1), dtype=object)
+        for j, c in enumerate(range(c1, c2 + 1)):
+            column = self._cols.get(c)
+            if column is not None and column.count:
+                a, b = max(r1, column.start), min(r2 + 1, column.stop)
+                if a < b:
+                    nums = column.nums[a - column.start:b - column.start]
+                    piece = nums.astype(object)
+                    piece[np.isnan(nums)] = None
+                    out[a - r1:b - r1, j] = piece
+            if self._other_in_col.get(c):
+                other = self._other
+                if (r2 - r1 + 1) <= len(other):
+                    for i, r in enumerate(range(r1, r2 + 1)):
+                        v = other.get((r, c), _ABSENT)
+                        if v is not _ABSENT:
+                            out[i, j] = v
+                else:
+                    for (r, cc), v in other.items():
+                        if cc == c and r1 <= r <= r2:
+                            out[r - r1, j] = v
+        return out
+
+    def copy(self) -> "CellStore":
+        out = CellStore()
+        out._cols = {c: _Column(col.start, col.nums.copy(), col.count) for c, col in self._cols.items()}
+        out._other = dict(self._other)
+        out._other_in_col = dict(self._other_in_col)
+        return out
+
+    def __repr__(self) -> str:
+        return f"CellStore({len(self):,} cells)"
