@@ -35,26 +35,37 @@ _ROW_RANGE = re.compile(r"\d\s*:\s*\$?\d")
 
 
 def row_template(text: str, row: int) -> tuple | None:
-    """The text of a formula written in `row` as pieces: literal text, and for each relative row number its offset
-    from `row` (an int). `text_at(template, r)` is then the same formula filled down to row r, in the same column,
-    so a column of them is checked and kept without parsing each cell. None when the text has a whole-row range."""
+    """The text of a formula written in `row` as a template: a format string and, for each of its fields, the offset
+    of a relative row number from `row`. `text_at(template, r)` is then the same formula filled down to row r, in
+    the same column, so a column of them is checked and kept without parsing each cell. None when the text has a
+    whole-row range (4:4), which moves too but is not a cell token."""
     if _ROW_RANGE.search(text):
         return None
-    pieces: list = []
+    pieces: list[str] = []
+    offsets: list[int] = []
     at = 0
     for m in _KEY_TOKENS.finditer(text):
         if m.group(2) is None or m.group(3):  # a string, a quoted name, brackets, or an absolute row
             continue
-        pieces.append(text[at:m.start(4)])
-        pieces.append(int(m.group(4)) - row)
+        offset = int(m.group(4)) - row
+        if offset not in offsets:
+            offsets.append(offset)
+        pieces.append(_braces(text[at:m.start(4)]) + "{" + str(offsets.index(offset)) + "}")
         at = m.end(4)
-    pieces.append(text[at:])
-    return tuple(pieces)
+    pieces.append(_braces(text[at:]))
+    return "".join(pieces), tuple(offsets)
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def text_at(template: tuple, row: int) -> str:
     """The text of a `row_template` in row `row`."""
-    return "".join([p if type(p) is str else str(row + p) for p in template])
+    fmt, offsets = template
+    if len(offsets) == 1:
+        return fmt.format(row + offsets[0])
+    return fmt.format(*[row + o for o in offsets])
 
 
 def parse_cached(text: str, row: int = 1, col: int = 1) -> ast.Node:

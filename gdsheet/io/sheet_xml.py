@@ -41,6 +41,44 @@ FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"(?: s="([0-9]+)")?(?: t="([
                        rb'(?:<f>([^<]*)</f>)?<v>([^<]*)</v></c>')
 
 
+# The same cells in bulk: a block whose every cell is r, then s and t, maybe a formula element (plain or shared,
+# not an array or a data table: those fail the check below) and a <v>, is cut by one split into parallel lists,
+# instead of one match object per cell. Groups: letters, row, the s/t attributes, the <f> element, the value text.
+_BULK_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"((?: [st]="[^"]*")*)>(<f(?: [^>]*)?(?:/>|>[^<]*</f>))?'
+                        rb'<v>([^<]*)</v></c>')
+_ROW_TAG = re.compile(rb"<row\b([^>]*)>")
+
+
+@dataclass(slots=True)
+class BulkCells:
+    """The cells of a block in parallel lists (bytes, as in the file; `formulas` None where a cell has none), and
+    the start tags of its rows that carry more than r and spans (a height, hidden)."""
+
+    letters: list
+    rows: list
+    attrs: list
+    formulas: list
+    values: list
+    special_rows: list
+
+
+def bulk_cells(block: bytes) -> BulkCells | None:
+    """The cells of a block of rows in the default namespace, when every one of them is a plain cell; None when
+    any is not (an inline string, a blank styled cell, an array formula, attributes beyond r, s and t), for the
+    cell-by-cell walk to read."""
+    parts = _BULK_CELL.split(block)
+    if len(parts) < 6:
+        return None
+    between = b"".join(parts[0::6])  # what lies between the cells: row tags and whitespace only
+    if b"<c" in between or b"<!" in between or b"<x:" in between or between.count(b"<row") != between.count(b"<row r="):
+        return None
+    special = []
+    if b"customHeight" in between or b"hidden" in between:
+        special = [m.group(1) for m in _ROW_TAG.finditer(between) if b"customHeight" in m.group(1)
+                   or b"hidden" in m.group(1)]
+    return BulkCells(parts[1::6], parts[2::6], parts[3::6], parts[4::6], parts[5::6], special)
+
+
 class ScanError(ValueError):
     """The part is not a worksheet this scanner can cut (no root element, an unterminated row)."""
 

@@ -115,7 +115,7 @@ def read_xlsx(path: str | Path, progress=None) -> Workbook:
         raise WorkbookReadError(f"could not read {name}: {e.strerror or e}") from e
     source.has_macros = macros
     for sheet in wb.sheets:  # the prefixes functions had in the file, for formulas edited later
-        for f in sheet.formulas.values():
+        for f in sheet.formulas.representatives():
             if f.source is not None and "_xl" in f.source:
                 source.note_prefixes(f.source)
     wb.source = source

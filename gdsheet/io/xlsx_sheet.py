@@ -11,20 +11,25 @@ import re
 from dataclasses import dataclass, field
 from typing import IO
 
+import numpy as np
+
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.datetime import from_ISO8601, to_excel
 
 from gdsheet import errors as E
 from gdsheet.io.sheet_layout import read_head, read_tail
-from gdsheet.io.sheet_xml import (FAST_CELL, Position, RawCell, WorksheetXml, attrs, cell_spans, parse_cell, row_spans,
-                                  unescape)
+from gdsheet.io.sheet_xml import (FAST_CELL, BulkCells, Position, RawCell, WorksheetXml, attrs, bulk_cells, cell_spans,
+                                  parse_cell, row_spans, unescape)
+from gdsheet.formula import row_template, text_at
 from gdsheet.refs import MAX_COL, MAX_ROW, cell_name, col_index, parse_area
 from gdsheet.sheet.formulas import make_formula
-from gdsheet.sheet.model import Sheet
+from gdsheet.sheet.formulastore import FormulaBlock
+from gdsheet.sheet.model import Formula, Sheet
 
-# What one workbook may bring into memory: each cell costs ~150 bytes in the model (more with its formula), so a
-# file expanding to more (a zip bomb of tiny cells: 100 million of them fit in 4 MB) is refused, not loaded.
-MAX_CELLS = 5_000_000
+# What one workbook may bring into memory: a number costs 8 bytes in the model's column store, text and other
+# values ~150, so a file expanding to more cells (a zip bomb of tiny cells: 100 million of them fit in 4 MB) is
+# refused, not loaded. Excel's own sheets go to 1,048,576 rows: a million rows of 13 columns is well inside.
+MAX_CELLS = 40_000_000
 MAX_ROW_HEIGHT = 409.0  # points, Excel's limit
 
 
@@ -83,7 +88,13 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
     heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
     count, outside = 0, 0
     columns: dict[bytes, int] = {}  # column letters -> number
+    bulk_ok = not part.prefix
     for block in part.blocks():
+        bulk = bulk_cells(block) if bulk_ok else None
+        if bulk is not None and len(bulk.rows) + count <= max_cells and cells.add_bulk(bulk, heights, hidden_rows):
+            count += len(bulk.rows)
+            pos.row = int(bulk.rows[-1])
+            continue
         for row in row_spans(block, pat):
             row_attrs = attrs(row.group(1))
             r = pos.next_row(row_attrs)
@@ -116,6 +127,7 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
                     count -= 1
                     continue
                 cells.add(raw, rr, cc)
+    cells.finish()
     tail = read_tail(part.tail)
     sheet.col_widths.update(layout.col_widths)
     sheet.hidden_cols.update(layout.hidden_cols)
@@ -141,8 +153,87 @@ class _Cells:
     def __init__(self, sheet: Sheet, strings: list, number_formats: list[str | None], dynamic_cms: set[str]):
         self.sheet, self.strings, self.number_formats, self.dynamic_cms = sheet, strings, number_formats, dynamic_cms
         self.shared = SharedFormulas()
+        self.runs = _FormulaRuns(sheet)
         self.data_tables = 0
         self.orphans = 0
+        self._attrs: dict[bytes, tuple[dict, int, bytes | None]] = {}  # the s/t attribute text -> parsed
+        self._columns: dict[bytes, int] = {}
+        self._numbers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (rows, cols, values) in bulk
+
+    def add_bulk(self, bulk: BulkCells, heights: dict, hidden_rows: set) -> bool:
+        """Add the cells of a block cut by `bulk_cells`: numbers into the column store in bulk, the rest one by
+        one. False (and nothing added) when a cell lies outside Excel's grid: the caller walks the block instead."""
+        columns = self._columns
+        for letters in set(bulk.letters):
+            if letters not in columns:
+                columns[letters] = col_index(letters.decode())
+        cols = np.array([columns[x] for x in bulk.letters], dtype=np.int64)
+        rows = np.array(bulk.rows).astype(np.int64)
+        if cols.max() > MAX_COL or rows.max() > MAX_ROW or rows.min() < 1:
+            return False
+        for tag in bulk.special_rows:
+            a = attrs(tag)
+            r = int(a[b"r"])
+            if a.get(b"customHeight") in (b"1", b"true") and a.get(b"ht"):
+                heights[r] = min(max(float(a[b"ht"]), 0.0), MAX_ROW_HEIGHT)
+            if a.get(b"hidden") in (b"1", b"true"):
+                hidden_rows.add(r)
+        parsed = self._attrs
+        for text in set(bulk.attrs):
+            if text not in parsed:
+                a = attrs(text)
+                parsed[text] = (a, int(a.get(b"s", b"0") or 0), a.get(b"t"))
+        kinds = [parsed[x] for x in bulk.attrs]
+        values, formulas = bulk.values, bulk.formulas
+        plain = np.array([(k[2] is None or k[2] == b"n") for k in kinds], dtype=bool)
+        plain &= np.array([bool(v) for v in values], dtype=bool)
+        pick = np.flatnonzero(plain)
+        if len(pick):
+            numbers = np.array([values[i] for i in pick.tolist()]).astype(np.float64)
+            self._numbers.append((rows[pick], cols[pick], numbers))
+        sheet = self.sheet
+        rows_list, cols_list = rows.tolist(), cols.tolist()
+        for i in np.flatnonzero(~plain).tolist():  # shared strings, booleans, errors, formulas without a value
+            a, _, t = kinds[i]
+            if values[i]:
+                sheet.cells[(rows_list[i], cols_list[i])] = _typed(unescape(values[i]), (t or b"n").decode(),
+                                                                   self.strings)
+        for i, (_, style, _) in enumerate(kinds):
+            if style:
+                self._style((rows_list[i], cols_list[i]), style)
+        for i, f in enumerate(formulas):
+            if f is not None:
+                self._bulk_formula(f, rows_list[i], cols_list[i], kinds[i][0])
+        return True
+
+    def _bulk_formula(self, element: bytes, row: int, col: int, cell_attrs: dict) -> None:
+        """A formula cell of a bulk block (its value is already in): as `add` does with one walked cell."""
+        head, sep, rest = element.partition(b">")
+        if head.endswith(b"/"):
+            f_attrs, f_text = attrs(head[2:-1]), b""
+        else:
+            f_attrs, f_text = attrs(head[2:]), rest[:-4]
+        self._formula(RawCell(cell_attrs, None, f_attrs, f_text), row, col)
+
+    def _style(self, key, i: int) -> None:
+        self.sheet.style_ids[key] = i
+        code = self.number_formats[i] if i < len(self.number_formats) else None
+        if code is not None:
+            self.sheet.number_formats[key] = code
+
+    def finish(self) -> None:
+        """Put the numbers gathered in bulk into the sheet's column store, and close the formula runs."""
+        if self._numbers:
+            rows = np.concatenate([x[0] for x in self._numbers])
+            cols = np.concatenate([x[1] for x in self._numbers])
+            values = np.concatenate([x[2] for x in self._numbers])
+            self._numbers = []
+            order = np.lexsort((rows, cols))
+            rows, cols, values = rows[order], cols[order], values[order]
+            cuts = np.flatnonzero(np.diff(cols)) + 1
+            for r, c, v in zip(np.split(rows, cuts), np.split(cols, cuts), np.split(values, cuts)):
+                self.sheet.cells.put_numbers(int(c[0]), r, v)
+        self.runs.close_all()
 
     def add_value(self, row: int, col: int, style: bytes | None, t: bytes | None, text: bytes) -> bool:
         """Add a plain value cell (a number or a shared string) matched by FAST_CELL; False for any other kind,
@@ -156,27 +247,21 @@ class _Cells:
         else:
             self.sheet.cells[key] = float(text)
         if style is not None and style != b"0":
-            i = int(style)
-            self.sheet.style_ids[key] = i
-            code = self.number_formats[i] if i < len(self.number_formats) else None
-            if code is not None:
-                self.sheet.number_formats[key] = code
+            self._style(key, int(style))
         return True
 
     def add(self, raw: RawCell, row: int, col: int) -> None:
         key = (row, col)
         style = raw.attrs.get(b"s")
         if style is not None and style != b"0":
-            i = int(style)
-            self.sheet.style_ids[key] = i
-            code = self.number_formats[i] if i < len(self.number_formats) else None
-            if code is not None:
-                self.sheet.number_formats[key] = code
+            self._style(key, int(style))
         value = cell_value(raw, self.strings)
         if value is not None:
             self.sheet.cells[key] = value
-        if raw.f_attrs is None:
-            return
+        if raw.f_attrs is not None:
+            self._formula(raw, row, col)
+
+    def _formula(self, raw: RawCell, row: int, col: int) -> None:
         kind = raw.f_attrs.get(b"t")
         if kind == b"dataTable":
             self.data_tables += 1
@@ -188,8 +273,11 @@ class _Cells:
             return
         array_ref = raw.f_attrs.get(b"ref") if kind == b"array" else None
         cm = raw.attrs.get(b"cm")
-        _add_formula(self.sheet, key, text, array_ref.decode() if array_ref else None,
-                     cm is not None and cm.decode() in self.dynamic_cms)
+        dynamic = cm is not None and cm.decode() in self.dynamic_cms
+        if array_ref is None and not dynamic:
+            self.runs.add(row, col, text)
+        else:
+            _add_formula(self.sheet, (row, col), text, array_ref.decode() if array_ref else None, dynamic)
 
 
 class SharedFormulas:
@@ -197,7 +285,8 @@ class SharedFormulas:
     master (openpyxl's Translator), prefixes and the author's spelling kept."""
 
     def __init__(self) -> None:
-        self.masters: dict[bytes, Translator] = {}
+        self.masters: dict[bytes, tuple[str, int, int, tuple | None]] = {}  # si -> text, row, col, row template
+        self._translators: dict[bytes, Translator] = {}
 
     def text(self, raw: RawCell, row: int, col: int) -> str | None:
         """'=' and the formula, or None for an empty <f/> or a follower whose master was not seen."""
@@ -206,11 +295,57 @@ class SharedFormulas:
         if f_attrs.get(b"t") == b"shared":
             si = f_attrs.get(b"si")
             if text:  # the master carries the text; followers only name the group
-                self.masters[si] = Translator("=" + text, origin=cell_name(row, col))
+                self.masters[si] = ("=" + text, row, col, row_template("=" + text, row))
+                self._translators.pop(si, None)
                 return "=" + text
             master = self.masters.get(si)
-            return None if master is None else master.translate_formula(cell_name(row, col))
+            if master is None:
+                return None
+            m_text, m_row, m_col, template = master
+            if m_col == col and template is not None:  # down the master's own column: only row numbers move
+                return text_at(template, row)
+            translator = self._translators.get(si)
+            if translator is None:
+                translator = self._translators[si] = Translator(m_text, origin=cell_name(m_row, m_col))
+            return translator.translate_formula(cell_name(row, col))
         return "=" + text if text else None
+
+
+class _FormulaRuns:
+    """Formulas filled down a column, as the reader meets them row by row: each cell whose text is the one above
+    it moved down a row (checked on the text, without parsing it) joins that cell's run; a run of two or more
+    becomes one FormulaBlock of the sheet's FormulaStore, a lone cell a Formula."""
+
+    __slots__ = ("sheet", "open")
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.open: dict[int, list] = {}  # column -> [first row, last row, Formula of the first, row template]
+
+    def add(self, row: int, col: int, text: str) -> None:
+        run = self.open.get(col)
+        if run is not None:
+            if row == run[1] + 1 and run[3] is not None and text_at(run[3], row) == text:
+                run[1] = row
+                return
+            self._close(col, run)
+        f = make_formula(display_text(text), row, col)
+        f.source = text
+        plain = f.ast is not None and f.error is None and f.array is None and not f.dynamic
+        self.open[col] = [row, row, f, row_template(text, row) if plain else None]
+
+    def _close(self, col: int, run: list) -> None:
+        first, last, f, template = run
+        if first == last:
+            self.sheet.formulas[(first, col)] = f
+            return
+        shown = template if f.text == f.source else row_template(f.text, first)
+        self.sheet.formulas.add_block(FormulaBlock(col, first, last, f.ast, template, shown))
+
+    def close_all(self) -> None:
+        for col, run in self.open.items():
+            self._close(col, run)
+        self.open = {}
 
 
 def cell_value(raw: RawCell, strings: list):

@@ -227,6 +227,22 @@ class CellStore(MutableMapping):
             dst[where] = values[where]
             column.count += int(np.count_nonzero(where)) - before
 
+    def put_numbers(self, col: int, rows: np.ndarray, values: np.ndarray) -> None:
+        """Write numbers to the given rows (ascending) of a column in one go: the reader's way in."""
+        if not len(rows):
+            return
+        column = self._span(col, int(rows[0]), int(rows[-1]))
+        if column is None:
+            for r, v in zip(rows.tolist(), values.tolist()):
+                self[(r, col)] = v
+            return
+        if self._other_in_col.get(col):
+            held = {r for r, c in self._other if c == col}
+            for r in held.intersection(rows.tolist()):
+                self._drop_other((r, col), col)
+        column.nums[rows - column.start] = values
+        column.count = int(np.count_nonzero(~np.isnan(column.nums)))
+
     def area(self, r1: int, c1: int, r2: int, c2: int) -> np.ndarray:
         """The values of a rectangle as a 2-D object array (None where empty)."""
         out = np.empty((r2 - r1 + 1, c2 - c1 + 1), dtype=object)

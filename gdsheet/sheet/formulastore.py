@@ -79,6 +79,10 @@ class FormulaStore(MutableMapping):
                 return b
         return None
 
+    def representatives(self) -> list[Formula]:
+        """One formula of each kind held: every single cell's, and the first cell's of each block."""
+        return [*self._cells.values(), *(b.formula(b.r1) for b in self.blocks())]
+
     def singles(self) -> dict[CellKey, Formula]:
         """The formulas not in a block, by cell (read only)."""
         return self._cells
