@@ -11,13 +11,16 @@ from gdsheet import errors as E
 from gdsheet.errors import FormulaSyntaxError, ResourceLimit
 from gdsheet.formula import parse_cached
 from gdsheet.refs import MAX_ARRAY_CELLS, MAX_COL, MAX_ROW, Area
+from gdsheet.sheet.changes import Changes
 from gdsheet.sheet.evaluate import Context, evaluate, to_value
 from gdsheet.sheet.formulas import make_formula
-from gdsheet.sheet.graph import CellId, Graph, Precedents, find_precedents, strongly_connected
+from gdsheet.sheet.graph import (BlockNode, CellId, Graph, Precedents, block_precedents, find_precedents,
+                                 strongly_connected)
 from gdsheet.sheet.isolation import internal_error
 from gdsheet.sheet.rename import rename_sheet_everywhere
 from gdsheet.values import Lambda, MultiArea
 
+BIG_CHANGE = 4096  # a block changing more rows than this reports them as one area, not cell by cell
 _DEEP = 256  # cells computed inside one another before a cycle is cut short instead of followed
 MAX_READ_CELLS = 1 << 23  # one range read as an array (8.4 million cells): ~70 MB of pointers, more with its values
 
@@ -36,6 +39,7 @@ class Engine:
         self._dirty: set[CellId] = set()
         self._busy: set[CellId] = set()
         self._changed: set[CellId] = set()
+        self._changed_areas: list[Area] = []  # blocks whose rows changed in bulk (see BIG_CHANGE)
         self._cycles: set[CellId] = set()
         self._cycle_members: set[CellId] = set()  # cells of the graph's cycles (of 2 cells or more) in this pass
         self._blocked: dict[CellId, Area] = {}  # #SPILL! anchors -> the range they need, retried when it empties
@@ -67,15 +71,46 @@ class Engine:
         if self.graph is None:
             g = Graph()
             for sheet in self.wb.sheets:
-                for (r, c), f in sheet.formulas.items():
+                for (r, c), f in sheet.formulas.singles().items():
                     if f.array is not None:
                         self._claim(sheet, (r, c), f.array)
                     if f.ast is not None:
                         g.add((sheet.name, r, c), find_precedents(f.ast, sheet.name, r, c, self))
                     else:
                         g.add((sheet.name, r, c), _NO_PRECEDENTS)
+                for b in sheet.formulas.blocks():
+                    self._add_block(g, BlockNode(sheet.name, b.col, b.r1, b.r2, b.ast))
             self.graph = g
         return self.graph
+
+    def _add_block(self, g: Graph, node: BlockNode) -> None:
+        """A block of the sheet's FormulaStore as one node; cell by cell where it cannot be one (see
+        block_precedents)."""
+        prec = block_precedents(node, self)
+        if prec is not None:
+            g.add_block(node, prec)
+            return
+        for r in range(node.r1, node.r2 + 1):
+            g.add((node.sheet, r, node.col), find_precedents(node.ast, node.sheet, r, node.col, self))
+
+    def _split_blocks(self, bids) -> set[CellId]:
+        """Turn blocks into a node per cell (a cycle runs through them); the new nodes are dirty where the block
+        was. Returns the new nodes."""
+        g = self.graph
+        new: set[CellId] = set()
+        for bid in bids:
+            node = g.blocks.get(bid)
+            if node is None:
+                continue
+            g.remove(bid)
+            rows = [(node.sheet, r, node.col) for r in range(node.r1, node.r2 + 1)]
+            for cid in rows:
+                g.add(cid, find_precedents(node.ast, *cid, self))
+            new.update(rows)
+            if bid in self._dirty:
+                self._dirty.discard(bid)
+                self._dirty.update(rows)
+        return new
 
     def _claim(self, sh, anchor, area: Area) -> None:
         """Record that the cells of an array formula's range (or a dynamic formula's last spill, as a file keeps
@@ -104,6 +139,8 @@ class Engine:
         cid = (sheet, row, col)
         sh = self.sheet(sheet)
         if self._busy or self._dirty:
+            if self.graph is not None and self.graph.blocks:
+                cid = self.graph.block_of(sheet, row, col) or cid  # a cell of a block: the block is the node
             if cid in self._busy:  # the cell reads itself: its last value stands in until the cycle is resolved
                 self._cycles.update(self._stack[self._stack.index(cid):])
             elif cid in self._dirty:
@@ -123,6 +160,25 @@ class Engine:
             self._tainted.add(self._stack[-1])  # it read a cell Excel would not calculate: neither would Excel
         return sh.cells.get((row, col))
 
+    # the source of cell values for gdsheet.sheet.vectorised: columns and areas in bulk, brought up to date first
+
+    def numbers(self, sheet: str, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            sh = self.sheet(sheet)
+        except KeyError:
+            return np.zeros(r2 - r1 + 1), np.zeros(r2 - r1 + 1, dtype=bool)
+        self._bring_up_to_date(sh, Area(sh.name, r1, col, r2, col))
+        return sh.cells.numbers(col, r1, r2)
+
+    def area(self, area: Area) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            sh = self.sheet(area.sheet)
+        except KeyError:
+            return np.zeros((area.rows, area.cols)), np.zeros((area.rows, area.cols), dtype=bool)
+        self._bring_up_to_date(sh, area)
+        columns = [sh.cells.numbers(c, area.r1, area.r2) for c in range(area.c1, area.c2 + 1)]
+        return np.stack([v for v, _ in columns], axis=1), np.stack([m for _, m in columns], axis=1)
+
     def read_area(self, area: Area) -> np.ndarray:
         """The values of an area as a 2-D array, cut to the sheet's used range (formulas inside computed first).
         Raises ResourceLimit when even that holds more than MAX_READ_CELLS cells."""
@@ -136,11 +192,7 @@ class Engine:
             raise ResourceLimit(f"the range {area.a1()} spans {size:,} cells of the used range, more than "
                                 f"gdsheet's limit of {MAX_READ_CELLS:,} for one array")
         final = self._bring_up_to_date(sh, Area(sh.name, area.r1, area.c1, r2, c2))
-        cells = sh.cells
-        out = np.empty((r2 - area.r1 + 1, c2 - area.c1 + 1), dtype=object)
-        cols = range(area.c1, c2 + 1)
-        for i, r in enumerate(range(area.r1, r2 + 1)):
-            out[i] = [cells.get((r, c)) for c in cols]
+        out = sh.cells.area(area.r1, area.c1, r2, c2)
         final = self._note_cycle_reads(area) and final
         if final and self._dirty and out.size >= 16:
             # the same range read by every row (MAX(Table1[Age]), $B$1:$K$1) is read once per pass
@@ -155,11 +207,14 @@ class Engine:
         if (r2 - area.r1 + 1) * (c2 - area.c1 + 1) <= 4 * len(sh.cells):
             return [v for v in self.read_area(area).flat if v is not None]
         self._bring_up_to_date(sh, Area(sh.name, area.r1, area.c1, r2, c2))
-        r1, c1 = area.r1, area.c1
-        cells = sh.cells
-        keys = sorted(k for k in cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2)
         self._note_cycle_reads(area)
-        return [v for v in map(cells.get, keys) if v is not None]
+        columns = [c for c in sh.cells.columns() if area.c1 <= c <= c2]
+        if not columns:
+            return []
+        values = sh.cells.area(area.r1, columns[0], r2, columns[-1])
+        if len(columns) < values.shape[1]:
+            values = values[:, [c - columns[0] for c in columns]]
+        return [v for v in values.flat if v is not None]
 
     @staticmethod
     def _used_corner(sh, area: Area) -> tuple[int, int]:
@@ -203,6 +258,9 @@ class Engine:
     def _compute(self, cid: CellId) -> None:
         sheet_name, r, c = cid
         sh = self.sheet(sheet_name)
+        if self.graph is not None and cid in self.graph.blocks:
+            self._compute_block(sh, cid, self.graph.blocks[cid])
+            return
         f = sh.formulas.get((r, c))
         self._dirty.discard(cid)
         if f is None:
@@ -220,17 +278,52 @@ class Engine:
                     self._spill(sh, cid, _as_array_result(value, ctx))
                 elif f.array is not None:
                     self._fill_array(sh, f.array, _as_array_result(value, ctx))
-                elif type(value) is float:
-                    self._store(sh, cid, value)
                 else:
-                    value = to_value(value, ctx)
-                    if isinstance(value, np.ndarray):
-                        value = value[0, 0] if value.size else E.VALUE
-                    self._store(sh, cid, _result(value))
+                    self._store(sh, cid, _cell_result(value, ctx))
             except Exception as exc:  # noqa: BLE001 - one cell's failure is that cell's error, never the book's
                 self._fail(sh, cid, f, exc)
         finally:
             self._busy.discard(cid)
+            self._stack.pop()
+
+    def _compute_block(self, sh, bid: CellId, node: BlockNode) -> None:
+        """All rows of a block: as one array operation where gdsheet.sheet.vectorised vouches for a row, the rest
+        cell by cell, exactly as a single formula is computed."""
+        from gdsheet.sheet.vectorised import evaluate_rows, vectorisable
+
+        self._dirty.discard(bid)
+        self._busy.add(bid)
+        self._stack.append(bid)
+        name, col, r1, r2 = sh.name, node.col, node.r1, node.r2
+        try:
+            ok = None
+            if vectorisable(node.ast):
+                try:
+                    values, ok = evaluate_rows(node.ast, name, col, r1, r2, self)
+                except Exception as exc:  # noqa: BLE001 - the rows are then computed one by one
+                    internal_error("the formula's array form", exc, bid)
+                    ok = None
+            if ok is not None and ok.any():
+                old, held = sh.cells.numbers(col, r1, r2)
+                changed = np.flatnonzero(ok & ~(held & (old == values)))
+                if len(changed) > BIG_CHANGE:
+                    self._changed_areas.append(Area(name, r1 + int(changed[0]), col, r1 + int(changed[-1]), col))
+                else:
+                    self._changed.update((name, r1 + i, col) for i in changed.tolist())
+                sh.cells.set_numbers(col, r1, values, where=None if ok.all() else ok)
+                sh.grow(r2, col)
+                rest = (r1 + np.flatnonzero(~ok)).tolist()
+            else:
+                rest = range(r1, r2 + 1)
+            for r in rest:
+                cid = (name, r, col)
+                ctx = Context(self, name, r, col, array=False)
+                try:
+                    self._store(sh, cid, _cell_result(evaluate(node.ast, ctx), ctx))
+                except Exception as exc:  # noqa: BLE001 - one cell's failure is that cell's error
+                    self._store(sh, cid, internal_error("the formula", exc, cid))
+        finally:
+            self._busy.discard(bid)
             self._stack.pop()
 
     def _fail(self, sh, cid: CellId, f, exc: Exception) -> None:
@@ -325,6 +418,7 @@ class Engine:
         self._reads = {}
         self.circular -= dirty
         self._changed = set()
+        self._changed_areas = []
         self._cycles = set()
         self._cycle_members = set()
         self._tainted = set()
@@ -347,7 +441,8 @@ class Engine:
             self._zero_circular()
         self._dirty = set()
         self._reads = {}
-        changed, self._changed = self._changed, set()
+        changed = Changes(self._changed, self._changed_areas)
+        self._changed, self._changed_areas = set(), []
         return changed
 
     def _order(self, cells: set[CellId], full: bool = False) -> list[CellId]:
@@ -378,6 +473,12 @@ class Engine:
             # cells on cycles come out as components, in dependency order; reading each other marks the cycle
             graph = {cid: preds(cid) for cid in cells_in_order}
             components = strongly_connected(graph)
+            looped = {cid for component in components if len(component) > 1 or component[0] in graph[component[0]]
+                      for cid in component if cid in g.blocks}
+            if looped:  # blocks reading each other row by row need not be a cycle of cells: look cell by cell
+                new = self._split_blocks(looped & cells)
+                self._split_blocks(looped - cells)
+                return self._order((cells - looped) | new, full)
             order = [cid for component in components for cid in sorted(component)]
             members = {cid for component in components if len(component) > 1 for cid in component}
         if full:
@@ -429,6 +530,7 @@ class Engine:
         for sheet_name, r, c, value in updates:
             sh = self.wb.sheet(sheet_name)
             cid = (sh.name, r, c)
+            self._leave_block(cid)
             self._drop_formula(sh, cid)
             anchor = sh.spilled_from.pop((r, c), None)
             if anchor is not None:
@@ -445,6 +547,7 @@ class Engine:
         g = self.ensure_graph()
         sh = self.wb.sheet(sheet_name)
         cid = (sh.name, r, c)
+        self._leave_block(cid)
         self._changed = set()
         self._drop_formula(sh, cid)
         f = make_formula(text, r, c, array, dynamic)
@@ -457,6 +560,23 @@ class Engine:
         anchor = sh.spilled_from.get((r, c))
         dirty = {cid} | ({(sh.name, *anchor)} if anchor else set())
         return changed | self._run(self._with_dependents(dirty | g.volatile))
+
+    def _leave_block(self, cid: CellId) -> None:
+        """Before a cell of a block is edited: its block is split in the graph into the rows above and below as
+        blocks, and the cell on its own, as the sheet's FormulaStore splits it."""
+        g = self.graph
+        bid = g.block_of(*cid) if g is not None and g.blocks else None
+        if bid is None:
+            return
+        node = g.blocks[bid]
+        g.remove(bid)
+        row = cid[1]
+        for a, b in ((node.r1, row - 1), (row + 1, node.r2)):
+            if a == b:
+                g.add((node.sheet, a, node.col), find_precedents(node.ast, node.sheet, a, node.col, self))
+            elif a < b:
+                self._add_block(g, BlockNode(node.sheet, node.col, a, b, node.ast))
+        g.add(cid, find_precedents(node.ast, node.sheet, row, node.col, self))
 
     def _drop_formula(self, sh, cid: CellId) -> None:
         key = cid[1:]
@@ -479,6 +599,9 @@ class Engine:
             spill = sh.spills.get(cid[1:])
             if spill is not None:
                 readers |= g.readers_of_area(spill)
+            block = g.blocks.get(cid)
+            if block is not None:
+                readers |= g.readers_of_area(block.area)
             for rd in readers:
                 if rd not in out:
                     out.add(rd)
@@ -488,16 +611,30 @@ class Engine:
         return out
 
     def dependents(self, cid: CellId, transitive: bool) -> set[CellId]:
-        if transitive:
-            return self.dependents_of_many({cid})
-        return self.ensure_graph().readers(cid)
+        g = self.ensure_graph()
+        found = self.dependents_of_many({cid}) if transitive else g.readers(cid)
+        out = {d for d in found if d not in g.blocks}
+        for bid in found - out:  # a block stands for its cells: those that read cid (all of them, once removed)
+            node = g.blocks[bid]
+            rows = range(node.r1, node.r2 + 1)
+            if not transitive and node.n <= 2000:
+                rows = [r for r in rows if _reads(find_precedents(node.ast, node.sheet, r, node.col, self), cid)]
+            out.update((node.sheet, r, node.col) for r in rows)
+        return out
+
+    def _precedents_of(self, cid: CellId) -> Precedents | None:
+        g = self.graph
+        bid = g.block_of(*cid) if g.blocks else None
+        if bid is None:
+            return g.precedents.get(cid)
+        return find_precedents(g.blocks[bid].ast, *cid, self)
 
     def precedents(self, cid: CellId, transitive: bool) -> set[CellId]:
         g = self.ensure_graph()
         out: set[CellId] = set()
         queue = deque([cid])
         while queue:
-            prec = g.precedents.get(queue.popleft())
+            prec = self._precedents_of(queue.popleft())
             if prec is None:
                 continue
             cells = set(prec.cells)
@@ -508,7 +645,7 @@ class Engine:
                              for c in range(a.c1, min(a.c2, max_c) + 1))
             for p in cells - out:
                 out.add(p)
-                if transitive and p in g.precedents:
+                if transitive and (p in g.precedents or g.blocks and g.block_of(*p)):
                     queue.append(p)
         return out
 
@@ -542,6 +679,16 @@ def _as_array_result(value, ctx: Context):
     if isinstance(value, Area) and not value.is_cell:
         return ctx.read(value)
     return _result(to_value(value, ctx)) if isinstance(value, Lambda) else to_value(value, ctx)
+
+
+def _cell_result(value, ctx: Context):
+    """What a formula (not an array formula) shows in its cell."""
+    if type(value) is float:
+        return value
+    value = to_value(value, ctx)
+    if isinstance(value, np.ndarray):
+        value = value[0, 0] if value.size else E.VALUE
+    return _result(value)
 
 
 def _result(v):
@@ -584,6 +731,10 @@ def _depth_first(cells, preds) -> list[CellId] | None:
                 done[cid] = True
                 order.append(cid)
     return order
+
+
+def _reads(prec: Precedents, cid: CellId) -> bool:
+    return cid in prec.cells or any(a.sheet == cid[0] and (cid[1], cid[2]) in a for a in prec.areas)
 
 
 def _overlaps(a: Area, b: Area) -> bool:

@@ -201,6 +201,15 @@ class CellStore(MutableMapping):
         out[~mask] = 0.0
         return out, mask
 
+    def held(self, col: int, r1: int, r2: int) -> np.ndarray:
+        """The mask of rows r1..r2 of a column that hold any value."""
+        _, mask = self.numbers(col, r1, r2)
+        if self._other_in_col.get(col):
+            for r, c in self._other:
+                if c == col and r1 <= r <= r2:
+                    mask[r - r1] = True
+        return mask
+
     def set_numbers(self, col: int, r1: int, values: np.ndarray, where: np.ndarray | None = None) -> None:
         """Write numbers to rows r1.. of a column in one go; `where` (a bool mask) picks the rows to write. The
         values must be finite floats."""
@@ -246,6 +255,11 @@ class CellStore(MutableMapping):
     def area(self, r1: int, c1: int, r2: int, c2: int) -> np.ndarray:
         """The values of a rectangle as a 2-D object array (None where empty)."""
         out = np.empty((r2 - r1 + 1, c2 - c1 + 1), dtype=object)
+        if out.size <= 64:  # a row or a few cells (B4:K4 read by each row): cell by cell is quicker
+            get = self.get
+            for i, r in enumerate(range(r1, r2 + 1)):
+                out[i] = [get((r, c)) for c in range(c1, c2 + 1)]
+            return out
         for j, c in enumerate(range(c1, c2 + 1)):
             column = self._cols.get(c)
             if column is not None and column.count:

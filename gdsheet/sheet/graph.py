@@ -34,6 +34,26 @@ class Precedents:
     volatile: bool
 
 
+@dataclass(slots=True)
+class BlockNode:
+    """A FormulaBlock as one node of the graph: rows r1..r2 of a column, computed together. Its id is its first
+    cell; its precedents are the union, over its rows, of what each row reads."""
+
+    sheet: str
+    col: int
+    r1: int
+    r2: int
+    ast: A.Node
+
+    @property
+    def area(self) -> Area:
+        return Area(self.sheet, self.r1, self.col, self.r2, self.col)
+
+    @property
+    def n(self) -> int:
+        return self.r2 - self.r1 + 1
+
+
 class Graph:
     def __init__(self) -> None:
         self.precedents: dict[CellId, Precedents] = {}
@@ -46,8 +66,27 @@ class Graph:
         self.formula_rows: dict[tuple[str, int], list[int]] = defaultdict(list)  # (sheet, col) -> sorted rows
         self.formula_cols: dict[str, set[int]] = defaultdict(set)  # sheet -> columns with formulas
         self.full_order: tuple | None = None  # (spill ranges, order, cycle cells) of the last full recalculation
+        self.blocks: dict[CellId, BlockNode] = {}  # block id (its first cell) -> the block
+        self._block_index: dict[tuple[str, int], tuple[list[int], list[CellId]]] = {}  # (sheet, col) -> first rows, ids
 
-    def add(self, cid: CellId, prec: Precedents) -> None:
+    def add_block(self, node: BlockNode, prec: Precedents) -> CellId:
+        bid = (node.sheet, node.r1, node.col)
+        self.add(bid, prec, block=node)
+        return bid
+
+    def block_of(self, sheet: str, row: int, col: int) -> CellId | None:
+        """The id of the block holding a cell, or None."""
+        index = self._block_index.get((sheet, col))
+        if index is None:
+            return None
+        i = bisect.bisect_right(index[0], row) - 1
+        if i >= 0:
+            bid = index[1][i]
+            if row <= self.blocks[bid].r2:
+                return bid
+        return None
+
+    def add(self, cid: CellId, prec: Precedents, block: BlockNode | None = None) -> None:
         if cid in self.precedents:
             self.remove(cid)
         self.full_order = None
@@ -72,6 +111,14 @@ class Graph:
             readers.add(cid)
         if prec.volatile:
             self.volatile.add(cid)
+        if block is not None:
+            self.blocks[cid] = block
+            starts, ids = self._block_index.setdefault((cid[0], cid[2]), ([], []))
+            i = bisect.bisect(starts, cid[1])
+            starts.insert(i, cid[1])
+            ids.insert(i, cid)
+            self.formula_cols[cid[0]].add(cid[2])
+            return
         rows = self.formula_rows[(cid[0], cid[2])]
         r = cid[1]
         if not rows:
@@ -103,6 +150,11 @@ class Graph:
                     for key in _bucket_keys(a):
                         self.buckets[key].discard(a)
         self.volatile.discard(cid)
+        if self.blocks.pop(cid, None) is not None:
+            starts, ids = self._block_index[(cid[0], cid[2])]
+            i = ids.index(cid)
+            del starts[i], ids[i]
+            return
         rows = self.formula_rows.get((cid[0], cid[2]))
         if rows:
             i = bisect.bisect_left(rows, cid[1])
@@ -153,10 +205,17 @@ class Graph:
             cols = range(area.c1, c2 + 1)
         for c in cols:
             rows = self.formula_rows.get((area.sheet, c))
-            if not rows:
-                continue
-            lo, hi = bisect.bisect_left(rows, area.r1), bisect.bisect_right(rows, area.r2)
-            out.extend((area.sheet, r, c) for r in rows[lo:hi])
+            if rows:
+                lo, hi = bisect.bisect_left(rows, area.r1), bisect.bisect_right(rows, area.r2)
+                out.extend((area.sheet, r, c) for r in rows[lo:hi])
+            index = self._block_index.get((area.sheet, c))
+            if index and index[0]:
+                starts, ids = index
+                i = max(bisect.bisect_right(starts, area.r1) - 1, 0)
+                while i < len(ids) and starts[i] <= area.r2:
+                    if self.blocks[ids[i]].r2 >= area.r1:
+                        out.append(ids[i])
+                    i += 1
         return out
 
     def formula_precedents(self, cid: CellId) -> list[CellId]:
@@ -168,6 +227,28 @@ class Graph:
         for a in prec.areas:
             out.extend(self.formulas_in(a))
         return out
+
+
+def block_precedents(node: BlockNode, engine) -> Precedents | None:
+    """What the rows of a block read, as areas: each reference's place in the first row and in the last, spanned.
+    None when the block cannot be one node: its tree names something resolved per cell (names, tables, 3-D
+    references), or a row reads a cell of the block itself (a running total, computed row by row)."""
+    first = find_precedents(node.ast, node.sheet, node.r1, node.col, engine)
+    template = _TEMPLATES.get(id(node.ast))
+    if template is None or template[1] is None:
+        return None
+    last = find_precedents(node.ast, node.sheet, node.r2, node.col, engine)
+    if len(first.cells) != len(last.cells) or len(first.areas) != len(last.areas):
+        return None  # a reference leaves the grid in some rows
+    areas = [Area(a[0], min(a[1], b[1]), min(a[2], b[2]), max(a[1], b[1]), max(a[2], b[2]))
+             for a, b in zip(first.cells, last.cells)]
+    areas += [Area(a.sheet, min(a.r1, b.r1), min(a.c1, b.c1), max(a.r2, b.r2), max(a.c2, b.c2))
+              for a, b in zip(first.areas, last.areas)]
+    own = node.area
+    if any(a.sheet == own.sheet and a.r1 <= own.r2 and own.r1 <= a.r2 and a.c1 <= own.c2 and own.c1 <= a.c2
+           for a in areas):
+        return None
+    return Precedents((), tuple(dict.fromkeys(areas)), first.volatile)
 
 
 def _bucket_keys(a: Area):

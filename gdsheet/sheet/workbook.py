@@ -161,7 +161,14 @@ class Workbook:
         """Whether every formula cell holds the value saved with the file, and the file does not ask for a full
         recalculation on open (Excel's fullCalcOnLoad): then its values can be shown, and solved from, as they
         are. A file written without cached values (openpyxl, scripts) needs a recalculation first."""
-        return not self.calc.full_calc_on_load and all(key in s.cells for s in self.sheets for key in s.formulas)
+        if self.calc.full_calc_on_load:
+            return False
+        for s in self.sheets:
+            if not all(key in s.cells for key in s.formulas.singles()):
+                return False
+            if not all(s.cells.held(b.col, b.r1, b.r2).all() for b in s.formulas.blocks()):
+                return False
+        return True
 
     def recalculate(self) -> set[CellId]:
         """Recalculate every formula from scratch, in dependency order."""
