@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from gdsheet.sheet.changes import Changes
 from gdsheet.refs import Area
 from gdsheet.sheet.workbook import CellId, Workbook
 
@@ -45,7 +46,7 @@ def capture(wb: Workbook, sheet: str, row: int, col: int) -> CellState:
 
 def restore(wb: Workbook, states: list[tuple[str, int, int, CellState]]) -> set[CellId]:
     """Put cell states back: constants in one batch, then formulas. Returns the cells whose value changed."""
-    changed: set[CellId] = set()
+    changed: set[CellId] = Changes()
     constants = [(s, r, c, st.value) for s, r, c, st in states if st.formula is None]
     if constants:
         changed |= wb.set_values(constants)

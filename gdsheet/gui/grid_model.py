@@ -259,6 +259,9 @@ class SheetModel(QAbstractTableModel):
             return
         low = self.sheet_name.lower()
         keys = [(r, c) for s, r, c in changed if s.lower() == low]
+        for a in getattr(changed, "areas", ()):  # a column changed in bulk (gdsheet.sheet.changes): its corners
+            if a.sheet.lower() == low:
+                keys += [(a.r1, a.c1), (a.r2, a.c2)]
         if not keys:
             return
         max_r, max_c = max(r for r, _ in keys), max(c for _, c in keys)
