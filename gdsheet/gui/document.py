@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from gdsheet.sheet.changes import Changes
 from gdsheet.refs import Area
+from gdsheet.sheet.changes import Changes
 from gdsheet.sheet.workbook import CellId, Workbook
 
 from gdsheet.gui.roles import DEPENDENT, LISTED, OBJECTIVE, VARIABLE, Driven, Roles  # noqa: F401 (re-exported)
