@@ -125,7 +125,7 @@ def formula_values(wb) -> dict[str, object]:
     out: dict[str, object] = {}
     for sheet in wb.sheets:
         cells: set[tuple[int, int]] = set(sheet.formulas)
-        for (r, c), f in sheet.formulas.items():
+        for (r, c), f in sheet.formulas.singles().items():  # blocks are never array formulas
             if f.array is not None and not f.dynamic:
                 cells.update(f.array.cells())
         cells.update(sheet.spilled_from)
