@@ -25,7 +25,7 @@ from openpyxl.xml.functions import fromstring
 from gdsheet.errors import GdsheetError, ResourceLimit, WorkbookReadError
 from gdsheet.io.package import SourcePackage
 from gdsheet.io.safety import open_archive
-from gdsheet.io.xlsx_sheet import MAX_CELLS, read_sheet_xml
+from gdsheet.io.xlsx_sheet import MAX_CELLS, MAX_OTHER_CELLS, read_sheet_xml
 from gdsheet.io.xlsx_styles import read_styles, read_theme
 from gdsheet.refs import parse_area
 from gdsheet.sheet.model import CalcSettings, DefinedName, Table
@@ -145,6 +145,7 @@ class _Reader:
         self.files = set(archive.namelist())
         self.warnings: list[str] = []
         self.cells_left = MAX_CELLS  # over every sheet of the workbook
+        self.others_left = MAX_OTHER_CELLS
 
     def step(self, what: str, fn, *args):
         """Run one reading step; a failure becomes a WorkbookReadError naming the file and the part."""
@@ -296,8 +297,9 @@ class _Reader:
 
     def sheet(self, wb: Workbook, sheet, part: str, strings: list, formats: list, dynamic: set) -> None:
         with self.archive.open(part) as raw, io.BufferedReader(_MeteredPart(raw, self.meter), 1 << 20) as fh:
-            extras = read_sheet_xml(fh, sheet, strings, formats, dynamic, self.cells_left)
+            extras = read_sheet_xml(fh, sheet, strings, formats, dynamic, self.cells_left, self.others_left)
         self.cells_left -= extras.cells
+        self.others_left -= extras.others
         self.warnings.extend(extras.warnings)
         if not extras.table_rids:
             return

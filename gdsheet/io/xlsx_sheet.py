@@ -30,11 +30,17 @@ from gdsheet.sheet.model import Formula, Sheet
 # values ~150, so a file expanding to more cells (a zip bomb of tiny cells: 100 million of them fit in 4 MB) is
 # refused, not loaded. Excel's own sheets go to 1,048,576 rows: a million rows of 13 columns is well inside.
 MAX_CELLS = 40_000_000
+MAX_OTHER_CELLS = 5_000_000  # cells that are not plain numbers (text, booleans, formulas...): ~150 bytes each
 MAX_ROW_HEIGHT = 409.0  # points, Excel's limit
 
 
 class TooManyCells(ValueError):
-    """The workbook holds more cells than MAX_CELLS."""
+    """The workbook holds more cells than MAX_CELLS, or more than MAX_OTHER_CELLS that are not plain numbers."""
+
+
+def _too_many() -> TooManyCells:
+    return TooManyCells(f"the workbook holds more than {MAX_CELLS:,} cells, or more than {MAX_OTHER_CELLS:,} cells "
+                        "of text, booleans, errors or formulas, gdsheet's limits; refused")
 
 
 # Excel writes the newer functions as _xlfn.NAME (_xlfn._xlws.SORT), LET/LAMBDA names as _xlpm.x and a function
@@ -52,6 +58,7 @@ class SheetExtras:
     table_rids: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cells: int = 0  # how many cells the part holds
+    others: int = 0  # how many of them are not plain numbers
 
 
 def display_text(formula: str) -> str:
@@ -71,12 +78,14 @@ def _trim_dots(m: re.Match) -> str:
 
 
 def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_formats: list[str | None],
-                   dynamic_cms: set[str], max_cells: int = MAX_CELLS) -> SheetExtras:
+                   dynamic_cms: set[str], max_cells: int = MAX_CELLS,
+                   max_others: int = MAX_OTHER_CELLS) -> SheetExtras:
     """Fill `sheet` from the worksheet XML in `source`: cells, formulas, style ids and the layout.
 
     `strings` is the shared string table, `number_formats` maps a style index to its format code (None for
     General), `dynamic_cms` holds the `cm` values whose metadata marks a dynamic-array formula. The part is walked
-    by gdsheet.io.sheet_xml, as the patched save walks it. Raises TooManyCells past `max_cells` cells; cells and
+    by gdsheet.io.sheet_xml, as the patched save walks it. Raises TooManyCells past `max_cells` cells (or
+    `max_others` that are not plain numbers); cells and
     rows outside Excel's grid are dropped with a warning.
     """
     part = WorksheetXml(source)
@@ -86,15 +95,20 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
     extras = SheetExtras()
     pos = Position()
     heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
-    count, outside = 0, 0
+    count, others, outside = 0, 0, 0
     columns: dict[bytes, int] = {}  # column letters -> number
     bulk_ok = not part.prefix
     for block in part.blocks():
         bulk = bulk_cells(block) if bulk_ok else None
-        if bulk is not None and len(bulk.rows) + count <= max_cells and cells.add_bulk(bulk, heights, hidden_rows):
-            count += len(bulk.rows)
-            pos.row = int(bulk.rows[-1])
-            continue
+        if bulk is not None:
+            if len(bulk.rows) + count > max_cells:
+                raise _too_many()
+            added = cells.add_bulk(bulk, heights, hidden_rows, max_others - others)
+            if added is not None:
+                count += len(bulk.rows)
+                others += added
+                pos.row = int(bulk.rows[-1])
+                continue
         for row in row_spans(block, pat):
             row_attrs = attrs(row.group(1))
             r = pos.next_row(row_attrs)
@@ -109,7 +123,7 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
             for c in cell_spans(row, pat):
                 count += 1
                 if count > max_cells:
-                    raise TooManyCells(f"the workbook holds more than {MAX_CELLS:,} cells, gdsheet's limit; refused")
+                    raise _too_many()
                 fast = FAST_CELL.fullmatch(c.group(0))
                 if fast is not None and fast.group(5) is None and fast.group(2) == row_digits:
                     # a plain value cell (most of a sheet): no attribute dictionary, no RawCell
@@ -119,7 +133,12 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
                         cc = columns[letters] = col_index(letters.decode())
                     pos.col = cc
                     if cc <= MAX_COL and cells.add_value(r, cc, style, t, text):
+                        if t == b"s":
+                            others += 1
                         continue
+                others += 1
+                if others > max_others:
+                    raise _too_many()
                 raw = parse_cell(c, pat)
                 rr, cc = pos.next_cell(raw.attrs)
                 if not (1 <= rr <= MAX_ROW and 1 <= cc <= MAX_COL):
@@ -134,7 +153,7 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
     sheet.freeze, sheet.zoom = layout.freeze, layout.zoom
     sheet.merged.extend(parse_area(ref, sheet.name) for ref in tail.merged)
     extras.table_rids.extend(tail.table_rids)
-    extras.cells = count
+    extras.cells, extras.others = count, others
     if outside:
         extras.warnings.append(f"sheet {sheet.name}: {outside} row(s) or cell(s) outside Excel's grid of "
                                f"{MAX_ROW:,} rows and {MAX_COL:,} columns were dropped")
@@ -160,9 +179,10 @@ class _Cells:
         self._columns: dict[bytes, int] = {}
         self._numbers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (rows, cols, values) in bulk
 
-    def add_bulk(self, bulk: BulkCells, heights: dict, hidden_rows: set) -> bool:
+    def add_bulk(self, bulk: BulkCells, heights: dict, hidden_rows: set, others_left: int) -> int | None:
         """Add the cells of a block cut by `bulk_cells`: numbers into the column store in bulk, the rest one by
-        one. False (and nothing added) when a cell lies outside Excel's grid: the caller walks the block instead."""
+        one. Returns how many were not plain numbers; None (and nothing added) when a cell lies outside Excel's
+        grid: the caller walks the block instead. Raises TooManyCells past `others_left` of those."""
         columns = self._columns
         for letters in set(bulk.letters):
             if letters not in columns:
@@ -170,7 +190,7 @@ class _Cells:
         cols = np.array([columns[x] for x in bulk.letters], dtype=np.int64)
         rows = np.array(bulk.rows).astype(np.int64)
         if cols.max() > MAX_COL or rows.max() > MAX_ROW or rows.min() < 1:
-            return False
+            return None
         for tag in bulk.special_rows:
             a = attrs(tag)
             r = int(a[b"r"])
@@ -188,6 +208,8 @@ class _Cells:
         plain = np.array([(k[2] is None or k[2] == b"n") for k in kinds], dtype=bool)
         plain &= np.array([bool(v) for v in values], dtype=bool)
         pick = np.flatnonzero(plain)
+        if len(values) - len(pick) > others_left:
+            raise _too_many()
         if len(pick):
             numbers = np.array([values[i] for i in pick.tolist()]).astype(np.float64)
             self._numbers.append((rows[pick], cols[pick], numbers))
@@ -204,7 +226,7 @@ class _Cells:
         for i, f in enumerate(formulas):
             if f is not None:
                 self._bulk_formula(f, rows_list[i], cols_list[i], kinds[i][0])
-        return True
+        return len(values) - len(pick)
 
     def _bulk_formula(self, element: bytes, row: int, col: int, cell_attrs: dict) -> None:
         """A formula cell of a bulk block (its value is already in): as `add` does with one walked cell."""
