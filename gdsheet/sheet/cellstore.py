@@ -195,8 +195,8 @@ class CellStore(MutableMapping):
             other = self._other
             for r in range(r1, r2 + 1) if n <= len(other) else sorted(rr for rr, cc in other if cc == col):
                 v = other.get((r, col), _ABSENT)
-                if r1 <= r <= r2 and type(v) is float:
-                    out[r - r1] = v  # a number kept apart (a sparse column)
+                if r1 <= r <= r2 and (type(v) is float or type(v) is int):
+                    out[r - r1] = v  # a number kept apart (a sparse column, or an int put by a script)
         mask = ~np.isnan(out)
         out[~mask] = 0.0
         return out, mask
