@@ -177,6 +177,7 @@ class _Cells:
         self.orphans = 0
         self._attrs: dict[bytes, tuple[dict, int, bytes | None]] = {}  # the s/t attribute text -> parsed
         self._columns: dict[bytes, int] = {}
+        self._f_elements: dict[bytes, tuple[dict, bytes]] = {}  # an empty <f .../> element -> its attributes
         self._numbers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (rows, cols, values) in bulk
 
     def add_bulk(self, bulk: BulkCells, heights: dict, hidden_rows: set, others_left: int) -> int | None:
@@ -223,18 +224,28 @@ class _Cells:
         for i, (_, style, _) in enumerate(kinds):
             if style:
                 self._style((rows_list[i], cols_list[i]), style)
+        runs = self.runs
         for i, f in enumerate(formulas):
-            if f is not None:
+            if f is None:
+                continue
+            if f.startswith(b"<f>") and len(f) > 7:  # a plain formula, as openpyxl writes every one
+                body = f[3:-4]
+                runs.add(rows_list[i], cols_list[i], "=" + (unescape(body) if b"&" in body else body.decode()))
+            else:
                 self._bulk_formula(f, rows_list[i], cols_list[i], kinds[i][0])
         return len(values) - len(pick)
 
     def _bulk_formula(self, element: bytes, row: int, col: int, cell_attrs: dict) -> None:
         """A formula cell of a bulk block (its value is already in): as `add` does with one walked cell."""
-        head, sep, rest = element.partition(b">")
-        if head.endswith(b"/"):
-            f_attrs, f_text = attrs(head[2:-1]), b""
-        else:
-            f_attrs, f_text = attrs(head[2:]), rest[:-4]
+        parsed = self._f_elements.get(element)  # the followers of a shared formula all repeat the same bytes
+        if parsed is None:
+            head, sep, rest = element.partition(b">")
+            if head.endswith(b"/"):
+                parsed = attrs(head[2:-1]), b""
+                self._f_elements[element] = parsed
+            else:
+                parsed = attrs(head[2:]), rest[:-4]
+        f_attrs, f_text = parsed
         self._formula(RawCell(cell_attrs, None, f_attrs, f_text), row, col)
 
     def _style(self, key, i: int) -> None:
