@@ -199,40 +199,42 @@ class _Cells:
                 heights[r] = min(max(float(a[b"ht"]), 0.0), MAX_ROW_HEIGHT)
             if a.get(b"hidden") in (b"1", b"true"):
                 hidden_rows.add(r)
+        # each distinct s/t attribute text (a handful per sheet) is parsed once; cells refer to it by code
+        kinds = list(set(bulk.attrs))
+        code_of = {text: i for i, text in enumerate(kinds)}
         parsed = self._attrs
-        for text in set(bulk.attrs):
+        for text in kinds:
             if text not in parsed:
                 a = attrs(text)
                 parsed[text] = (a, int(a.get(b"s", b"0") or 0), a.get(b"t"))
-        kinds = [parsed[x] for x in bulk.attrs]
+        kinds = [parsed[text] for text in kinds]
+        codes = np.array([code_of[x] for x in bulk.attrs], dtype=np.int64)
+        numeric_code = np.array([t is None or t == b"n" for _, _, t in kinds])
+        style_code = np.array([style for _, style, _ in kinds], dtype=np.int64)
         values, formulas = bulk.values, bulk.formulas
-        plain = np.array([(k[2] is None or k[2] == b"n") for k in kinds], dtype=bool)
-        plain &= np.array([bool(v) for v in values], dtype=bool)
+        # fixed-width bytes for numbers and string indices; a long text result would make every row that wide
+        texts = np.array(values) if max(map(len, values)) <= 64 else np.array(values, dtype=object)
+        plain = numeric_code[codes] & (texts != b"")
         pick = np.flatnonzero(plain)
         if len(values) - len(pick) > others_left:
             raise _too_many()
         if len(pick):
-            numbers = np.array([values[i] for i in pick.tolist()]).astype(np.float64)
-            self._numbers.append((rows[pick], cols[pick], numbers))
+            self._numbers.append((rows[pick], cols[pick], texts[pick].astype(np.float64)))
         sheet = self.sheet
-        rows_list, cols_list = rows.tolist(), cols.tolist()
-        for i in np.flatnonzero(~plain).tolist():  # shared strings, booleans, errors, formulas without a value
-            a, _, t = kinds[i]
-            if values[i]:
-                sheet.cells[(rows_list[i], cols_list[i])] = _typed(unescape(values[i]), (t or b"n").decode(),
-                                                                   self.strings)
-        for i, (_, style, _) in enumerate(kinds):
-            if style:
-                self._style((rows_list[i], cols_list[i]), style)
+        for i in np.flatnonzero(~plain & (texts != b"")).tolist():  # shared strings, booleans, errors, text results
+            t = kinds[codes[i]][2]
+            sheet.cells[(int(rows[i]), int(cols[i]))] = _typed(unescape(values[i]), (t or b"n").decode(), self.strings)
+        styles = style_code[codes]
+        for i in np.flatnonzero(styles).tolist():
+            self._style((int(rows[i]), int(cols[i])), int(styles[i]))
         runs = self.runs
-        for i, f in enumerate(formulas):
-            if f is None:
-                continue
+        for i in [i for i, f in enumerate(formulas) if f is not None]:
+            f, row, col = formulas[i], int(rows[i]), int(cols[i])
             if f.startswith(b"<f>") and len(f) > 7:  # a plain formula, as openpyxl writes every one
                 body = f[3:-4]
-                runs.add(rows_list[i], cols_list[i], "=" + (unescape(body) if b"&" in body else body.decode()))
+                runs.add(row, col, "=" + (unescape(body) if b"&" in body else body.decode()))
             else:
-                self._bulk_formula(f, rows_list[i], cols_list[i], kinds[i][0])
+                self._bulk_formula(f, row, col, kinds[codes[i]][0])
         return len(values) - len(pick)
 
     def _bulk_formula(self, element: bytes, row: int, col: int, cell_attrs: dict) -> None:
