@@ -201,6 +201,14 @@ class CellStore(MutableMapping):
         out[~mask] = 0.0
         return out, mask
 
+    def has_other(self, col: int, r1: int, r2: int) -> bool:
+        """Whether rows r1..r2 of a column hold anything but numbers (text, booleans, errors)."""
+        if not self._other_in_col.get(col):
+            return False
+        if r2 - r1 < 64:
+            return any((r, col) in self._other for r in range(r1, r2 + 1))
+        return any(c == col and r1 <= r <= r2 for r, c in self._other)
+
     def held(self, col: int, r1: int, r2: int) -> np.ndarray:
         """The mask of rows r1..r2 of a column that hold any value."""
         _, mask = self.numbers(col, r1, r2)

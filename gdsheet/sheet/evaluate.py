@@ -489,6 +489,10 @@ def normalise(v):
 def collect_numbers(v, ctx: Context, count_text: bool):
     """The numbers an aggregate (SUM, AVERAGE...) sees in one argument: inside references and arrays only numbers
     (…A variants: text 0, booleans 1/0); a direct argument is coerced; the first error is returned."""
+    if isinstance(v, Area) and v.size > 64:
+        numbers = ctx.engine.area_numbers(v)  # a range of numbers only: read in bulk from the column store
+        if numbers is not None:
+            return numbers
     if isinstance(v, Area) and v.size > 100_000:
         v = ctx.engine.read_present(v)  # SUM(A:A): the cells that exist, not the million the reference names
     elif isinstance(v, (Area, MultiArea)):
