@@ -185,8 +185,13 @@ class CellStore(MutableMapping):
     def numbers(self, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows r1..r2 of a column: float64 values (0 where there is no number) and the mask of rows holding one."""
         n = r2 - r1 + 1
-        out = np.full(n, np.nan)
         column = self._cols.get(col)
+        if column is not None and column.start <= r1 and r2 < column.stop and not self._other_in_col.get(col):
+            # the usual case, a column of numbers: two passes over the slice, no copy of it first
+            piece = column.nums[r1 - column.start:r2 + 1 - column.start]
+            mask = piece == piece
+            return np.where(mask, piece, 0.0), mask
+        out = np.full(n, np.nan)
         if column is not None and column.count:
             a, b = max(r1, column.start), min(r2 + 1, column.stop)
             if a < b:
