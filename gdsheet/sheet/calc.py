@@ -230,15 +230,18 @@ class Engine:
         self._bring_up_to_date(sh, Area(sh.name, area.r1, area.c1, r2, c2))
         if not self._note_cycle_reads(area):
             return None
+        columns = [c for c in sh.cells.columns() if area.c1 <= c <= c2]  # an empty column adds nothing
+        if len(columns) * (r2 - area.r1 + 1) > MAX_READ_CELLS:
+            return None
         values, masks = [], []
-        for c in range(area.c1, c2 + 1):
+        for c in columns:
             v, m = sh.cells.numbers(c, area.r1, r2)
             if sh.cells.has_other(c, area.r1, r2):
                 return None
             values.append(v)
             masks.append(m)
-        if len(values) == 1:
-            return values[0][masks[0]].tolist()
+        if len(values) <= 1:
+            return values[0][masks[0]].tolist() if values else []
         v, m = np.stack(values, axis=1), np.stack(masks, axis=1)
         return v[m].tolist()  # row by row, as a reference is read
 
@@ -260,6 +263,11 @@ class Engine:
                 if (sh.name, *anchor) in self._dirty and _overlaps(spill, clipped):
                     self._compute((sh.name, *anchor))
         return final
+
+    def _clean(self, area: Area) -> bool:
+        """Whether an area holds no cell of (or computed from) a circular reference."""
+        return not any(cid[0] == area.sheet and (cid[1], cid[2]) in area
+                       for cid in self._cycles | self._tainted | self.circular)
 
     def _note_cycle_reads(self, area: Area) -> bool:
         """Taint the formula being computed when the area holds a cell of a cycle; False when it did."""
@@ -317,6 +325,13 @@ class Engine:
         cell by cell, exactly as a single formula is computed."""
         from gdsheet.sheet.vectorised import evaluate_rows, vectorisable
 
+        if (self._cycles or self._tainted or self.circular) and not all(
+                self._clean(a) for a in self.graph.precedents[bid].areas):
+            # it reads a cell of a circular reference: Excel shows 0 in just the rows that do, so row by row
+            for cid in sorted(self._split_blocks({bid})):
+                if cid in self._dirty:
+                    self._compute(cid)
+            return
         self._dirty.discard(bid)
         self._busy.add(bid)
         self._stack.append(bid)

@@ -224,6 +224,8 @@ class Graph:
         if prec is None:
             return []
         out = [c for c in prec.cells if c in self.precedents]
+        if self.blocks and len(out) < len(prec.cells):  # a cell inside a block: the block is the node
+            out += [b for b in (self.block_of(*c) for c in prec.cells if c not in self.precedents) if b]
         for a in prec.areas:
             out.extend(self.formulas_in(a))
         return out

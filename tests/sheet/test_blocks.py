@@ -126,3 +126,20 @@ def test_a_block_survives_a_save(book_path, tmp_path):
     sheet = again.sheet("Data")
     assert all(key in sheet.cells for key in sheet.formulas)  # every formula saved with its value
     _same(again, wb)
+
+
+def test_rows_of_a_block_that_read_a_circular_reference_show_0_as_in_excel(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for r in range(1, 21):
+        ws[f"A{r}"] = r
+        ws[f"B{r}"] = f"=A{r}*2"
+        ws[f"C{r}"] = f"=B{r}+1"  # a block over B
+    ws["B5"] = "=C5"  # B5 and C5 read each other
+    path = tmp_path / "cycle.xlsx"
+    wb.save(path)
+    book = load_workbook(path)
+    book.recalculate()
+    assert [book.get("Data", r, 3) for r in (4, 5, 6)] == [9.0, 0.0, 13.0]
+    assert ("Data", 5, 3) in book.engine.circular and ("Data", 6, 3) not in book.engine.circular
