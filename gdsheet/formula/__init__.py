@@ -32,6 +32,7 @@ def relative_key(text: str, row: int, col: int) -> str:
 # A range of whole rows (4:4, $2:10) shifts with its cell too, but is not one of the tokens above: a formula holding
 # one is never given a row template (it is parsed cell by cell, as before).
 _ROW_RANGE = re.compile(r"\d\s*:\s*\$?\d")
+_WHOLE_LINES = re.compile(r"\d\s*:\s*\$?\d|[A-Za-z]\s*:\s*\$?[A-Za-z]")
 
 
 def row_template(text: str, row: int) -> tuple | None:
@@ -71,6 +72,8 @@ def text_at(template: tuple, row: int) -> str:
 def parse_cached(text: str, row: int = 1, col: int = 1) -> ast.Node:
     """parse() with a cache on the formula's relative form: equal relative formulas share one tree."""
     key = relative_key(text, row, col)
+    if _WHOLE_LINES.search(text):  # A:A or 4:4 is relative to its cell too, but not rewritten in the key
+        key = f"{key}\x03{row},{col}"
     node = _CACHE.get(key)
     if node is None:
         node = parse(text, row, col)

@@ -139,3 +139,12 @@ def test_any_text_parses_or_raises_formula_syntax_error(text):
     except FormulaSyntaxError:
         return
     assert isinstance(tree, A.Node)
+
+
+def test_a_whole_column_or_row_reference_is_not_shared_between_cells_it_means_differently():
+    from gdsheet.formula import parse_cached
+
+    far, near = parse_cached("=SUM(A:A)", 2, 20), parse_cached("=SUM(A:A)", 2, 2)
+    assert (far.args[0].c1, near.args[0].c1) == (-19, -1)
+    low, high = parse_cached("=SUM(4:4)", 10, 1), parse_cached("=SUM(4:4)", 5, 1)
+    assert low.args[0].r1 != high.args[0].r1
