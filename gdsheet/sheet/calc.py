@@ -170,6 +170,35 @@ class Engine:
         self._bring_up_to_date(sh, Area(sh.name, r1, col, r2, col))
         return sh.cells.numbers(col, r1, r2)
 
+    def name(self, node, sheet: str):
+        """A defined name's tree and the sheet it is scoped to (None for an unknown name or one that does not parse)."""
+        dn = self.wb.get_name(node.name, node.sheet or sheet)
+        if dn is None:
+            return None
+        tree = self.name_tree(dn)
+        return None if isinstance(tree, E.ExcelError) else (tree, dn.scope)
+
+    def structured(self, node, sheet: str, row: int, col: int):
+        """The range a structured reference (Table1[Col], [@Col]) means from a cell."""
+        from gdsheet.sheet.structured import structured_area
+
+        return structured_area(node, self.wb, sheet, row, col)
+
+    def texts(self, sheet: str, col: int, r1: int, r2: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows r1..r2 of a column's texts (None where a cell holds none) and their mask."""
+        values = np.full(r2 - r1 + 1, None, dtype=object)
+        try:
+            sh = self.sheet(sheet)
+        except KeyError:
+            return values, np.zeros(r2 - r1 + 1, dtype=bool)
+        self._bring_up_to_date(sh, Area(sh.name, r1, col, r2, col))
+        if sh.cells.has_other(col, r1, r2):
+            column = sh.cells.area(r1, col, r2, col)[:, 0]
+            is_text = np.array([type(v) is str for v in column], dtype=bool)
+            values[is_text] = column[is_text]
+            return values, is_text
+        return values, np.zeros(r2 - r1 + 1, dtype=bool)
+
     def area(self, area: Area) -> tuple[np.ndarray, np.ndarray]:
         try:
             sh = self.sheet(area.sheet)
@@ -323,7 +352,7 @@ class Engine:
     def _compute_block(self, sh, bid: CellId, node: BlockNode) -> None:
         """All rows of a block: as one array operation where gdsheet.sheet.vectorised vouches for a row, the rest
         cell by cell, exactly as a single formula is computed."""
-        from gdsheet.sheet.vectorised import evaluate_rows, vectorisable
+        from gdsheet.sheet.vectorised import block_tree, evaluate_rows, vectorisable
 
         if (self._cycles or self._tainted or self.circular) and not all(
                 self._clean(a) for a in self.graph.precedents[bid].areas):
@@ -338,9 +367,10 @@ class Engine:
         name, col, r1, r2 = sh.name, node.col, node.r1, node.r2
         try:
             ok = None
-            if vectorisable(node.ast):
+            tree = block_tree(node.ast, name, col, r1, r2, self)  # names and Table references as plain ones
+            if tree is not None and vectorisable(tree):
                 try:
-                    values, ok = evaluate_rows(node.ast, name, col, r1, r2, self)
+                    values, ok = evaluate_rows(tree, name, col, r1, r2, self)
                 except Exception as exc:  # noqa: BLE001 - the rows are then computed one by one
                     internal_error("the formula's array form", exc, bid)
                     ok = None

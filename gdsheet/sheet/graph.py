@@ -235,11 +235,19 @@ def block_precedents(node: BlockNode, engine) -> Precedents | None:
     """What the rows of a block read, as areas: each reference's place in the first row and in the last, spanned.
     None when the block cannot be one node: its tree names something resolved per cell (names, tables, 3-D
     references), or a row reads a cell of the block itself (a running total, computed row by row)."""
-    first = find_precedents(node.ast, node.sheet, node.r1, node.col, engine)
-    template = _TEMPLATES.get(id(node.ast))
+    tree = node.ast
+    template = _TEMPLATES.get(id(tree))
     if template is None or template[1] is None:
-        return None
-    last = find_precedents(node.ast, node.sheet, node.r2, node.col, engine)
+        find_precedents(tree, node.sheet, node.r1, node.col, engine)
+        template = _TEMPLATES.get(id(tree))
+    if template[1] is None:  # names or structured references (a Table's calculated column): as plain references
+        from gdsheet.sheet.vectorised import block_tree
+
+        tree = block_tree(tree, node.sheet, node.col, node.r1, node.r2, engine)
+        if tree is None or _template(tree) is None:
+            return None
+    first = find_precedents(tree, node.sheet, node.r1, node.col, engine)
+    last = find_precedents(tree, node.sheet, node.r2, node.col, engine)
     if len(first.cells) != len(last.cells) or len(first.areas) != len(last.areas):
         return None  # a reference leaves the grid in some rows
     areas = [Area(a[0], min(a[1], b[1]), min(a[2], b[2]), max(a[1], b[1]), max(a[2], b[2]))

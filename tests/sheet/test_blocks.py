@@ -143,3 +143,26 @@ def test_rows_of_a_block_that_read_a_circular_reference_show_0_as_in_excel(tmp_p
     book.recalculate()
     assert [book.get("Data", r, 3) for r in (4, 5, 6)] == [9.0, 0.0, 13.0]
     assert ("Data", 5, 3) in book.engine.circular and ("Data", 6, 3) not in book.engine.circular
+
+
+def test_a_table_column_and_a_named_parameter_are_blocks_too(tmp_path):
+    from openpyxl.worksheet.table import Table as XlTable
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["x", "y"])
+    for r in range(2, 202):
+        ws.append([r * 0.5, f"=[@x]*rate+Data!$D$1"])
+    ws["D1"] = 1.0
+    ws["D2"] = 2.0
+    ws.add_table(XlTable(displayName="T", ref="A1:B201"))
+    wb.defined_names["rate"] = openpyxl.workbook.defined_name.DefinedName("rate", attr_text="Data!$D$2")
+    path = tmp_path / "table.xlsx"
+    wb.save(path)
+    book = load_workbook(path)
+    book.recalculate()
+    assert [book.get("Data", r, 2) for r in (2, 201)] == [3.0, 202.0]
+    assert book.engine.graph.blocks  # the calculated column is one node
+    book.set_value("Data", 2, 4, 3.0)  # the named parameter
+    assert book.get("Data", 201, 2) == 100.5 * 3 + 1
