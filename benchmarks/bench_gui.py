@@ -238,6 +238,9 @@ def at_scale(path: str, iterations: int, shot: str | None) -> int:
         bar.setValue(bar.maximum() * k // 40)
         wait_until(lambda: False, 0.02)
     win.view.go_to(last_row, 12)  # Ctrl+End: the last cell, shown and current
+    from PySide6.QtWidgets import QAbstractItemView
+
+    win.view.scrollTo(win.model.index(last_row - 1, 11), QAbstractItemView.ScrollHint.PositionAtBottom)  # rows above
     wait_until(lambda: False, 0.2)
     activity("scroll to the last row", start, f"row {last_row:,}")
     if shot:  # the screen itself under a real X server (xvfb-run), else the window drawn offscreen

@@ -40,6 +40,7 @@ class FileActions:
 
     _loading: LoadProgress | None = None  # the file being opened
     _close_when_loaded = False
+    _preview_full: tuple | None = None  # the last row and first column of a preview screen seen filled
     _enabled_before_load: dict = {}
 
     @property
@@ -83,7 +84,7 @@ class FileActions:
         name = os.path.basename(path)
         before = self.doc
         progress = LoadProgress(self.load_bar, name, preview=lambda wb, sheet: self._preview(wb, sheet, path),
-                                repaint=lambda: self.model.refresh())
+                                repaint=self._repaint_preview)
         self._begin_loading(progress)
         # Python's cycle collector walks every object each time it runs its oldest generation: over the millions of
         # cells of a large workbook a pass takes long enough to be seen (100 ms at 100,000 rows, growing with the
@@ -143,8 +144,25 @@ class FileActions:
         """Show the sheet the reader has begun (the one in front), its rows appearing as they are read; the
         workbook that was open is kept aside until the load ends, and comes back on Cancel."""
         wb.active = next(i for i, s in enumerate(wb.sheets) if s is sheet)
+        self._preview_full = None
         self.set_document(Document(wb, path), keep_old=True)
         self.statusBar().showMessage(f"Showing {sheet.name} as it is read; editing waits until it has opened.")
+
+    def _repaint_preview(self) -> None:
+        """Show the rows read since the last look, until the screen is full: once its last row holds something,
+        repainting it again would only cost the reader time (scrolling paints what it shows anyway)."""
+        from gdsheet.gui.grid_paint import visible_range
+
+        span = visible_range(self.view)
+        if span is None:
+            return
+        _, last, first_col, last_col = span
+        cells = self.doc.wb.sheet(self.model.sheet_name).cells
+        if any(cells.get((last + 1, c + 1)) is not None for c in range(first_col, last_col + 1)):
+            if self._preview_full == (last, first_col):
+                return
+            self._preview_full = (last, first_col)  # one repaint more: the screen's rows all arrived
+        self.model.refresh()
 
     def _drop_preview(self, before: Document) -> None:
         """After a failed or cancelled load: the workbook that was open before, as it was."""
