@@ -237,8 +237,9 @@ class CellStore(MutableMapping):
             for r in rows:
                 self[(r, col)] = float(values[r - r1])
             return
-        if self._other_in_col.get(col):
-            for r in range(r1, r2 + 1) if where is None else (r1 + np.flatnonzero(where)).tolist():
+        if self._other_in_col.get(col):  # the column's few other values in these rows give way
+            rows = {r for r, c in self._other if c == col and r1 <= r <= r2 and (where is None or where[r - r1])}
+            for r in rows:
                 self._drop_other((r, col), col)
         dst = column.nums[r1 - column.start:r2 + 1 - column.start]
         before = int(np.count_nonzero(~np.isnan(dst if where is None else dst[where])))
