@@ -15,6 +15,8 @@ them into its table at its next save). Formula results that are text are written
 """
 from __future__ import annotations
 
+import bisect
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,8 +25,9 @@ from typing import IO
 from gdsheet.errors import ExcelError
 from gdsheet.formula.unparse import unparse
 from gdsheet.io.sheet_layout import patch_head, patch_tail
+from gdsheet.io.sheet_bulk_compare import BulkComparer, ModelIndex
 from gdsheet.io.sheet_xml import (FAST_CELL, Patterns, Position, RawCell, ScanError, WorksheetXml, attrs,
-                                  cell_spans, escape, parse_cell, row_spans, unescape)
+                                  bulk_cells, cell_spans, escape, parse_cell, replace_values, row_spans, unescape)
 from gdsheet.io.xlsx_patch import cached_value
 from gdsheet.io.xlsx_sheet import cell_value, display_text
 from gdsheet.refs import cell_name, col_index
@@ -84,19 +87,22 @@ class SheetPatcher:
         self.sheet, self.strings, self.prefixes = sheet, strings, prefixes
         self.dynamic_cm = (dynamic_cm or "1").encode()
         self.report = SheetReport()
-        if dynamic_cm is None and any(f.dynamic for f in sheet.formulas.values()):
-            self.pending_dynamic = True
-        else:
-            self.pending_dynamic = False
-        # What the model has, in row and column order: cells with a value, a formula or a style id; walked along
-        # with the file's cells (a merge join), so cells the file lacks are inserted where they belong.
-        # Keys as row << 14 | column (Excel has 16,384 columns): ints sort and compare several times faster.
-        self.keys = sorted({r << _COL_BITS | c for keys in (sheet.cells, sheet.formulas, sheet.style_ids)
-                            for r, c in keys})
+        # Formula blocks (a formula filled down a column) are never arrays or dynamic: only single cells are looked at.
+        singles = _single_formulas(sheet)
+        self.pending_dynamic = dynamic_cm is None and any(f.dynamic for f in singles.values())
+        # What the model has, in row and column order, for the rows being walked: cells with a value, a formula or a
+        # style id, walked along with the file's cells (a merge join), so cells the file lacks are inserted where
+        # they belong. Keys as row << 14 | column (Excel has 16,384 columns): ints sort and compare several times
+        # faster. Loaded from the stores one block of rows at a time (`_load_keys`), or for a block compared in bulk
+        # just the cells the file lacks.
+        self.index = ModelIndex(sheet)
+        self.bulk = BulkComparer(self, self.index)
+        self.keys: list[int] = []
+        self.loaded_to = 0  # the rows up to here have their keys in self.keys (or were compared in bulk)
         self.k = 0
         self.attr_rows = sorted(set(sheet.row_heights) | sheet.hidden_rows)  # rows with a height or hidden
         self.a = 0
-        self.arrays = [f.array for f in sheet.formulas.values() if f.array is not None and not f.dynamic]
+        self.arrays = [f.array for f in singles.values() if f.array is not None and not f.dynamic]
         self.masters_seen: set[bytes] = set()
         self.broken_groups: set[bytes] = set()  # shared formulas whose master changed: followers written in full
         self.group_trees: dict[bytes, object] = {}  # si -> the kept master's parsed formula (relative form)
@@ -120,19 +126,8 @@ class SheetPatcher:
         with tempfile.SpooledTemporaryFile(_SPOOL_IN_MEMORY) as body:
             last_row = 0
             for block in part.blocks():
-                out, pos_in_block = [], 0
-                for row in row_spans(block, pat):
-                    row_attrs = attrs(row.group(1))
-                    r = pos.next_row(row_attrs)
-                    if r <= last_row:
-                        raise NotPatchable("rows out of order")
-                    last_row = r
-                    out.append(block[pos_in_block:row.start()])
-                    out.append(self._new_rows_before(r, pat))
-                    out.append(self._row(row, row_attrs, r, pat, pos))
-                    pos_in_block = row.end()
-                out.append(block[pos_in_block:])
-                body.write(b"".join(out))
+                last_row = self._block(block, last_row, part.prefix, pat, pos, body)
+            self._load_keys(last_row + 1, self.index.last_row())
             tail_rows = self._new_rows_before(None, pat)
             body.write(tail_rows)
             open_tag, tail = part.open_tag, part.tail
@@ -150,6 +145,68 @@ class SheetPatcher:
             shutil.copyfileobj(body, dst, 1 << 20)
             dst.write(tail)
         return self.report
+
+    def _block(self, block: bytes, last_row: int, prefix: bytes, pat: Patterns, pos: Position, body) -> int:
+        """Write one block of rows; returns the last row number written. A block the reader's bulk cut takes is
+        compared with the model in bulk: copied as it is when nothing differs, its formula results put in when only
+        they differ, and only its differing rows walked cell by cell; any other block is walked whole."""
+        first = last_row + 1
+        block_last = _last_row(block, pat)
+        diff = bulk = None
+        if (not prefix and block_last is not None and self.loaded_to < first and self.k == len(self.keys)
+                and not self._attr_rows_in(first, block_last)):
+            bulk = bulk_cells(block)
+            if bulk is not None and not bulk.special_rows:
+                diff = self.bulk.compare(bulk, first, block_last)
+        if diff is not None and diff.values:
+            rebuilt = replace_values(block, len(bulk.rows), diff.values)
+            if rebuilt is None:
+                diff = None
+            else:
+                block = rebuilt
+                self.report.changed = self.report.values_changed = True
+        dirty = None
+        if diff is not None:
+            self.loaded_to = block_last
+            if not diff.dirty_rows and not len(diff.missing):
+                body.write(block)
+                pos.row = block_last
+                return block_last
+            self.keys, self.k = diff.missing.tolist(), 0
+            dirty = diff.dirty_rows
+        else:
+            self._load_keys(first, block_last if block_last is not None else self.index.last_row())
+        out, pos_in_block = [], 0
+        for row in row_spans(block, pat):
+            row_attrs = attrs(row.group(1))
+            r = pos.next_row(row_attrs)
+            if r <= last_row:
+                raise NotPatchable("rows out of order")
+            last_row = r
+            out.append(block[pos_in_block:row.start()])
+            out.append(self._new_rows_before(r, pat))
+            if dirty is None or r in dirty:
+                out.append(self._row(row, row_attrs, r, pat, pos))
+            else:  # compared in bulk and found the same: the file's bytes
+                out.append(row.group(0))
+            pos_in_block = row.end()
+        out.append(block[pos_in_block:])
+        body.write(b"".join(out))
+        return last_row
+
+    def _load_keys(self, a: int, b: int) -> None:
+        """Append the model's keys of rows a..b (those not loaded yet) to the keys still to be walked."""
+        a = max(a, self.loaded_to + 1)
+        if b < a:
+            return
+        self.keys = self.keys[self.k:] + self.index.keys_in(a, b).tolist()
+        self.k = 0
+        self.loaded_to = b
+
+    def _attr_rows_in(self, a: int, b: int) -> bool:
+        """Whether the model gives a height or hides a row among rows a..b (such blocks are walked)."""
+        i = bisect.bisect_left(self.attr_rows, a, self.a)
+        return i < len(self.attr_rows) and self.attr_rows[i] <= b
 
     # ---- rows ---------------------------------------------------------------------------------------------------
 
@@ -170,11 +227,12 @@ class SheetPatcher:
     def _dimension(self) -> str:
         """The used range of what is written: the model's cells (the file's cells gdsheet does not hold, data
         tables and orphan shared formulas, are in the model as values)."""
-        keys = self.keys
-        if not keys:
+        keys = self.index.keys_in(1, self.index.last_row())
+        if not len(keys):
             return "A1"
-        r1, r2 = keys[0] >> _COL_BITS, keys[-1] >> _COL_BITS
-        c1, c2 = min(k & _COL_MASK for k in keys), max(k & _COL_MASK for k in keys)
+        r1, r2 = int(keys[0]) >> _COL_BITS, int(keys[-1]) >> _COL_BITS
+        cols = keys & _COL_MASK
+        c1, c2 = int(cols.min()), int(cols.max())
         return cell_name(r1, c1) if (r1, c1) == (r2, c2) else f"{cell_name(r1, c1)}:{cell_name(r2, c2)}"
 
     def _row_attrs(self, r: int) -> bytes:
@@ -431,6 +489,27 @@ def _f_element(inner: bytes, pat: Patterns) -> bytes:
     if m is None:
         raise ScanError("a formula cell lost its <f> element")
     return m.group(0)
+
+
+def _single_formulas(sheet: Sheet) -> dict:
+    """The formulas of a sheet that are not in a FormulaBlock, by cell."""
+    singles = getattr(sheet.formulas, "singles", None)
+    return singles() if singles is not None else sheet.formulas
+
+
+_ROW_R = re.compile(rb'\s+r="([0-9]+)"')
+
+
+def _last_row(block: bytes, pat: Patterns) -> int | None:
+    """The number of the last row of a block, None when its start tag has no r."""
+    at = block.rfind(b"<" + _prefix(pat) + b"row")
+    if at < 0:
+        return None
+    end = block.find(b">", at)
+    m = _ROW_R.match(block, at + 4 + len(_prefix(pat)), end) if end > 0 else None
+    if m is None:
+        m = _ROW_R.search(block, at, end) if end > 0 else None
+    return int(m.group(1)) if m is not None else None
 
 
 def _prefix(pat: Patterns) -> bytes:

@@ -60,6 +60,7 @@ class BulkCells:
     formulas: list
     values: list
     special_rows: list
+    between: list | None = None  # what lies before each cell (row tags, whitespace), and after the last: n + 1
 
 
 def bulk_cells(block: bytes) -> BulkCells | None:
@@ -76,7 +77,25 @@ def bulk_cells(block: bytes) -> BulkCells | None:
     if b"customHeight" in between or b"hidden" in between:
         special = [m.group(1) for m in _ROW_TAG.finditer(between) if b"customHeight" in m.group(1)
                    or b"hidden" in m.group(1)]
-    return BulkCells(parts[1::6], parts[2::6], parts[3::6], parts[4::6], parts[5::6], special)
+    return BulkCells(parts[1::6], parts[2::6], parts[3::6], parts[4::6], parts[5::6], special, parts[0::6])
+
+
+# The value texts of a bulk block's cells, cut out in one split: [before, value, between, value, ..., after]. In a
+# block `bulk_cells` accepted, each cell holds exactly one <v> and nothing else can ('<' never occurs in text), so
+# the k-th value of the split is the k-th cell's: the patched save puts new formula results in with one slice
+# assignment and one join.
+_VALUE_TEXT = re.compile(rb"(?<=<v>)([^<]*)(?=</v>)")
+
+
+def replace_values(block: bytes, n: int, new: dict[int, bytes]) -> bytes | None:
+    """The block with the value texts of cells i (0-based, in file order) replaced by new[i]; None when the block
+    does not hold exactly `n` value elements."""
+    parts = _VALUE_TEXT.split(block)
+    if len(parts) != 2 * n + 1:
+        return None
+    for i, text in new.items():
+        parts[2 * i + 1] = text
+    return b"".join(parts)
 
 
 class ScanError(ValueError):
