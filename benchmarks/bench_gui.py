@@ -225,7 +225,7 @@ def at_scale(path: str, iterations: int, shot: str | None) -> int:
     win.open_file(path)
     opened = wait_until(lambda: not win.loading, 3600)
     loading.LoadProgress.stage = stage
-    extra = f"first screen at {first[0] - start:.2f} s" if first else ""
+    extra = f"first screen at {first[0] - start:.2f} s" if first else "no first screen before the end"
     if read:
         extra += f", read in {read[0] - start:.2f} s, worst delay while reading {beat.worst(start, read[0])[0][0]:.1f} ms"
     activity("open" + ("" if opened else " (timed out)"), start, extra)
