@@ -194,7 +194,6 @@ class _Cells:
         self._attrs: dict[bytes, tuple[dict, int, bytes | None]] = {}  # the s/t attribute text -> parsed
         self._columns: dict[bytes, int] = {}
         self._f_elements: dict[bytes, tuple[dict, bytes]] = {}  # an empty <f .../> element -> its attributes
-        self._numbers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (rows, cols, values) in bulk
 
     def add_bulk(self, bulk: BulkCells, heights: dict, hidden_rows: set, others_left: int) -> int | None:
         """Add the cells of a block cut by `bulk_cells`: numbers into the column store in bulk, the rest one by
@@ -234,8 +233,13 @@ class _Cells:
         pick = np.flatnonzero(plain)
         if len(values) - len(pick) > others_left:
             raise _too_many()
-        if len(pick):
-            self._numbers.append((rows[pick], cols[pick], texts[pick].astype(np.float64)))
+        if len(pick):  # straight into the column store, a column at a time (no copy of the sheet held aside)
+            r, c, v = rows[pick], cols[pick], texts[pick].astype(np.float64)
+            order = np.argsort(c, kind="stable")
+            r, c, v = r[order], c[order], v[order]
+            cuts = np.flatnonzero(np.diff(c)) + 1
+            for rr, cc, vv in zip(np.split(r, cuts), np.split(c, cuts), np.split(v, cuts)):
+                self.sheet.cells.put_numbers(int(cc[0]), rr, vv)
         sheet = self.sheet
         for i in np.flatnonzero(~plain & (texts != b"")).tolist():  # shared strings, booleans, errors, text results
             t = kinds[codes[i]][2]
@@ -273,17 +277,8 @@ class _Cells:
             self.sheet.number_formats[key] = code
 
     def finish(self) -> None:
-        """Put the numbers gathered in bulk into the sheet's column store, and close the formula runs."""
-        if self._numbers:
-            rows = np.concatenate([x[0] for x in self._numbers])
-            cols = np.concatenate([x[1] for x in self._numbers])
-            values = np.concatenate([x[2] for x in self._numbers])
-            self._numbers = []
-            order = np.lexsort((rows, cols))
-            rows, cols, values = rows[order], cols[order], values[order]
-            cuts = np.flatnonzero(np.diff(cols)) + 1
-            for r, c, v in zip(np.split(rows, cuts), np.split(cols, cuts), np.split(values, cuts)):
-                self.sheet.cells.put_numbers(int(c[0]), r, v)
+        """Close the formula runs, and give back the room the column store kept for rows that did not come."""
+        self.sheet.cells.compact()
         self.runs.close_all()
 
     def add_value(self, row: int, col: int, style: bytes | None, t: bytes | None, text: bytes) -> bool:

@@ -263,8 +263,17 @@ class CellStore(MutableMapping):
             held = {r for r, c in self._other if c == col}
             for r in held.intersection(rows.tolist()):
                 self._drop_other((r, col), col)
-        column.nums[rows - column.start] = values
-        column.count = int(np.count_nonzero(~np.isnan(column.nums)))
+        at = rows - column.start
+        before = int(np.count_nonzero(column.nums[at] == column.nums[at]))
+        column.nums[at] = values
+        column.count += len(rows) - before  # rows are distinct: a file holds a cell once
+
+    def compact(self) -> None:
+        """Give back the room kept below each column's last number for rows still to come (after a file is read)."""
+        for column in self._cols.values():
+            last = column.last_row()
+            if last and column.stop - last > 1024 and column.stop - last > (last - column.start) // 4:
+                column.nums = column.nums[:last + 1 - column.start].copy()
 
     def area(self, r1: int, c1: int, r2: int, c2: int) -> np.ndarray:
         """The values of a rectangle as a 2-D object array (None where empty)."""
