@@ -118,6 +118,7 @@ class BlockDiff:
     values: dict[int, bytes]
     dirty_rows: set[int]
     missing: np.ndarray
+    empty: list[int] | None = None  # the cells without a value text, when every one of `values` is among them
 
 
 class BulkComparer:
@@ -229,7 +230,8 @@ class BulkComparer:
         dirty = set(rows[~same & ~fix].tolist())
         if len(missing):
             dirty.update((missing >> COL_BITS).tolist())
-        return BlockDiff(values, dirty, missing)
+        empty = np.flatnonzero(~filled).tolist() if values and not (fix & filled).any() else None
+        return BlockDiff(values, dirty, missing, empty)
 
     def _formulas(self, bulk: BulkCells, f_cells: list[int], rows, cols, keys, block_of, in_single,
                   same: np.ndarray) -> bool:

@@ -125,8 +125,9 @@ class SheetPatcher:
         pos = Position()
         with tempfile.SpooledTemporaryFile(_SPOOL_IN_MEMORY) as body:
             last_row = 0
-            for block in part.blocks():
-                last_row = self._block(block, last_row, part.prefix, pat, pos, body)
+            blocks = _bulk_pieces(part.blocks()) if not part.prefix else ((b, None) for b in part.blocks())
+            for block, bulk in blocks:
+                last_row = self._block(block, bulk, last_row, pat, pos, body)
             self._load_keys(last_row + 1, self.index.last_row())
             tail_rows = self._new_rows_before(None, pat)
             body.write(tail_rows)
@@ -146,20 +147,18 @@ class SheetPatcher:
             dst.write(tail)
         return self.report
 
-    def _block(self, block: bytes, last_row: int, prefix: bytes, pat: Patterns, pos: Position, body) -> int:
+    def _block(self, block: bytes, bulk, last_row: int, pat: Patterns, pos: Position, body) -> int:
         """Write one block of rows; returns the last row number written. A block the reader's bulk cut takes is
         compared with the model in bulk: copied as it is when nothing differs, its formula results put in when only
         they differ, and only its differing rows walked cell by cell; any other block is walked whole."""
         first = last_row + 1
         block_last = _last_row(block, pat)
-        diff = bulk = None
-        if (not prefix and block_last is not None and self.loaded_to < first and self.k == len(self.keys)
-                and not self._attr_rows_in(first, block_last)):
-            bulk = bulk_cells(block)
-            if bulk is not None and not bulk.special_rows:
-                diff = self.bulk.compare(bulk, first, block_last)
+        diff = None
+        if (bulk is not None and not bulk.special_rows and block_last is not None and self.loaded_to < first
+                and self.k == len(self.keys) and not self._attr_rows_in(first, block_last)):
+            diff = self.bulk.compare(bulk, first, block_last)
         if diff is not None and diff.values:
-            rebuilt = replace_values(block, len(bulk.rows), diff.values)
+            rebuilt = replace_values(block, len(bulk.rows), diff.values, diff.empty)
             if rebuilt is None:
                 diff = None
             else:
@@ -489,6 +488,23 @@ def _f_element(inner: bytes, pat: Patterns) -> bytes:
     if m is None:
         raise ScanError("a formula cell lost its <f> element")
     return m.group(0)
+
+
+def _bulk_pieces(blocks, parts: int = 16):
+    """(block, its cells cut in bulk or None) for the blocks of rows, as the reader cuts them: a block that cannot
+    be cut in bulk (a header of inline strings, a few styled blanks) is offered again in pieces of whole rows, so
+    that only the piece holding such cells is walked cell by cell."""
+    for block in blocks:
+        bulk = bulk_cells(block)
+        if bulk is not None or len(block) < 4096:
+            yield block, bulk
+            continue
+        step, at = len(block) // parts, 0
+        while at < len(block):
+            cut = block.find(b"</row>", at + step)
+            end = len(block) if cut < 0 else cut + len(b"</row>")
+            yield block[at:end], bulk_cells(block[at:end])
+            at = end
 
 
 def _single_formulas(sheet: Sheet) -> dict:
