@@ -112,13 +112,14 @@ class ModelIndex:
 
 @dataclass
 class BlockDiff:
-    """How a bulk block differs from the model: new value texts by cell number (formula results only), the rows
+    """How a bulk block differs from the model: new value texts of cells (formula results only), the rows
     whose cells differ otherwise, and the model's cells in the block's rows that the file lacks."""
 
-    values: dict[int, bytes]
+    cells: list[int]  # cells (numbered in file order) whose value text is all that changes
+    texts: list[bytes]  # their new value texts
     dirty_rows: set[int]
     missing: np.ndarray
-    empty: list[int] | None = None  # the cells without a value text, when every one of `values` is among them
+    empty: np.ndarray | None = None  # the cells without a value text, when every one of `cells` is among them
 
 
 class BulkComparer:
@@ -226,35 +227,45 @@ class BulkComparer:
         has_f[f_cells] = True
         # a kept formula whose result is now another number (or was not written): only its <v> text changes
         fix = ~same_value & same_style & same_formula & has_f & numeric & m_num & np.isfinite(m_val)
-        values = {i: _number_text(x).encode() for i, x in zip(np.flatnonzero(fix).tolist(), m_val[fix].tolist())}
+        fixed = np.flatnonzero(fix)
+        texts = number_texts(m_val[fixed]) if len(fixed) else []
         dirty = set(rows[~same & ~fix].tolist())
         if len(missing):
             dirty.update((missing >> COL_BITS).tolist())
-        empty = np.flatnonzero(~filled).tolist() if values and not (fix & filled).any() else None
-        return BlockDiff(values, dirty, missing, empty)
+        empty = np.flatnonzero(~filled) if len(fixed) and not (fix & filled).any() else None
+        return BlockDiff(fixed.tolist(), texts, dirty, missing, empty)
 
     def _formulas(self, bulk: BulkCells, f_cells: list[int], rows, cols, keys, block_of, in_single,
                   same: np.ndarray) -> bool:
         """Fill `same` for the block's formula cells; False for a block the walk must take."""
         index, patcher = self.index, self.patcher
+        formulas = bulk.formulas
+        # plain formulas (<f>text</f>, as openpyxl writes every one) inside a formula block: grouped by block
+        plain = np.array([f[:3] == b"<f>" and len(f) > 7 for f in [formulas[i] for i in f_cells]], dtype=bool)
+        f_idx = np.array(f_cells, dtype=np.int64)
+        p_idx = f_idx[plain]
+        p_blocks = block_of[p_idx]
+        in_blocks = p_idx[p_blocks >= 0]
         plain_in_block: dict[int, list[int]] = {}
+        if len(in_blocks):
+            ids = p_blocks[p_blocks >= 0]
+            order = np.argsort(ids, kind="stable")
+            uniq, starts = np.unique(ids[order], return_index=True)
+            ends = list(starts[1:]) + [len(order)]
+            plain_in_block = {int(bi): in_blocks[order[a:b]].tolist() for bi, a, b in zip(uniq, starts, ends)}
+        for i in p_idx[p_blocks < 0].tolist():
+            if in_single[i]:
+                model = index.singles[(int(rows[i]), int(cols[i]))]
+                text = formulas[i][3:-4]
+                same[i] = (model.source is not None and model.array is None and not model.dynamic
+                           and model.source[1:] == unescape(text)
+                           and (model.source == model.text or display_text(model.source) == model.text))
+            else:
+                same[i] = False
         followers: dict[bytes, list[int]] = {}
         first_master: dict[bytes, int] = {}
-        for i in f_cells:
-            f = bulk.formulas[i]
-            if f.startswith(b"<f>") and len(f) > 7:  # a plain formula, as openpyxl writes every one
-                bi = int(block_of[i])
-                if bi >= 0:
-                    plain_in_block.setdefault(bi, []).append(i)
-                elif in_single[i]:
-                    model = index.singles[(int(rows[i]), int(cols[i]))]
-                    text = f[3:-4]
-                    same[i] = (model.source is not None and model.array is None and not model.dynamic
-                               and model.source[1:] == unescape(text)
-                               and (model.source == model.text or display_text(model.source) == model.text))
-                else:
-                    same[i] = False
-                continue
+        for i in f_idx[~plain].tolist():
+            f = formulas[i]
             parsed = self.f_elements.get(f)
             if parsed is None:
                 head, _, rest = f.partition(b">")
@@ -320,7 +331,13 @@ def _same(a, b) -> bool:
     return same_value(a, b)
 
 
-def _number_text(x: float) -> str:
-    """A number as a formula's cached result, as gdsheet.io.xlsx_patch.cached_value writes it."""
-    text = repr(x)
-    return text[:-2] if text.endswith(".0") else text
+def number_texts(x: np.ndarray) -> list[bytes]:
+    """Finite numbers as formula results are cached, as gdsheet.io.xlsx_patch.cached_value writes each: the
+    shortest text that reads back as the same double (repr), without the '.0' of a whole number."""
+    whole = (x == np.floor(x)) & (np.abs(x) < 1e16)  # repr writes these 'N.0'; larger ones '1e+16'
+    if whole.all() and not ((x == 0) & np.signbit(x)).any():  # -0.0 is written '-0', which %d would lose
+        return [b"%d" % v for v in x.astype(np.int64).tolist()]
+    out = [b"%r" % v for v in x.tolist()]
+    for i in np.flatnonzero(whole).tolist():
+        out[i] = out[i][:-2]
+    return out

@@ -1,8 +1,11 @@
 """Rewrite one worksheet part of the original package so that it holds what the model holds, changing only what
 differs: the save's counterpart of gdsheet.io.xlsx_sheet, walking the part with the same scanner.
 
-Each cell of the original is read as the reader reads it and compared with the model: a cell whose value, formula
-and style id are the same keeps its bytes; a changed one is rebuilt keeping its other attributes; cells and rows the
+The part is read in blocks of rows as the reader reads it. A block the reader cuts in bulk (plain cells: r, s, t, a
+plain or shared formula, a value) is compared with the model in bulk by gdsheet.io.sheet_bulk_compare: copied byte
+for byte when nothing differs, its formula results put in when only they differ, and only the rows that differ
+otherwise walked cell by cell. In the walk each cell is compared with the model: a cell whose value, formula and
+style id are the same keeps its bytes; a changed one is rebuilt keeping its other attributes; cells and rows the
 model has and the file has not are inserted in row and column order. A formula keeps the file's text (shared-formula
 masters and followers as they were, `_xlfn.` prefixes, the author's parentheses) unless it was edited; an edited one
 is written in Excel's stored form. Row heights and hidden rows, <cols>, the first <sheetView> (zoom, frozen pane) and
@@ -157,8 +160,8 @@ class SheetPatcher:
         if (bulk is not None and not bulk.special_rows and block_last is not None and self.loaded_to < first
                 and self.k == len(self.keys) and not self._attr_rows_in(first, block_last)):
             diff = self.bulk.compare(bulk, first, block_last)
-        if diff is not None and diff.values:
-            rebuilt = replace_values(block, len(bulk.rows), diff.values, diff.empty)
+        if diff is not None and diff.cells:
+            rebuilt = replace_values(block, len(bulk.rows), diff.cells, diff.texts, diff.empty)
             if rebuilt is None:
                 diff = None
             else:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import IO, Iterator
 
+import numpy as np
+
 from gdsheet.refs import col_index
 
 CHUNK = 1 << 20
@@ -87,26 +89,28 @@ def bulk_cells(block: bytes) -> BulkCells | None:
 _VALUE_TEXT = re.compile(rb"(?<=<v>)([^<]*)(?=</v>)")
 
 
-def replace_values(block: bytes, n: int, new: dict[int, bytes], empty: list[int] | None = None) -> bytes | None:
-    """The block with the value texts of cells i (0-based, in file order) replaced by new[i]; None when the block
-    does not hold exactly `n` value elements. `empty`, when given, lists the cells whose value text is empty (the
-    formulas openpyxl writes without a result) and every cell of `new` is one of them: the block is then cut at
-    each <v></v> only, a plain bytes split."""
+def replace_values(block: bytes, n: int, cells: list[int], texts: list[bytes], empty=None) -> bytes | None:
+    """The block with the value texts of cells[k] (0-based, in file order) replaced by texts[k]; None when the block
+    does not hold exactly `n` value elements. `empty`, when given, is the ascending array of the cells whose value
+    text is empty (the formulas openpyxl writes without a result), and every one of `cells` is among them: the
+    block is then cut at each <v></v> only, a plain bytes split."""
     if empty is not None:
         parts = block.split(b"<v></v>")
         if len(parts) != len(empty) + 1:
             return None
-        rank = {cell: k for k, cell in enumerate(empty)}
-        texts = [b"<v></v>"] * len(empty)
-        for i, text in new.items():
-            texts[rank[i]] = b"<v>" + text + b"</v>"
-        out = [None] * (2 * len(parts) - 1)
-        out[0::2], out[1::2] = parts, texts
+        if len(cells) == len(empty):  # every empty value gets one (a file written without results)
+            values = [b"<v>%s</v>" % t for t in texts]
+        else:
+            values = [b"<v></v>"] * len(empty)
+            for at, text in zip(np.searchsorted(empty, cells).tolist(), texts):
+                values[at] = b"<v>" + text + b"</v>"
+        out = [b""] * (2 * len(parts) - 1)
+        out[0::2], out[1::2] = parts, values
         return b"".join(out)
     parts = _VALUE_TEXT.split(block)
     if len(parts) != 2 * n + 1:
         return None
-    for i, text in new.items():
+    for i, text in zip(cells, texts):
         parts[2 * i + 1] = text
     return b"".join(parts)
 
