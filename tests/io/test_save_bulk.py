@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 import zipfile
 
+import numpy as np
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gdsheet.io import load_workbook, save_workbook
 from gdsheet.io import sheet_bulk_compare, sheet_xml
+from gdsheet.io.xlsx_patch import cached_value
 
 ROWS = 2000
 SHEET = "xl/worksheets/sheet1.xml"
@@ -160,3 +164,15 @@ def test_shared_formula_followers_in_bulk(xlsx, tmp_path, bulk_calls):
     before, after = rows_of(book), rows_of(out)
     assert {r for r in before if before[r] != after[r]} == {1700}
     assert after[1700] == b'<row r="1700"><c r="A1700"><v>1</v></c><c r="B1700"><f t="shared" si="0"/><v>2</v></c></row>'
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20))
+def test_formula_results_are_written_as_cached_value_writes_each(xs):
+    got = sheet_bulk_compare.number_texts(np.array(xs))
+    assert got == [cached_value(x)[1].encode() for x in xs]
+
+
+def test_whole_numbers_and_negative_zero():
+    xs = [0.0, -0.0, 3.0, -7.0, 1e15, 1e16, 2.0 ** 53 + 2, 0.5]
+    assert sheet_bulk_compare.number_texts(np.array(xs)) == [cached_value(x)[1].encode() for x in xs]
+    assert sheet_bulk_compare.number_texts(np.array([4.0, 12.0])) == [b"4", b"12"]
