@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gdsheet.errors import ExcelError
 from gdsheet.formula.ast import Node
 from gdsheet.refs import Area
+
+if TYPE_CHECKING:
+    from gdsheet.sheet.cellstore import CellStore
+    from gdsheet.sheet.formulastore import FormulaStore
 
 CellKey = tuple[int, int]  # (row, col), 1-based
 
