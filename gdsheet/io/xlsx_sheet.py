@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import IO
 
 import numpy as np
@@ -204,7 +205,7 @@ class _Cells:
             if letters not in columns:
                 columns[letters] = col_index(letters.decode())
         cols = np.array([columns[x] for x in bulk.letters], dtype=np.int64)
-        rows = np.array(bulk.rows).astype(np.int64)
+        rows = np.fromiter(map(int, bulk.rows), np.int64, len(bulk.rows))
         if cols.max() > MAX_COL or rows.max() > MAX_ROW or rows.min() < 1:
             return None
         for tag in bulk.special_rows:
@@ -227,21 +228,21 @@ class _Cells:
         numeric_code = np.array([t is None or t == b"n" for _, _, t in kinds])
         style_code = np.array([style for _, style, _ in kinds], dtype=np.int64)
         values, formulas = bulk.values, bulk.formulas
-        # fixed-width bytes for numbers and string indices; a long text result would make every row that wide
-        texts = np.array(values) if max(map(len, values)) <= 64 else np.array(values, dtype=object)
-        plain = numeric_code[codes] & (texts != b"")
+        nonempty = np.fromiter(map(len, values), np.int64, len(values)) > 0
+        plain = numeric_code[codes] & nonempty
         pick = np.flatnonzero(plain)
         if len(values) - len(pick) > others_left:
             raise _too_many()
         if len(pick):  # straight into the column store, a column at a time (no copy of the sheet held aside)
-            r, c, v = rows[pick], cols[pick], texts[pick].astype(np.float64)
+            numbers = np.fromiter(map(float, compress(values, plain.tolist())), np.float64, len(pick))
+            r, c, v = rows[pick], cols[pick], numbers
             order = np.argsort(c, kind="stable")
             r, c, v = r[order], c[order], v[order]
             cuts = np.flatnonzero(np.diff(c)) + 1
             for rr, cc, vv in zip(np.split(r, cuts), np.split(c, cuts), np.split(v, cuts)):
                 self.sheet.cells.put_numbers(int(cc[0]), rr, vv)
         sheet = self.sheet
-        for i in np.flatnonzero(~plain & (texts != b"")).tolist():  # shared strings, booleans, errors, text results
+        for i in np.flatnonzero(~plain & nonempty).tolist():  # shared strings, booleans, errors, text results
             t = kinds[codes[i]][2]
             sheet.cells[(int(rows[i]), int(cols[i]))] = _typed(unescape(values[i]), (t or b"n").decode(), self.strings)
         styles = style_code[codes]
