@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from gdsheet.errors import FormulaSyntaxError
 from gdsheet.formula.parser import parse
 from gdsheet.formula.unparse import unparse
@@ -119,22 +121,34 @@ def clear(wb: Workbook, areas: list[Area]) -> list[Edit]:
 
 
 def selection_stats(wb: Workbook, areas: list[Area]) -> tuple[float, int, int]:
-    """(sum, count of numbers, count of non-empty cells) over the selection, each cell once."""
-    seen: set[tuple[str, int, int]] = set()
-    total, numbers, count = 0.0, 0, 0
+    """(sum, count of numbers, count of non-empty cells) over the selection, each cell once. Read a column at a
+    time from the sheet's store in bulk: a whole column selected is a million rows."""
+    rows_of: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (sheet, column) -> its selected row spans
     for area in areas:
         sheet = wb.sheet(area.sheet)
-        keys = (k for k in sheet.cells if k in area) if area.size > len(sheet.cells) else area.cells()
-        for r, c in keys:
-            v = sheet.cells.get((r, c))
-            if v is None or (sheet.name, r, c) in seen:
-                continue
-            seen.add((sheet.name, r, c))
-            count += 1
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                total += v
-                numbers += 1
+        max_r, max_c = sheet.used_bounds
+        for c in range(area.c1, min(area.c2, max_c) + 1):
+            if area.r1 <= max_r:
+                rows_of.setdefault((sheet.name, c), []).append((area.r1, min(area.r2, max_r)))
+    total, numbers, count = 0.0, 0, 0
+    for (name, c), spans in rows_of.items():
+        cells = wb.sheet(name).cells
+        for r1, r2 in _disjoint(spans):  # overlapping selections count a cell once
+            values, is_number = cells.numbers(c, r1, r2)
+            total += float(values.sum())
+            numbers += int(np.count_nonzero(is_number))
+            count += int(np.count_nonzero(cells.held(c, r1, r2)))
     return total, numbers, count
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for r1, r2 in sorted(spans):
+        if out and r1 <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], r2))
+        else:
+            out.append((r1, r2))
+    return out
 
 
 def sort_key(value, descending: bool = False):

@@ -170,3 +170,59 @@ def test_shown_areas_cover_the_viewport_and_the_frozen_panes(qtbot, window):
     assert main == areas[0]
     assert bands[0] == (sheet.name, 1, 1, 2, c2)
     assert bands[1][:3] == (sheet.name, 1, 1) and bands[1][3] >= 3000 and bands[1][4] == 1
+
+
+def test_ctrl_up_and_down_jump_as_cell_by_cell_over_a_column_read_in_bulk():
+    import random
+
+    from gdsheet.gui.grid_view import _jump_in_column
+
+    def reference(cells, row, col, dr, n_rows):  # the rule, one cell at a time
+        def filled(r):
+            return cells.get((r, col)) is not None
+        r = row + dr
+        if filled(row) and filled(r):
+            while 1 <= r + dr <= n_rows and filled(r + dr):
+                r += dr
+            return r
+        while 1 <= r <= n_rows and not filled(r):
+            if not 1 <= r + dr <= n_rows:
+                return r
+            r += dr
+        return r
+
+    rng = random.Random(1)
+    for trial in range(40):
+        wb = Workbook()
+        sheet = wb.add_sheet("S")
+        n_rows = rng.choice([50, 300, 3000])
+        r = 1
+        while r <= n_rows:  # blocks of values (numbers, some text) and gaps of every length
+            length = rng.choice([1, 2, 5, 70, 400])
+            if rng.random() < 0.5:
+                for rr in range(r, min(r + length, n_rows + 1)):
+                    sheet.cells[(rr, 2)] = float(rr) if rng.random() < 0.9 else "t"
+            r += length
+        for row in rng.sample(range(1, n_rows + 1), 20):
+            for dr in (1, -1):
+                if 1 <= row + dr <= n_rows:
+                    assert _jump_in_column(sheet.cells, row, 2, dr, n_rows) == \
+                        reference(sheet.cells, row, 2, dr, n_rows), (trial, row, dr)
+
+
+def test_selection_sums_read_in_bulk_count_each_cell_once():
+    from gdsheet.gui.editing import selection_stats
+    from gdsheet.refs import Area
+
+    wb = Workbook()
+    sheet = wb.add_sheet("S")
+    for r in range(1, 101):
+        sheet.cells[(r, 1)] = float(r)
+    sheet.cells[(5, 2)] = "text"
+    sheet.cells[(6, 2)] = True
+    sheet.cells[(7, 2)] = 2.5
+    sheet.forget_bounds()
+    whole = [Area("S", 1, 1, 1_048_576, 3)]
+    assert selection_stats(wb, whole) == (5050.0 + 2.5, 101, 103)
+    overlapping = [Area("S", 1, 1, 10, 1), Area("S", 5, 1, 20, 2)]  # A5:A10 in both
+    assert selection_stats(wb, overlapping) == (210.0 + 2.5, 21, 23)
