@@ -119,7 +119,6 @@ class BlockDiff:
     texts: list[bytes]  # their new value texts
     dirty_rows: set[int]
     missing: np.ndarray
-    empty: np.ndarray | None = None  # the cells without a value text, when every one of `cells` is among them
 
 
 class BulkComparer:
@@ -232,8 +231,7 @@ class BulkComparer:
         dirty = set(rows[~same & ~fix].tolist())
         if len(missing):
             dirty.update((missing >> COL_BITS).tolist())
-        empty = np.flatnonzero(~filled) if len(fixed) and not (fix & filled).any() else None
-        return BlockDiff(fixed.tolist(), texts, dirty, missing, empty)
+        return BlockDiff(fixed.tolist(), texts, dirty, missing)
 
     def _formulas(self, bulk: BulkCells, f_cells: list[int], rows, cols, keys, block_of, in_single,
                   same: np.ndarray) -> bool:

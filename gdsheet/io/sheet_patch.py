@@ -161,7 +161,7 @@ class SheetPatcher:
                 and self.k == len(self.keys) and not self._attr_rows_in(first, block_last)):
             diff = self.bulk.compare(bulk, first, block_last)
         if diff is not None and diff.cells:
-            rebuilt = replace_values(block, len(bulk.rows), diff.cells, diff.texts, diff.empty)
+            rebuilt = replace_values(block, len(bulk.rows), diff.cells, diff.texts)
             if rebuilt is None:
                 diff = None
             else:

@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import IO, Iterator
 
-import numpy as np
-
 from gdsheet.refs import col_index
 
 CHUNK = 1 << 20
@@ -82,37 +80,17 @@ def bulk_cells(block: bytes) -> BulkCells | None:
     return BulkCells(parts[1::6], parts[2::6], parts[3::6], parts[4::6], parts[5::6], special, parts[0::6])
 
 
-# The value texts of a bulk block's cells, cut out in one split: [before, value, between, value, ..., after]. In a
-# block `bulk_cells` accepted, each cell holds exactly one <v> and nothing else can ('<' never occurs in text), so
-# the k-th value of the split is the k-th cell's: the patched save puts new formula results in with one slice
-# assignment and one join.
-_VALUE_TEXT = re.compile(rb"(?<=<v>)([^<]*)(?=</v>)")
-
-
-def replace_values(block: bytes, n: int, cells: list[int], texts: list[bytes], empty=None) -> bytes | None:
+def replace_values(block: bytes, n: int, cells: list[int], texts: list[bytes]) -> bytes | None:
     """The block with the value texts of cells[k] (0-based, in file order) replaced by texts[k]; None when the block
-    does not hold exactly `n` value elements. `empty`, when given, is the ascending array of the cells whose value
-    text is empty (the formulas openpyxl writes without a result), and every one of `cells` is among them: the
-    block is then cut at each <v></v> only, a plain bytes split."""
-    if empty is not None:
-        parts = block.split(b"<v></v>")
-        if len(parts) != len(empty) + 1:
-            return None
-        if len(cells) == len(empty):  # every empty value gets one (a file written without results)
-            values = [b"<v>%s</v>" % t for t in texts]
-        else:
-            values = [b"<v></v>"] * len(empty)
-            for at, text in zip(np.searchsorted(empty, cells).tolist(), texts):
-                values[at] = b"<v>" + text + b"</v>"
-        out = [b""] * (2 * len(parts) - 1)
-        out[0::2], out[1::2] = parts, values
-        return b"".join(out)
-    parts = _VALUE_TEXT.split(block)
-    if len(parts) != 2 * n + 1:
+    does not hold exactly `n` cells. For a block `bulk_cells` cut: every cell ends with its value's '</v></c>', and
+    nothing else can (text never holds '<'), so one bytes split finds them all."""
+    parts = block.split(b"</v></c>")
+    if len(parts) != n + 1:
         return None
     for i, text in zip(cells, texts):
-        parts[2 * i + 1] = text
-    return b"".join(parts)
+        piece = parts[i]
+        parts[i] = piece[:piece.rfind(b"<v>") + 3] + text
+    return b"</v></c>".join(parts)
 
 
 class ScanError(ValueError):
