@@ -109,10 +109,8 @@ def clear(wb: Workbook, areas: list[Area]) -> list[Edit]:
     edits = []
     for area in areas:
         sheet = wb.sheet(area.sheet)
-        held = sheet.cells.keys() | sheet.formulas.keys()
-        # walk whichever is smaller: the selected rectangle or the cells the sheet holds
-        keys = ((r, c) for r, c in held if (r, c) in area) if area.size > len(held) else (
-            k for k in area.cells() if k in held)
+        corners = (area.r1, area.c1, area.r2, area.c2)
+        keys = set(sheet.cells.keys_in(*corners)) | set(sheet.formulas.keys_in(*corners))
         for r, c in sorted(keys):
             if (r, c) in sheet.spilled_from and (r, c) not in sheet.formulas:
                 continue  # a spilled value goes with its formula
@@ -210,13 +208,16 @@ def current_region(wb: Workbook, sheet_name: str, row: int, col: int) -> Area:
     """Excel's current region (Ctrl+*): the block of filled cells around (row, col), grown until the ring of cells
     around it (diagonals included) is empty."""
     sheet = wb.sheet(sheet_name)
-    held = sheet.cells.keys() | sheet.formulas.keys()
+
+    def held(key) -> bool:
+        return sheet.cells.get(key) is not None or key in sheet.formulas
+
     r1 = r2 = row
     c1 = c2 = col
     while True:
         ring = [(r, c) for r in range(r1 - 1, r2 + 2) for c in (c1 - 1, c2 + 1)]
         ring += [(r, c) for c in range(c1, c2 + 1) for r in (r1 - 1, r2 + 1)]
-        hits = [k for k in ring if k in held]
+        hits = [k for k in ring if held(k)]
         if not hits:
             return Area(sheet.name, r1, c1, r2, c2)
         r1, r2 = min(r1, *(k[0] for k in hits)), max(r2, *(k[0] for k in hits))

@@ -83,6 +83,15 @@ class FormulaStore(MutableMapping):
         """One formula of each kind held: every single cell's, and the first cell's of each block."""
         return [*self._cells.values(), *(b.formula(b.r1) for b in self.blocks())]
 
+    def keys_in(self, r1: int, c1: int, r2: int, c2: int) -> list[CellKey]:
+        """The cells of a rectangle that hold a formula."""
+        out = [(r, c) for r, c in self._cells if r1 <= r <= r2 and c1 <= c <= c2]
+        for col, blocks in self._blocks.items():
+            if c1 <= col <= c2:
+                for b in blocks:
+                    out.extend((r, col) for r in range(max(b.r1, r1), min(b.r2, r2) + 1))
+        return out
+
     def singles(self) -> dict[CellKey, Formula]:
         """The formulas not in a block, by cell (read only)."""
         return self._cells
