@@ -10,7 +10,7 @@ import sys
 import time
 
 from gdsheet.errors import GdsheetError
-from gdsheet.refs import cell_name
+from gdsheet.refs import Area, cell_name
 from gdsheet.solver.model import METHODS, SCHEDULES, SolverModel, guess_model, read_model, write_model
 
 BAR_EVERY = 0.1  # seconds between progress-bar redraws
@@ -130,7 +130,11 @@ def model_from_args(wb, args: argparse.Namespace) -> tuple[SolverModel, str]:
         objective = cells_of(wb, args.objective, sheet)
         if len(objective) != 1:
             raise ValueError(f"--objective must be one cell, not {args.objective!r}")
-        model = guess_model(wb, objective[0])
+        if args.changing:  # the variables are given: nothing to guess
+            s, r, c = objective[0]
+            model = SolverModel(objective=Area(s, r, c, r, c).a1(absolute=True), variables=[])
+        else:
+            model = guess_model(wb, objective[0])
     else:
         model = read_model(wb, sheet)
         if model is None:

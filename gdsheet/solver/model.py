@@ -302,15 +302,13 @@ def guess_model(wb: Workbook, objective: CellId) -> SolverModel:
     absolutely ($R$4:$AA$4, the parameter rows of the course's sheets), in order of first appearance; failing
     those, every constant numeric cell the formulas read."""
     s, r, c = objective
-    cone = [objective, *sorted(wb.precedents(s, r, c, transitive=True))]
     seen_trees: set[tuple[str, A.Node]] = set()
     areas: list[Area] = []
-    for cs, cr, cc in cone:
-        f = wb.formula(cs, cr, cc)
-        if f is None or f.ast is None or (cs, f.ast) in seen_trees:
+    for cs, tree in _cone_trees(wb, objective):
+        if (cs, tree) in seen_trees:
             continue
-        seen_trees.add((cs, f.ast))  # a filled-down column shares one tree: its absolute refs are the same
-        for area in _absolute_areas(wb, f.ast, cs):
+        seen_trees.add((cs, tree))  # a filled-down column shares one tree: its absolute refs are the same
+        for area in _absolute_areas(wb, tree, cs):
             if area not in areas:
                 areas.append(area)
     variables: list[str] = []
@@ -322,10 +320,30 @@ def guess_model(wb: Workbook, objective: CellId) -> SolverModel:
             variables += [Area(area.sheet, rr, cc, rr, cc).a1(absolute=True)
                           for (rr, cc), ok in zip(area.cells(), numeric) if ok]
     if not variables:  # no absolute references (a one-cell toy such as =1.2*A1^2+4): every constant it reads
-        variables = [Area(cs, cr, cc, cr, cc).a1(absolute=True) for cs, cr, cc in cone[1:]
+        cone = sorted(wb.precedents(s, r, c, transitive=True))
+        variables = [Area(cs, cr, cc, cr, cc).a1(absolute=True) for cs, cr, cc in cone
                      if _is_parameter(wb, cs, cr, cc)]
     variables = [v for i, v in enumerate(variables) if v not in variables[:i]]
     return SolverModel(objective=Area(s, r, c, r, c).a1(absolute=True), variables=variables)
+
+
+def _cone_trees(wb: Workbook, objective: CellId):
+    """(sheet, tree) of each formula the objective depends on, walking the dependency graph's nodes: a block of a
+    million filled-down cells is one tree, met once."""
+    g = wb.engine.ensure_graph()
+    start = g.block_of(*objective) or objective
+    todo, seen = [start], {start}
+    while todo:
+        nid = todo.pop()
+        block = g.blocks.get(nid)
+        f = None if block is not None else wb.formula(*nid)
+        tree = block.ast if block is not None else (f.ast if f is not None else None)
+        if tree is not None:
+            yield nid[0], tree
+        for p in g.formula_precedents(nid):
+            if p not in seen:
+                seen.add(p)
+                todo.append(p)
 
 
 def _is_parameter(wb: Workbook, sheet: str, row: int, col: int) -> bool:

@@ -166,3 +166,12 @@ def test_a_table_column_and_a_named_parameter_are_blocks_too(tmp_path):
     assert book.engine.graph.blocks  # the calculated column is one node
     book.set_value("Data", 2, 4, 3.0)  # the named parameter
     assert book.get("Data", 201, 2) == 100.5 * 3 + 1
+
+
+def test_the_solver_guesses_its_variables_from_a_block_once(book_path):
+    from gdsheet.solver.model import guess_model
+
+    wb = load_workbook(book_path)
+    wb.recalculate()
+    model = guess_model(wb, ("Data", 1, 10))
+    assert model.variables == ["Data!$H$1"]
