@@ -58,8 +58,8 @@ class ModelIndex:
         self.num_cols = cells.columns()
         # CellStore keeps what is not a number per cell (text, booleans, errors): proportional to those cells.
         # Numbers it keeps apart (a sparse column, an int) are in `numbers`, so they are left out here.
-        other = getattr(cells, "_other", {})
-        self.other_keys = _sorted_keys(k for k, v in other.items() if not (type(v) is float or type(v) is int))
+        self.other_keys = _sorted_keys(k for k in cells.other_keys()
+                                       if not (type(v := cells.get(k)) is float or type(v) is int))
         formulas = sheet.formulas
         if isinstance(formulas, FormulaStore):
             self.singles, blocks = formulas.singles(), formulas.blocks()

@@ -305,6 +305,10 @@ class CellStore(MutableMapping):
                             out[r - r1, j] = v
         return out
 
+    def other_keys(self) -> list[CellKey]:
+        """The cells held apart from the column arrays: text, booleans, errors, ints and far-off numbers."""
+        return list(self._other)
+
     def keys_in(self, r1: int, c1: int, r2: int, c2: int) -> list[CellKey]:
         """The cells of a rectangle that hold a value, column by column: found from the arrays, not by visiting
         every cell the rectangle names (a whole column is a million)."""
