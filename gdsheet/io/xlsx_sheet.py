@@ -25,7 +25,7 @@ from gdsheet.formula import row_template, text_at
 from gdsheet.refs import MAX_COL, MAX_ROW, cell_name, col_index, parse_area
 from gdsheet.sheet.formulas import make_formula
 from gdsheet.sheet.formulastore import FormulaBlock
-from gdsheet.sheet.model import Formula, Sheet
+from gdsheet.sheet.model import Sheet
 
 # What one workbook may bring into memory: a number costs 8 bytes in the model's column store, text and other
 # values ~150, so a file expanding to more cells (a zip bomb of tiny cells: 100 million of them fit in 4 MB) is
