@@ -22,7 +22,7 @@ from typing import IO, Iterator
 
 from gdsheet.refs import col_index
 
-CHUNK = 1 << 20
+CHUNK = 1 << 17  # 128 KB: the reader reports progress (and the app's window answers) once a piece, ~50 ms
 _DIGITS = b"0123456789"
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
 _ROOT = re.compile(rb"<([A-Za-z_][\w.:-]*)[\s/>]")

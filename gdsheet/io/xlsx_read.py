@@ -25,6 +25,7 @@ from openpyxl.xml.functions import fromstring
 from gdsheet.errors import GdsheetError, ResourceLimit, WorkbookReadError
 from gdsheet.io.package import SourcePackage
 from gdsheet.io.safety import open_archive
+from gdsheet.io.sheet_xml import CHUNK
 from gdsheet.io.xlsx_sheet import MAX_CELLS, MAX_OTHER_CELLS, read_sheet_xml
 from gdsheet.io.xlsx_styles import read_styles, read_theme
 from gdsheet.refs import parse_area
@@ -185,6 +186,10 @@ class _Reader:
 
         wb = Workbook()
         wb.styles = styles
+        views = parser.wb.views
+        active = views[0].activeTab if views and views[0].activeTab is not None else 0
+        # the app shows the sheet in front as soon as it is begun, its rows appearing as they are read
+        started = getattr(self.meter.progress, "sheet_started", None)
         index_of: dict[int, str] = {}  # position among all sheets (charts too) -> worksheet name
         for pos, child in enumerate(parser.sheets):
             rel = parser.rels.get(child.id)
@@ -201,14 +206,14 @@ class _Reader:
                 raise WorkbookReadError(f"could not read sheet {child.name!r} from {self.name}: {e}") from e
             sheet.hidden = child.state in ("hidden", "veryHidden")
             sheet.source_part = rel.target
+            if started is not None:
+                started(wb, sheet, pos == active)
             self.step(f"sheet {child.name} ({rel.target})", self.sheet, wb, sheet, rel.target, strings, formats,
                       dynamic)
             index_of[pos] = sheet.name
         if not wb.sheets:
             raise WorkbookReadError(f"{self.name} holds no worksheet")
         self.step("the defined names", self.names, wb, parser, index_of)
-        views = parser.wb.views
-        active = views[0].activeTab if views and views[0].activeTab is not None else 0
         wb.active = list(index_of).index(active) if active in index_of else 0
         wb.calc = self.step("the calculation settings", self.calc_settings, wb_part)
         if parser.wb.epoch == CALENDAR_MAC_1904:
@@ -296,7 +301,7 @@ class _Reader:
         return out
 
     def sheet(self, wb: Workbook, sheet, part: str, strings: list, formats: list, dynamic: set) -> None:
-        with self.archive.open(part) as raw, io.BufferedReader(_MeteredPart(raw, self.meter), 1 << 20) as fh:
+        with self.archive.open(part) as raw, io.BufferedReader(_MeteredPart(raw, self.meter), CHUNK) as fh:
             extras = read_sheet_xml(fh, sheet, strings, formats, dynamic, self.cells_left, self.others_left)
         self.cells_left -= extras.cells
         self.others_left -= extras.others
