@@ -30,7 +30,7 @@ from gdsheet.formula.unparse import unparse
 from gdsheet.io.sheet_layout import patch_head, patch_tail
 from gdsheet.io.sheet_bulk_compare import BulkComparer, ModelIndex
 from gdsheet.io.sheet_xml import (FAST_CELL, Patterns, Position, RawCell, ScanError, WorksheetXml, attrs,
-                                  bulk_cells, cell_spans, escape, parse_cell, replace_values, row_spans, unescape)
+                                  cell_spans, escape, parse_cell, replace_values, row_spans, unescape)
 from gdsheet.io.xlsx_patch import cached_value
 from gdsheet.io.xlsx_sheet import cell_value, display_text
 from gdsheet.refs import cell_name, col_index
@@ -128,8 +128,7 @@ class SheetPatcher:
         pos = Position()
         with tempfile.SpooledTemporaryFile(_SPOOL_IN_MEMORY) as body:
             last_row = 0
-            blocks = _bulk_pieces(part.blocks()) if not part.prefix else ((b, None) for b in part.blocks())
-            for block, bulk in blocks:
+            for block, bulk in part.bulk_blocks():
                 last_row = self._block(block, bulk, last_row, pat, pos, body)
             self._load_keys(last_row + 1, self.index.last_row())
             tail_rows = self._new_rows_before(None, pat)
@@ -491,23 +490,6 @@ def _f_element(inner: bytes, pat: Patterns) -> bytes:
     if m is None:
         raise ScanError("a formula cell lost its <f> element")
     return m.group(0)
-
-
-def _bulk_pieces(blocks, parts: int = 16):
-    """(block, its cells cut in bulk or None) for the blocks of rows, as the reader cuts them: a block that cannot
-    be cut in bulk (a header of inline strings, a few styled blanks) is offered again in pieces of whole rows, so
-    that only the piece holding such cells is walked cell by cell."""
-    for block in blocks:
-        bulk = bulk_cells(block)
-        if bulk is not None or len(block) < 4096:
-            yield block, bulk
-            continue
-        step, at = len(block) // parts, 0
-        while at < len(block):
-            cut = block.find(b"</row>", at + step)
-            end = len(block) if cut < 0 else cut + len(b"</row>")
-            yield block[at:end], bulk_cells(block[at:end])
-            at = end
 
 
 def _single_formulas(sheet: Sheet) -> dict:

@@ -297,6 +297,23 @@ class WorksheetXml:
                 pending = pending[cut:]
 
 
+    def bulk_blocks(self, parts: int = 16) -> Iterator[tuple[bytes, BulkCells | None]]:
+        """(block, its cells cut by `bulk_cells`, or None) for the blocks of rows. A block that cannot be cut in
+        bulk (a header of inline strings, a few styled blanks) is offered again in pieces of whole rows, so that
+        only the piece holding such cells is walked cell by cell. A part with a namespace prefix is never cut."""
+        for block in self.blocks():
+            bulk = None if self.prefix else bulk_cells(block)
+            if bulk is not None or self.prefix or len(block) < 4096:
+                yield block, bulk
+                continue
+            step, at = len(block) // parts, 0
+            while at < len(block):
+                cut = block.find(b"</row>", at + step)
+                end = len(block) if cut < 0 else cut + len(b"</row>")
+                yield block[at:end], bulk_cells(block[at:end])
+                at = end
+
+
 class _Empty:
     def read(self, n: int = -1) -> bytes:
         return b""

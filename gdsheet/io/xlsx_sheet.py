@@ -19,7 +19,7 @@ from openpyxl.utils.datetime import from_ISO8601, to_excel
 
 from gdsheet import errors as E
 from gdsheet.io.sheet_layout import read_head, read_tail
-from gdsheet.io.sheet_xml import (FAST_CELL, BulkCells, Position, RawCell, WorksheetXml, attrs, bulk_cells, cell_spans,
+from gdsheet.io.sheet_xml import (FAST_CELL, BulkCells, Position, RawCell, WorksheetXml, attrs, cell_spans,
                                   parse_cell, row_spans, unescape)
 from gdsheet.formula import row_template, text_at
 from gdsheet.refs import MAX_COL, MAX_ROW, cell_name, col_index, parse_area
@@ -98,8 +98,7 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
     heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
     count, others, outside = 0, 0, 0
     columns: dict[bytes, int] = {}  # column letters -> number
-    bulk_ok = not part.prefix
-    for block, bulk in _pieces(part.blocks()) if bulk_ok else ((b, None) for b in part.blocks()):
+    for block, bulk in part.bulk_blocks():
         if bulk is not None:
             if len(bulk.rows) + count > max_cells:
                 raise _too_many()
@@ -164,23 +163,6 @@ def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_format
         extras.warnings.append(f"sheet {sheet.name}: {cells.orphans} shared formula cell(s) without their group's "
                                "master formula kept as values only")
     return extras
-
-
-def _pieces(blocks, parts: int = 16):
-    """(block, its cells cut in bulk or None) for the blocks of rows; a block that cannot be cut in bulk (a header
-    of inline strings, a few styled blanks) is offered again in pieces of whole rows, so that only the piece
-    holding such cells is walked cell by cell."""
-    for block in blocks:
-        bulk = bulk_cells(block)
-        if bulk is not None or len(block) < 4096:
-            yield block, bulk
-            continue
-        step, at = len(block) // parts, 0
-        while at < len(block):
-            cut = block.find(b"</row>", at + step)
-            end = len(block) if cut < 0 else cut + len(b"</row>")
-            yield block[at:end], bulk_cells(block[at:end])
-            at = end
 
 
 class _Cells:
