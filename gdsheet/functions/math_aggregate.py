@@ -10,6 +10,7 @@ from gdsheet import errors as E
 from gdsheet.errors import ExcelError
 from gdsheet.functions.math import CAT
 from gdsheet.functions.registry import excel
+from gdsheet.functions.summing import as_array, is_bulk, running_sum
 from gdsheet.refs import Area
 from gdsheet.values import MultiArea, is_number, to_number
 
@@ -19,16 +20,19 @@ def _finite(x: float):
 
 
 @excel("SUM", "nums", category=CAT, max_args=None, syntax="SUM(number1, [number2], ...)",
-       summary="Adds up numbers, ranges and arrays.")
+       summary="Adds up numbers, ranges and arrays.", bulk=True)
 def sum_(*lists):
     # Quirk: in ranges only numbers count (text and TRUE are skipped); a direct TRUE or "3" counts ('nums' kind)
-    return _finite(float(sum(x for xs in lists for x in xs)))
+    return _finite(running_sum(lists))
 
 
 @excel("SUMSQ", "nums", category=CAT, max_args=None, syntax="SUMSQ(number1, [number2], ...)",
-       summary="The sum of the squares of numbers.")
+       summary="The sum of the squares of numbers.", bulk=True)
 def sumsq(*lists):
     # Quirk: the same counting rules as SUM
+    if is_bulk(lists):
+        x = as_array(lists)
+        return _finite(running_sum([x * x]))
     return _finite(float(sum(x * x for xs in lists for x in xs)))
 
 

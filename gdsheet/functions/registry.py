@@ -18,6 +18,8 @@ Parameter kinds (one string per parameter; the last one repeats for variadic fun
   nums    list[float] of an aggregate argument: inside references and arrays only numbers count; a direct
           argument is coerced (TRUE 1, "3" 3, other text #VALUE!); any error propagates
   numsa   as nums, for the ...A variants: inside references text counts 0 and booleans 1/0
+          (a function registered with `bulk=True` may get a 1-D float64 array instead of the list: a range of
+          nothing but numbers, read from the column store in bulk; `functions.summing` adds up either alike)
   values  a 2-D numpy object array (a scalar becomes 1x1; a reference is read); errors stay inside
   ref     an Area or MultiArea (anything else makes the function return #VALUE!)
   any     the argument as evaluated: scalar, array, Area or MultiArea
@@ -66,6 +68,7 @@ class FunctionSpec:
     needs_context: bool = False
     keeps_missing: bool = False  # a missing argument is None in every position (the function's default)
     kernel: Callable | None = None  # kernel(xp, *floats_or_tensors): smooth numeric math shared with compile
+    bulk: bool = False  # nums/numsa arguments may be float64 arrays, not only lists (see the kinds above)
     extra: dict = field(default_factory=dict)  # per-function facts for the compiler (e.g. gradient notes)
 
     def kind_of(self, i: int) -> str:
@@ -78,7 +81,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {}
 def excel(name: str, *params: str, category: str, syntax: str = "", summary: str = "",
           min_args: int | None = None, max_args: int | None | str = "fixed", volatile: bool = False,
           needs_context: bool = False, kernel: Callable | None = None, aliases: tuple[str, ...] = (),
-          keeps_missing: bool = False):
+          keeps_missing: bool = False, bulk: bool = False):
     """Register an Excel function. `max_args='fixed'` means exactly len(params); None means variadic."""
     for p in params:
         if p not in ALL_KINDS:
@@ -91,7 +94,8 @@ def excel(name: str, *params: str, category: str, syntax: str = "", summary: str
         spec = FunctionSpec(name=name, impl=fn, params=tuple(params), min_args=n_min, max_args=n_max,
                             category=category, syntax=syntax or f"{name}({', '.join(params)})",
                             summary=summary or (doc[0] if doc else ""), volatile=volatile,
-                            needs_context=needs_context, kernel=kernel, keeps_missing=keeps_missing)
+                            needs_context=needs_context, kernel=kernel, keeps_missing=keeps_missing,
+                            bulk=bulk)
         for n in (name, *aliases):
             if n in FUNCTIONS:
                 raise ValueError(f"function {n} registered twice")

@@ -9,6 +9,7 @@ import numpy as np
 
 from gdsheet import errors as E
 from gdsheet.errors import ExcelError
+from gdsheet.functions import summing
 from gdsheet.functions.registry import excel
 from gdsheet.refs import Area
 from gdsheet.values import MultiArea, is_number, parse_number_text
@@ -75,17 +76,23 @@ def countblank(rng: np.ndarray) -> float:
 # ---- averages and extremes -------------------------------------------------------------------------------------
 
 def _average(*groups):
-    xs = _all(groups)
+    n = summing.count(groups)
     # no numbers at all is #DIV/0!, not 0
-    return mean(xs) if xs else E.DIV0.because("there are no numbers to average")
+    return summing.exact_sum(groups) / n if n else E.DIV0.because("there are no numbers to average")
 
 
 def _max(*groups):
+    if summing.is_bulk(groups):
+        xs = summing.as_array(groups)
+        return float(xs.max()) + 0.0 if len(xs) else 0.0
     xs = _all(groups)
     return float(max(xs)) if xs else 0.0  # MAX of no numbers is 0
 
 
 def _min(*groups):
+    if summing.is_bulk(groups):
+        xs = summing.as_array(groups)
+        return float(xs.min()) + 0.0 if len(xs) else 0.0
     xs = _all(groups)
     return float(min(xs)) if xs else 0.0  # MIN of no numbers is 0
 
@@ -98,7 +105,7 @@ for _name, _kind, _fn, _what in (
         ("MIN", "nums", _min, "The smallest number; 0 when there is none."),
         ("MINA", "numsa", _min, "The smallest value, counting text in ranges as 0 and TRUE as 1.")):
     excel(_name, _kind, category=CAT, min_args=1, max_args=None, syntax=f"{_name}(number1, [number2], ...)",
-          summary=_what)(_fn)
+          summary=_what, bulk=True)(_fn)
 
 
 @excel("MEDIAN", "nums", category=CAT, min_args=1, max_args=None, syntax="MEDIAN(number1, [number2], ...)",

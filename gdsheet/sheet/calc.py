@@ -245,17 +245,17 @@ class Engine:
             values = values[:, [c - columns[0] for c in columns]]
         return [v for v in values.flat if v is not None]
 
-    def area_numbers(self, area: Area) -> list[float] | None:
-        """The numbers of an area in row order when it holds nothing but numbers and empty cells (what SUM,
-        AVERAGE... then see), read from the column store in bulk; None when it holds anything else (text, TRUE, an
-        error), for the caller to read the area cell by cell."""
+    def area_numbers(self, area: Area) -> np.ndarray | None:
+        """The numbers of an area as a 1-D float64 array in row order when it holds nothing but numbers and empty
+        cells (what SUM, AVERAGE... then see), read from the column store in bulk; None when it holds anything else
+        (text, TRUE, an error), for the caller to read the area cell by cell."""
         try:
             sh = self.sheet(area.sheet)
         except KeyError:
             return None
         r2, c2 = self._used_corner(sh, area)
         if r2 < area.r1 or c2 < area.c1:
-            return []
+            return np.zeros(0)
         self._bring_up_to_date(sh, Area(sh.name, area.r1, area.c1, r2, c2))
         if not self._note_cycle_reads(area):
             return None
@@ -269,10 +269,12 @@ class Engine:
                 return None
             values.append(v)
             masks.append(m)
-        if len(values) <= 1:
-            return values[0][masks[0]].tolist() if values else []
+        if len(values) == 1:
+            return values[0] if masks[0].all() else values[0][masks[0]]
+        if not values:
+            return np.zeros(0)
         v, m = np.stack(values, axis=1), np.stack(masks, axis=1)
-        return v[m].tolist()  # row by row, as a reference is read
+        return v[m]  # row by row, as a reference is read
 
     @staticmethod
     def _used_corner(sh, area: Area) -> tuple[int, int]:

@@ -383,6 +383,8 @@ def _call_body(n: A.Call, name: str, spec: FunctionSpec | None) -> Callable:
                 v = collect_numbers(f(ctx), ctx, step == _NUMSA)
                 if isinstance(v, ExcelError):
                     return v
+                if type(v) is np.ndarray and not spec.bulk:
+                    v = v.tolist()
             elif step == _LAZY:
                 v = _thunk(f, ctx)
             elif step == _VALUES:
@@ -488,7 +490,8 @@ def normalise(v):
 
 def collect_numbers(v, ctx: Context, count_text: bool):
     """The numbers an aggregate (SUM, AVERAGE...) sees in one argument: inside references and arrays only numbers
-    (…A variants: text 0, booleans 1/0); a direct argument is coerced; the first error is returned."""
+    (…A variants: text 0, booleans 1/0); a direct argument is coerced; the first error is returned. A list, or a
+    float64 array for a big range of nothing but numbers."""
     if isinstance(v, Area) and v.size > 64:
         numbers = ctx.engine.area_numbers(v)  # a range of numbers only: read in bulk from the column store
         if numbers is not None:
