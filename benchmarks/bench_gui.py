@@ -169,6 +169,51 @@ class Heartbeat:
         return [(max(gap * 1000 - PROBE_MS, 0.0), max(at - start, 0.0)) for gap, at in gaps]
 
 
+class StallSampler:
+    """Where the GUI thread is while the heartbeat is late: a thread that, once no tick came for `after_ms`, takes
+    the GUI thread's Python stack every 5 ms until the next tick. `report()` prints, for each delay over 100 ms, the
+    innermost gdsheet lines seen most often (the GUI thread itself, or the line it waits at while another thread
+    holds the interpreter)."""
+
+    def __init__(self, beat: "Heartbeat", after_ms: float = 40.0):
+        import threading
+
+        self.beat, self.after = beat, after_ms / 1000
+        self.main = threading.main_thread().ident
+        self.stalls: list[tuple[float, list[str]]] = []  # (began, samples)
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        current: list[str] | None = None
+        while True:
+            time.sleep(0.005)
+            last = self.beat.ticks[-1] if self.beat.ticks else time.perf_counter()
+            late = time.perf_counter() - last > self.after
+            if late:
+                if current is None:
+                    current = []
+                    self.stalls.append((last, current))
+                frame = sys._current_frames().get(self.main)
+                stack = traceback.extract_stack(frame) if frame is not None else []
+                ours = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack if "gdsheet" in f.filename]
+                current.append(" < ".join(reversed(ours[-3:])) or (stack[-1].name if stack else "?"))
+            else:
+                current = None
+
+    def report(self, since: float) -> None:
+        from collections import Counter
+
+        for began, samples in self.stalls:
+            if began < since or len(samples) < 12:  # ~100 ms: the delays over the target
+                continue
+            top = Counter(samples).most_common(3)
+            print(f"    stall at {began - since:.2f} s, {len(samples) * 5 + self.after * 1000:.0f} ms: "
+                  + "; ".join(f"{n}x {where}" for where, n in top), flush=True)
+
+
 def wait_until(condition, timeout_s: float, every_ms: int = 5) -> bool:
     """Run the event loop until `condition()` holds (or the timeout): a user's idle time, the heartbeat ticking."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -189,13 +234,15 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def at_scale(path: str, iterations: int, shot: str | None) -> int:
-    """Open `path` in the window, scroll to its last row, edit cells, solve; print each activity's worst delay."""
+def at_scale(path: str, iterations: int, shot: str | None, why: bool = False) -> int:
+    """Open `path` in the window, scroll to its last row, edit cells, solve; print each activity's worst delay
+    (with `why`, where the GUI thread was during each delay over 100 ms)."""
     from gdsheet.gui.window import MainWindow
     from gdsheet.solver.model import SolverModel, SolverOptions
 
     beat = Heartbeat()
     beat.start()
+    sampler = StallSampler(beat) if why else None
     win = MainWindow()
     win.resize(1500, 900)
     win.show()
@@ -211,6 +258,9 @@ def at_scale(path: str, iterations: int, shot: str | None) -> int:
         others = ", ".join(f"{w:.0f} ms at {a:.2f} s" for w, a in worst[1:])
         print(f"  {name:30s} {end - start:7.2f} s  worst event-loop delay {worst[0][0]:7.1f} ms from {worst[0][1]:.2f} s"
               + (f" (next: {others})" if others else "") + (f"; {extra}" if extra else ""), flush=True)
+        if sampler is not None:
+            sampler.report(start)
+            sampler.stalls.clear()
 
     print(f"{os.path.basename(path)} in the window (heartbeat every {PROBE_MS} ms; target: every delay < 100 ms, "
           "peak memory < 1.5 GB):", flush=True)
@@ -285,6 +335,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--views", default="loss,landscape,profile", help="the window runs to time: the loss plot "
                         "alone (loss) and with a live view in front (landscape, profile)")
     parser.add_argument("--book", help="time the window at scale on this workbook instead (see the module's text)")
+    parser.add_argument("--why", action="store_true", help="with --book: where the GUI thread was during each "
+                        "delay over 100 ms (its stack, sampled)")
     parser.add_argument("--shot", help="with --book: save a picture of the window scrolled to the last row here")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -295,7 +347,7 @@ def main(argv: list[str]) -> int:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     app = QApplication(["gdsheet-bench"])
     if args.book:
-        return at_scale(args.book, args.iterations if args.iterations != 2000 else 50, args.shot)
+        return at_scale(args.book, args.iterations if args.iterations != 2000 else 50, args.shot, args.why)
     runs = [v for v in args.views.split(",") if v]
     heads: list[float] = []
     head_cpu: list[float] = []

@@ -32,7 +32,8 @@ def sumsq(*lists):
     # Quirk: the same counting rules as SUM
     if is_bulk(lists):
         x = as_array(lists)
-        return _finite(running_sum([x * x]))
+        with np.errstate(over="ignore"):  # an overflow is inf, then #NUM!, as in the list path
+            return _finite(running_sum([x * x]))
     return _finite(float(sum(x * x for xs in lists for x in xs)))
 
 

@@ -19,7 +19,8 @@ Parameter kinds (one string per parameter; the last one repeats for variadic fun
           argument is coerced (TRUE 1, "3" 3, other text #VALUE!); any error propagates
   numsa   as nums, for the ...A variants: inside references text counts 0 and booleans 1/0
           (a function registered with `bulk=True` may get a 1-D float64 array instead of the list: a range of
-          nothing but numbers, read from the column store in bulk; `functions.summing` adds up either alike)
+          nothing but numbers, read from the column store in bulk, perhaps a read-only view of it;
+          `functions.summing` adds up either alike)
   values  a 2-D numpy object array (a scalar becomes 1x1; a reference is read); errors stay inside
   ref     an Area or MultiArea (anything else makes the function return #VALUE!)
   any     the argument as evaluated: scalar, array, Area or MultiArea

@@ -168,7 +168,8 @@ class Engine:
         except KeyError:
             return np.zeros(r2 - r1 + 1), np.zeros(r2 - r1 + 1, dtype=bool)
         self._bring_up_to_date(sh, Area(sh.name, r1, col, r2, col))
-        return sh.cells.numbers(col, r1, r2)
+        dense = sh.cells.dense(col, r1, r2)
+        return (dense, np.True_) if dense is not None else sh.cells.numbers(col, r1, r2)
 
     def name(self, node, sheet: str):
         """A defined name's tree and the sheet it is scoped to (None for an unknown name or one that does not parse)."""
@@ -262,6 +263,8 @@ class Engine:
         columns = [c for c in sh.cells.columns() if area.c1 <= c <= c2]  # an empty column adds nothing
         if len(columns) * (r2 - area.r1 + 1) > MAX_READ_CELLS:
             return None
+        if len(columns) == 1 and (dense := sh.cells.dense(columns[0], area.r1, r2)) is not None:
+            return dense  # read-only, as the bulk functions take it
         values, masks = [], []
         for c in columns:
             v, m = sh.cells.numbers(c, area.r1, r2)

@@ -206,6 +206,19 @@ class CellStore(MutableMapping):
         out[~mask] = 0.0
         return out, mask
 
+    def dense(self, col: int, r1: int, r2: int) -> np.ndarray | None:
+        """Rows r1..r2 of a column as a read-only view of the store when every one of them holds a plain number
+        (one pass, no copy: what recalculation reads most), else None."""
+        column = self._cols.get(col)
+        if column is None or not (column.start <= r1 and r2 < column.stop) or self._other_in_col.get(col):
+            return None
+        piece = column.nums[r1 - column.start:r2 + 1 - column.start]
+        if np.isnan(piece.min()):  # min is NaN exactly when one of them is: a reduction, no temporary array
+            return None
+        view = piece.view()
+        view.flags.writeable = False
+        return view
+
     def has_other(self, col: int, r1: int, r2: int) -> bool:
         """Whether rows r1..r2 of a column hold anything but numbers (text, booleans, errors)."""
         if not self._other_in_col.get(col):

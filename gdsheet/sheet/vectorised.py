@@ -21,6 +21,7 @@ the engine certainly gives an error (needed by IFERROR and by IF's branch not ta
 The source of cell values (the engine's column store, or sheet/vector_source.WorkbookSource over a Workbook) offers:
 
   source.numbers(sheet, col, r1, r2) -> (float64 (n,), bool (n,))   rows r1..r2 of a column; mask: a plain number
+                                         (or the scalar True when every row holds one)
   source.area(area: refs.Area)        -> (float64 (h, w), bool (h, w)) an absolute rectangle, same convention
   source.name(node: ast.Name, sheet)  -> (tree, scope sheet or None) | None   optional: a defined name's tree
                                          (Engine.name_tree), None for what is not a defined name

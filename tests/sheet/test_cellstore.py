@@ -90,3 +90,16 @@ def test_writing_into_a_block_splits_it_and_the_rest_reads_on():
     assert (4, 3) not in store and len(store) == 99
     assert sorted(store.keys_in(1, 3, 10, 3)) == [(r, 3) for r in range(5, 11)]
     assert store.bounds() == (103, 3)
+
+
+def test_dense_is_a_read_only_view_only_where_every_row_holds_a_number():
+    store = CellStore()
+    store.put_numbers(2, np.arange(10, 1010), np.arange(1000, dtype=float))
+    view = store.dense(2, 10, 1009)
+    assert view is not None and view.tolist() == np.arange(1000, dtype=float).tolist()
+    assert not view.flags.writeable
+    assert store.dense(2, 9, 20) is None  # row 9 is empty
+    del store[(500, 2)]
+    assert store.dense(2, 10, 1009) is None and store.dense(2, 501, 1009) is not None
+    store[(700, 2)] = "text"
+    assert store.dense(2, 501, 1009) is None and store.dense(3, 10, 20) is None
