@@ -185,8 +185,6 @@ class StallSampler:
         self.thread.start()
 
     def _watch(self) -> None:
-        import traceback
-
         current: list[str] | None = None
         while True:
             time.sleep(0.005)
@@ -196,10 +194,16 @@ class StallSampler:
                 if current is None:
                     current = []
                     self.stalls.append((last, current))
-                frame = sys._current_frames().get(self.main)
-                stack = traceback.extract_stack(frame) if frame is not None else []
-                ours = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack if "gdsheet" in f.filename]
-                current.append(" < ".join(reversed(ours[-3:])) or (stack[-1].name if stack else "?"))
+                frame, ours, innermost = sys._current_frames().get(self.main), [], "?"
+                while frame is not None and len(ours) < 3:  # the three innermost gdsheet lines
+                    code = frame.f_code
+                    if innermost == "?":
+                        innermost = code.co_name
+                    if "gdsheet" in code.co_filename:
+                        ours.append(f"{Path(code.co_filename).name}:{frame.f_lineno} {code.co_name}")
+                    frame = frame.f_back
+                current.append(" < ".join(ours) or innermost)
+                del frame
             else:
                 current = None
 
@@ -207,7 +211,7 @@ class StallSampler:
         from collections import Counter
 
         for began, samples in self.stalls:
-            if began < since or len(samples) < 12:  # ~100 ms: the delays over the target
+            if began + len(samples) * 0.005 < since or len(samples) < 12:  # ~100 ms: the delays over the target
                 continue
             top = Counter(samples).most_common(3)
             print(f"    stall at {began - since:.2f} s, {len(samples) * 5 + self.after * 1000:.0f} ms: "

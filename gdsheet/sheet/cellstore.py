@@ -210,11 +210,11 @@ class CellStore(MutableMapping):
         """Rows r1..r2 of a column as a read-only view of the store when every one of them holds a plain number
         (one pass, no copy: what recalculation reads most), else None."""
         column = self._cols.get(col)
-        if column is None or not (column.start <= r1 and r2 < column.stop) or self._other_in_col.get(col):
+        if column is None or not (column.start <= r1 and r2 < column.stop):
             return None
         piece = column.nums[r1 - column.start:r2 + 1 - column.start]
         if np.isnan(piece.min()):  # min is NaN exactly when one of them is: a reduction, no temporary array
-            return None
+            return None  # (and a row holding a number holds nothing else: the column's text is elsewhere)
         view = piece.view()
         view.flags.writeable = False
         return view
