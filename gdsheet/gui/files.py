@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
 import os
+import threading
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -32,6 +34,19 @@ def xlsx_path(path: str, suffix: str = ".xlsx") -> str:
 def has_macros(wb) -> bool:
     source = getattr(wb, "source", None)
     return bool(source is not None and source.has_macros)
+
+
+_reader_import: threading.Thread | None = None
+
+
+def prepare_reader() -> None:
+    """Import the file readers (gdsheet.io, openpyxl, lxml: ~0.2 s) on a thread of their own while the window
+    opens, so that the first Open does not hold the window still while they load."""
+    global _reader_import
+    if _reader_import is None:
+        _reader_import = threading.Thread(target=importlib.import_module, args=("gdsheet.io",), daemon=True,
+                                          name="gdsheet-import-readers")
+        _reader_import.start()
 
 
 class FileActions:
@@ -99,7 +114,9 @@ class FileActions:
                 wb = load_workbook(path, progress)
                 if not wb.values_are_cached():
                     progress.stage(f"Calculating {name}…")
-                    wb.recalculate()  # a file saved without cached values (openpyxl, scripts) shows them computed
+                    # a file saved without cached values (openpyxl, scripts) shows them computed; the bar moves and
+                    # the window answers between formulas
+                    wb.recalculate(progress)
             finally:
                 progress.close()
                 self._end_loading()

@@ -6,6 +6,8 @@ because the worker's thread is busy in the loop and has no event loop to receive
 """
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -16,6 +18,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from gdsheet.errors import GdsheetError
 
 EVENTS_PER_SECOND = 24
+SWITCH_INTERVAL_S = 0.001
+_DEFAULT_SWITCH_INTERVAL_S = sys.getswitchinterval()
 GRID_UPDATES_PER_SECOND = 3
 
 
@@ -45,6 +49,27 @@ def program_cells(solve, values, within=None) -> dict | None:
 
     x0 = solve.problem.x0
     return program.cells(torch.tensor(values, dtype=x0.dtype, device=x0.device), within)
+
+
+def _leave_a_core_to_the_window() -> int:
+    """torch's threads for this solve: one core fewer than it would take, so that painting, scrolling and the
+    live plot are never starved of CPU by the solve's own threads (a solve of a million rows on every core held the
+    window still for a tenth of a second at a time). Returns the number to restore."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(max(1, min(threads, (os.cpu_count() or 1) - 1)))
+    # and the interpreter changes hands every millisecond, not every five: a paint calls Python once per cell shown,
+    # each call waiting for this thread to let go of the interpreter while it compiles or steps
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    return threads
+
+
+def _restore_threads(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
+    sys.setswitchinterval(_DEFAULT_SWITCH_INTERVAL_S)
 
 
 class SolveRunner(QObject):
@@ -96,6 +121,7 @@ class SolveRunner(QObject):
         values: list[tuple] = []
         last_emit = last_cells = 0.0
         final = None
+        threads = _leave_a_core_to_the_window()
         try:
             if self.solve is None:
                 try:
@@ -130,4 +156,5 @@ class SolveRunner(QObject):
         except Exception as exc:  # a bug in a model or the solver must reach the user, not kill the thread silently
             self.failed.emit(f"the solve failed: {type(exc).__name__}: {exc}")
         finally:
+            _restore_threads(threads)
             self.thread.quit()

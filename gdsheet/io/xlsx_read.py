@@ -302,7 +302,8 @@ class _Reader:
 
     def sheet(self, wb: Workbook, sheet, part: str, strings: list, formats: list, dynamic: set) -> None:
         with self.archive.open(part) as raw, io.BufferedReader(_MeteredPart(raw, self.meter), CHUNK) as fh:
-            extras = read_sheet_xml(fh, sheet, strings, formats, dynamic, self.cells_left, self.others_left)
+            extras = read_sheet_xml(fh, sheet, strings, formats, dynamic, self.cells_left, self.others_left,
+                                    self.archive.getinfo(part).file_size)
         self.cells_left -= extras.cells
         self.others_left -= extras.others
         self.warnings.extend(extras.warnings)

@@ -19,7 +19,7 @@ from openpyxl.utils.datetime import from_ISO8601, to_excel
 
 from gdsheet import errors as E
 from gdsheet.io.sheet_layout import read_head, read_tail
-from gdsheet.io.sheet_xml import (FAST_CELL, BulkCells, Position, RawCell, WorksheetXml, attrs, cell_spans,
+from gdsheet.io.sheet_xml import (CHUNK, FAST_CELL, BulkCells, Position, RawCell, WorksheetXml, attrs, cell_spans,
                                   parse_cell, row_spans, unescape)
 from gdsheet.formula import row_template, text_at
 from gdsheet.refs import MAX_COL, MAX_ROW, cell_name, col_index, parse_area
@@ -32,6 +32,7 @@ from gdsheet.sheet.model import Sheet
 # refused, not loaded. Excel's own sheets go to 1,048,576 rows: a million rows of 13 columns is well inside.
 MAX_CELLS = 40_000_000
 MAX_OTHER_CELLS = 5_000_000  # cells that are not plain numbers (text, booleans, formulas...): ~150 bytes each
+RESERVE_CELLS = 16_000_000  # column arrays made ahead from a sheet's stated size (8 bytes each)
 MAX_ROW_HEIGHT = 409.0  # points, Excel's limit
 
 
@@ -80,25 +81,34 @@ def _trim_dots(m: re.Match) -> str:
 
 def read_sheet_xml(source: IO[bytes], sheet: Sheet, strings: list, number_formats: list[str | None],
                    dynamic_cms: set[str], max_cells: int = MAX_CELLS,
-                   max_others: int = MAX_OTHER_CELLS) -> SheetExtras:
+                   max_others: int = MAX_OTHER_CELLS, part_bytes: int = 0) -> SheetExtras:
     """Fill `sheet` from the worksheet XML in `source`: cells, formulas, style ids and the layout.
 
     `strings` is the shared string table, `number_formats` maps a style index to its format code (None for
     General), `dynamic_cms` holds the `cm` values whose metadata marks a dynamic-array formula. The part is walked
     by gdsheet.io.sheet_xml, as the patched save walks it. Raises TooManyCells past `max_cells` cells (or
     `max_others` that are not plain numbers); cells and
-    rows outside Excel's grid are dropped with a warning.
+    rows outside Excel's grid are dropped with a warning. `part_bytes`, the part's size, lets the reader guess how
+    many rows a sheet without a <dimension> has from its first rows (see _Cells.reserve).
     """
     part = WorksheetXml(source)
     pat = part.patterns
     layout = read_head(part.head, part.root)
     cells = _Cells(sheet, strings, number_formats, dynamic_cms)
+    last = re.search(r"(\d+)$", layout.dimension or "")
+    cells.stated_last_row = min(int(last.group(1)), MAX_ROW) if last else 0
+    read = len(part.head)
     extras = SheetExtras()
     pos = Position()
     heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
     count, others, outside = 0, 0, 0
     columns: dict[bytes, int] = {}  # column letters -> number
     for block, bulk in part.bulk_blocks():
+        read += len(block)
+        cells.bytes_read = read
+        if bulk is not None and cells.stated_last_row <= 1 and part_bytes > 2 * read:
+            # no <dimension> (openpyxl's write-only mode writes none): the rows so far, scaled by the bytes left
+            cells.stated_last_row = min(int(int(bulk.rows[-1]) * part_bytes / read * 1.02) + 1, MAX_ROW)
         if bulk is not None:
             if len(bulk.rows) + count > max_cells:
                 raise _too_many()
@@ -177,6 +187,10 @@ class _Cells:
         self._attrs: dict[bytes, tuple[dict, int, bytes | None]] = {}  # the s/t attribute text -> parsed
         self._columns: dict[bytes, int] = {}
         self._f_elements: dict[bytes, tuple[dict, bytes]] = {}  # an empty <f .../> element -> its attributes
+        self.stated_last_row = 0  # the last row the sheet's <dimension> names (0: none)
+        self._reserved = 0  # cells of column arrays reserved from it
+        self._reserved_columns: set[int] = set()
+        self.bytes_read = self._next_reserve_at = 0  # of the part, as the reader tells
 
     def add_bulk(self, bulk: BulkCells, heights: dict, hidden_rows: set, others_left: int) -> int | None:
         """Add the cells of a block cut by `bulk_cells`: numbers into the column store in bulk, the rest one by
@@ -222,6 +236,7 @@ class _Cells:
             r, c, v = r[order], c[order], v[order]
             cuts = np.flatnonzero(np.diff(c)) + 1
             for rr, cc, vv in zip(np.split(r, cuts), np.split(c, cuts), np.split(v, cuts)):
+                self._reserve(int(cc[0]), rr)
                 self.sheet.cells.put_numbers(int(cc[0]), rr, vv)
         sheet = self.sheet
         for i in np.flatnonzero(~plain & nonempty).tolist():  # shared strings, booleans, errors, text results
@@ -239,6 +254,21 @@ class _Cells:
             else:
                 self._bulk_formula(f, row, col, kinds[codes[i]][0])
         return len(values) - len(pick)
+
+    def _reserve(self, col: int, rows: np.ndarray) -> None:
+        """The first block of numbers of a column, filling its rows: the column's array made as long as the
+        sheet says it goes, at once. Grown by doubling instead, a million-row sheet's columns would all be copied
+        in the same piece, a stall of a fifth of a second in the window. A <dimension> (or guess) that overstates
+        the sheet costs at most RESERVE_CELLS cells, given back by compact() at the end."""
+        if col in self._reserved_columns or self.bytes_read < self._next_reserve_at:
+            return  # one column a piece of the part: making an array of a million rows is ~15 ms, ten at once a stall
+        self._reserved_columns.add(col)
+        first, last, stated = int(rows[0]), int(rows[-1]), self.stated_last_row
+        if stated <= last or 2 * len(rows) < last - first + 1 or self._reserved + stated - first >= RESERVE_CELLS:
+            return
+        self.sheet.cells.reserve(col, first, stated)
+        self._reserved += stated - first + 1
+        self._next_reserve_at = self.bytes_read + CHUNK
 
     def _bulk_formula(self, element: bytes, row: int, col: int, cell_attrs: dict) -> None:
         """A formula cell of a bulk block (its value is already in): as `add` does with one walked cell."""

@@ -482,15 +482,17 @@ class Engine:
 
     # ---- recalculation --------------------------------------------------------------------------------------
 
-    def recalculate_all(self) -> set[CellId]:
+    def recalculate_all(self, progress=None) -> set[CellId]:
+        """Every formula from scratch; `progress(done, total)`, when given, is called between formulas (a block
+        of rows counts its rows) so that a window can answer while a big workbook is computed."""
         g = self.ensure_graph()
-        return self._run(set(g.precedents), full=True)
+        return self._run(set(g.precedents), full=True, progress=progress)
 
     def recalculate_volatile(self) -> set[CellId]:
         g = self.ensure_graph()
         return self._run(self._with_dependents(set(g.volatile)))
 
-    def _run(self, dirty: set[CellId], full: bool = False) -> set[CellId]:
+    def _run(self, dirty: set[CellId], full: bool = False, progress=None) -> set[CellId]:
         self._reads = {}
         self.circular -= dirty
         self._changed = set()
@@ -499,9 +501,21 @@ class Engine:
         self._cycle_members = set()
         self._tainted = set()
         self._dirty = set(dirty)
-        for cid in self._order(dirty, full):
-            if cid in self._dirty:
-                self._compute(cid)
+        order = self._order(dirty, full)
+        if progress is None:
+            for cid in order:
+                if cid in self._dirty:
+                    self._compute(cid)
+        else:
+            blocks = self.graph.blocks
+            total = sum(b.n for b in blocks.values()) + len(order) - len(blocks)
+            done = 0
+            for cid in order:
+                if cid in self._dirty:
+                    self._compute(cid)
+                block = blocks.get(cid)
+                done += 1 if block is None else block.n
+                progress(done, total)
         for _ in range(4):  # a spill that appeared or changed size: its readers may have read too early
             respilled, self._respilled = self._respilled, set()
             if not respilled:

@@ -263,6 +263,19 @@ class CellStore(MutableMapping):
             dst[where] = values[where]
             column.count += int(np.count_nonzero(where)) - before
 
+    def reserve(self, col: int, r1: int, r2: int) -> None:
+        """Make a column's array cover rows r1..r2 at once (a reader that knows how far the sheet goes), so that
+        it need not grow, copying, again and again as rows arrive."""
+        column = self._cols.get(col)
+        if column is None:
+            self._cols[col] = _Column(r1, np.full(r2 - r1 + 1, np.nan), 0)
+            return
+        lo, hi = min(column.start, r1), max(column.stop, r2 + 1)
+        if (lo, hi) != (column.start, column.stop):
+            nums = np.full(hi - lo, np.nan)
+            nums[column.start - lo:column.stop - lo] = column.nums
+            column.start, column.nums = lo, nums
+
     def put_numbers(self, col: int, rows: np.ndarray, values: np.ndarray) -> None:
         """Write numbers to the given rows (ascending) of a column in one go: the reader's way in."""
         if not len(rows):

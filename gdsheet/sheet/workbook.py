@@ -170,9 +170,10 @@ class Workbook:
                 return False
         return True
 
-    def recalculate(self) -> set[CellId]:
-        """Recalculate every formula from scratch, in dependency order."""
-        return self.engine.recalculate_all()
+    def recalculate(self, progress=None) -> set[CellId]:
+        """Recalculate every formula from scratch, in dependency order; `progress(done, total)` as the file
+        readers take it, called between formulas."""
+        return self.engine.recalculate_all(progress)
 
     def recalculate_volatile(self) -> set[CellId]:
         """Recalculate volatile formulas (RAND, NOW, OFFSET, INDIRECT...) and what depends on them (F9)."""

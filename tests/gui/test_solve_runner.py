@@ -81,3 +81,38 @@ def test_a_failure_is_reported_not_raised(qtbot, events_per_second):
     runner.start()
     qtbot.waitUntil(lambda: bool(got.failed), timeout=10_000)
     assert runner.wait() and got.failed == ["the objective has no gradient"] and not got.finished
+
+
+class ThreadsSeen(FakeSolve):
+    """Notes torch's thread count and the interpreter's switch interval while it runs."""
+
+    def run(self, stop=None):
+        import sys
+
+        import torch
+
+        self.seen = (torch.get_num_threads(), sys.getswitchinterval())
+        yield from super().run(stop)
+
+
+def test_a_run_leaves_a_core_to_the_window_and_gives_it_back(qtbot, monkeypatch):
+    import sys
+
+    import torch
+
+    from gdsheet.gui import solve_runner
+
+    monkeypatch.setattr(solve_runner.os, "cpu_count", lambda: 4)
+    before = (torch.get_num_threads(), sys.getswitchinterval())
+    torch.set_num_threads(4)
+    try:
+        solve = ThreadsSeen(seconds=0.1)
+        runner = SolveRunner(solve)
+        got = Receiver(runner)
+        runner.start()
+        qtbot.waitUntil(lambda: bool(got.finished), timeout=10_000)
+        runner.wait()
+        assert solve.seen == (3, solve_runner.SWITCH_INTERVAL_S)
+        assert (torch.get_num_threads(), sys.getswitchinterval()) == (4, before[1])
+    finally:
+        torch.set_num_threads(before[0])
