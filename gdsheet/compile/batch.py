@@ -17,7 +17,7 @@ from dataclasses import replace
 import torch
 
 from gdsheet.compile.cone import Block, Region
-from gdsheet.compile.lval import CompileError, LVal, dyn
+from gdsheet.compile.lval import CompileError, LVal, Spill, dyn
 from gdsheet.compile.lower import Lowerer
 from gdsheet.compile.regions import resolve_areas
 from gdsheet.formula import ast as A
@@ -223,8 +223,10 @@ class _RowLoader:
             blk, slot = self.bb.cone.blocks[ids[0]], self.bb.slots[ids[0]]
             if blk.area is None:
                 return dyn(lambda env: env[slot], shape, ref=True, region=reg)
-            j, w = reg.c - blk.area.c1, reg.w  # a row spill's tensor is (1, k, cols)
-            return dyn(lambda env: env[slot][0, :, j:j + w].reshape(shape), shape, ref=True, region=reg)
+            j, w = reg.c - blk.area.c1, reg.w  # a row spill's value is a Spill of (1, k, cols)
+            if w == 1:
+                return dyn(lambda env: env[slot].column(j), shape, raw_shape=(self.k,), ref=True, region=reg)
+            return dyn(lambda env: env[slot].whole()[0, :, j:j + w].reshape(shape), shape, ref=True, region=reg)
         raise NotRowWise
 
 
@@ -257,12 +259,18 @@ def _lower_rows(bb: _BatchBuilder, blk: Block, k: int):
 
 
 def _lower_spill(bb: _BatchBuilder, blk: Block, k: int):
-    """A row spill =MMULT(left, right) at k sampled rows: the gathered rows of left times right, (1, k, cols)."""
+    """A row spill =MMULT(left, right) at k sampled rows: the gathered rows of left times right, a Spill of
+    (1, k, cols), as the full pass keeps it."""
     left = _row_factor(bb.loader.batch.bld, blk)
-    shape = (1, k, blk.area.cols)
+    cols = blk.area.cols
+    shape = (1, k, cols)
     lw = _RowLowerer(bb, blk)
     lw.locals[ROWS] = bb.loader.gather(left, 1, 1, (1, k, left.w))
     v = lw.num(lw.lower(A.Call("MMULT", (A.Name(ROWS), blk.formula.ast.args[1]))))
     if v.shape != shape:
         raise NotRowWise
-    return v.get3() if v.dep else (lambda env, c=v.const3(): c)
+    if v.columns is not None:
+        columns = v.columns
+        return lambda env: Spill(k, cols, cols=columns(env))
+    g = v.getter() if v.dep else (lambda env, c=v.const3(): c)
+    return lambda env: Spill(k, cols, g(env))

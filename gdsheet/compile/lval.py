@@ -6,7 +6,8 @@ Booleans are torch.bool tensors, numbers float; an Excel error is a non-finite n
 by zero), so an error that depends on the variables reaches the solver as NaN instead of stopping it.
 
 At run time a value is a getter, `fn(env) -> Tensor`, a closure over precomputed constants; `env` is the list of
-tensors of one forward pass (env[0] is the variable vector, then one slot per block, then scratch slots).
+tensors of one forward pass (env[0] is the variable vector, then one slot per block, then scratch slots). A block
+that fills an area (a spill) holds a Spill in its slot: its columns and/or its whole tensor.
 """
 from __future__ import annotations
 
@@ -41,6 +42,9 @@ class LVal:
     mask: torch.Tensor | None = None  # (B, h, w) bool, cells of a reference that hold numbers; None: all
     region: object | None = None  # the Region it was loaded from
     scalar: float | None = None  # a numeric literal, kept as a Python float for fast tensor-scalar ops
+    # a dependent 1 x h x w value computed column by column (MMULT's small products): a getter of its w columns,
+    # each an (h,) tensor, what `fn` stacks; a block filling an area keeps them as they are (see Spill)
+    columns: Getter | None = None
 
     def __post_init__(self) -> None:
         if self.raw_shape is None:
@@ -88,6 +92,46 @@ class LVal:
             return self.fn
         f = self.fn
         return lambda env: f(env).reshape(shape)
+
+
+class Spill:
+    """One pass's value of a block that fills an area (a spill, a legacy array formula), held as its columns, as one
+    tensor, or both. A block of formulas reading one column of it, as a column, gets that column's own tensor: no
+    select op per reference, and in the backward no scatter of each reference's gradient into a zero-filled matrix.
+    A reader of the whole array gets the one tensor. Whichever form the block's lowering did not make is made from
+    the other the first time a reader asks for it in the pass (one stack, or one unbind), and kept for the pass."""
+
+    __slots__ = ("h", "w", "_t", "_whole", "_cols")
+    UNBIND_MAX = 16  # more columns than this: a column is read as a select of the whole (an unbind costs a view each)
+
+    def __init__(self, h: int, w: int, t: torch.Tensor | None = None, cols=None) -> None:
+        self.h, self.w = h, w
+        self._t = t  # the whole array in any shape holding its h*w values in row-major order
+        self._whole = t if t is not None and tuple(t.shape) == (1, h, w) else None
+        self._cols = cols
+
+    def whole(self) -> torch.Tensor:
+        """The (1, h, w) tensor."""
+        if self._whole is None:
+            if self._t is not None:
+                self._whole = self._t.reshape(1, self.h, self.w)
+            else:
+                self._whole = torch.stack(tuple(self._cols), 1).unsqueeze(0)
+        return self._whole
+
+    def column(self, k: int) -> torch.Tensor:
+        """Column k as an (h,) tensor."""
+        if self._cols is None:
+            if self.w > self.UNBIND_MAX:
+                return self.whole()[0, :, k]
+            self._cols = self._t.reshape(self.h, self.w).unbind(1)
+        return self._cols[k]
+
+    def at(self, i: int, j: int) -> torch.Tensor:
+        """The 0-d value of row i, column j."""
+        if self._cols is not None:
+            return self._cols[j][i]
+        return self.whole()[0, i, j]
 
 
 def const(t: torch.Tensor, shape: Shape, kind: str = "num", **kw) -> LVal:

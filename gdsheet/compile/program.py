@@ -11,7 +11,7 @@ from gdsheet.compile.batch import NotRowWise, RowBatch
 from gdsheet.compile.cone import Block, Cone, cell_label
 from gdsheet.compile.gradients import blockers as find_blockers
 from gdsheet.compile.lower import Lowerer
-from gdsheet.compile.lval import CompileError, LVal
+from gdsheet.compile.lval import CompileError, LVal, Spill
 from gdsheet.compile.regions import Loader
 from gdsheet.compile.walk import block_regions
 from gdsheet.errors import ExcelError
@@ -93,7 +93,7 @@ class Program:
                 for i in range(hi - lo):
                     out[(b.sheet, b.r0 + lo + i, b.col)] = vals[i][0][0]
             else:
-                vals = env[b.slot].reshape(b.shape).tolist()
+                vals = env[b.slot].whole().tolist()
                 for i, r in enumerate(range(b.area.r1, b.area.r2 + 1)):
                     for j, c in enumerate(range(b.area.c1, b.area.c2 + 1)):
                         if r1 <= r <= r2 and c1 <= c <= c2:
@@ -179,7 +179,9 @@ class _Builder:
             v = lw.first(v)  # a legacy formula shows the top-left value of an array
         if blk.area is not None and not all(s in (1, t) for s, t in zip(v.shape, want)):
             raise CompileError(f"{blk.label()}: its array is {h}x{w}, its range {want[1]}x{want[2]}")
-        plain = {want} if blk.area is not None else {want, (blk.n,)} | ({()} if blk.n == 1 else set())
+        if blk.area is not None:
+            return self._spill_step(blk, v)
+        plain = {want, (blk.n,)} | ({()} if blk.n == 1 else set())
         if v.dep and v.shape == want and tuple(v.raw_shape) in plain:
             blk.raw = tuple(v.raw_shape)  # kept as computed: readers know its layout, no view op
             return v.getter()
@@ -188,6 +190,23 @@ class _Builder:
         if v.shape == want:
             return g
         return lambda env: g(env).expand(want)
+
+    def _spill_step(self, blk: Block, v: LVal):
+        """The step of a block filling an area: its value as a Spill, kept in the form the lowering computed (its
+        columns, or one tensor in whatever row-major shape), so that no view is made that no reader needs."""
+        want = blk.shape
+        _, h, w = blk.raw = want
+        if v.columns is not None and v.shape == want:
+            cols = v.columns
+            return lambda env: Spill(h, w, cols=cols(env))
+        if not v.dep:
+            c = v.const3().expand(want)
+            return lambda env: Spill(h, w, c)
+        if v.shape == want:
+            g = v.getter()
+            return lambda env: Spill(h, w, g(env))
+        g = v.get3()
+        return lambda env: Spill(h, w, g(env).expand(want))
 
     def _output(self, cid: CellId):
         s, r, c = cid
@@ -199,7 +218,7 @@ class _Builder:
             slot = blk.slot
             if blk.area is not None:
                 i, j = r - blk.area.r1, c - blk.area.c1
-                return lambda env: env[slot][0, i, j]
+                return lambda env: env[slot].at(i, j)
             if blk.n == 1:
                 return (lambda env: env[slot]) if blk.raw == () else (lambda env: env[slot].reshape(()))
             i = r - blk.r0

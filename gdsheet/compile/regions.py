@@ -244,12 +244,9 @@ class Loader:
             masks.append(np.concatenate(mparts))
         mask = np.stack(masks, axis=1)
         m = None if mask.all() else self.tensor(windows(mask, reg, n), torch.bool)
-        single = cols[0][0] if len(cols) == 1 and len(cols[0]) == 1 else None
-        if single is not None and single[0] == "block" and single[3].area is None:
-            blk = single[3]
-            if (single[1], single[2]) == (blk.r0, blk.r0 + blk.n - 1) and (reg.h == 1 or not reg.varying):
-                slot = blk.slot  # the whole block: its output tensor as it is, (n, 1, 1)
-                return dyn(lambda env: env[slot], shape, raw_shape=blk.raw, ref=True, mask=m, region=reg)
+        whole = self._whole_block(reg, cols)
+        if whole is not None:
+            return dyn(whole[0], shape, raw_shape=whole[1], ref=True, mask=m, region=reg)
         g = getters[0] if len(getters) == 1 else _stack(getters)
         a, b = reg.span(n)
         raw = (b - a + 1,) if reg.w == 1 else (b - a + 1, reg.w)
@@ -263,6 +260,30 @@ class Loader:
         else:
             fn = lambda env: g(env).unfold(0, h, 1).transpose(1, 2)  # noqa: E731
         return dyn(fn, shape, ref=True, mask=m, region=reg)
+
+    def _whole_block(self, reg: Region, cols):
+        """(getter, raw shape) when the region reads, in every host row together, one block's whole output or one
+        whole column of an area block's output, in row order: its tensor as the block computed it, with no op."""
+        if reg.varying and reg.h != 1:
+            return None
+        first = cols[0]
+        if len(first) != 1 or first[0][0] != "block":
+            return None
+        _, s, e, blk = first[0]
+        slot = blk.slot
+        if blk.area is None:
+            if len(cols) != 1 or (s, e) != (blk.r0, blk.r0 + blk.n - 1):
+                return None
+            return (lambda env: env[slot]), blk.raw  # (n, 1, 1), or (n,), or a single cell's ()
+        a = blk.area
+        if (s, e) != (a.r1, a.r2) or any(col != first for col in cols[1:]):
+            return None
+        if len(cols) == 1:
+            k = reg.c - a.c1
+            return (lambda env: env[slot].column(k)), (a.rows,)
+        if not reg.varying and (reg.c, reg.w) == (a.c1, a.cols):
+            return (lambda env: env[slot].whole()), (1, a.rows, a.cols)
+        return None
 
     def _const_getter(self, t):
         return lambda env: t
@@ -286,7 +307,9 @@ class Loader:
             # (n, 1, 1), or a single cell's 0-d tensor: the column's values in row order either way
             return lambda env: env[slot].reshape(-1)[i:j]
         i, j, k = s - blk.area.r1, e - blk.area.r1 + 1, c - blk.area.c1
-        return lambda env: env[slot][0, i:j, k]
+        if (i, j) == (0, blk.area.rows):
+            return lambda env: env[slot].column(k)
+        return lambda env: env[slot].column(k)[i:j]
 
 
 def _x(env):

@@ -240,15 +240,25 @@ def _matmul(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     pool contended by other processes stalls even 712x10 by 10x2 for a scheduler slice (30-55 ms, against 0.02 ms
     on one thread, forward and backward alike: the course's MMULT net solved 30x slower than the same net in
     SUMPRODUCTs). With few result columns it is one matrix-vector product per column, what SUMPRODUCT compiles to
-    (gemv does not stall so), laid out column by column so that each column a formula reads is contiguous: the MMULT
-    net's step then costs 1.3x the SUMPRODUCT net's, against 1.8x as a broadcast multiply and a sum, which remains
-    for the others (ATen's elementwise ops below their grain size run on the caller's thread)."""
+    (gemv does not stall so), laid out column by column so that each column a formula reads is contiguous (a spill
+    keeps those columns apart instead, see lower_mmult); the others are a broadcast multiply and a sum (ATen's
+    elementwise ops below their grain size run on the caller's thread)."""
     batch = max(x.shape[:-2].numel(), y.shape[:-2].numel())
     if batch * x.shape[-2] * x.shape[-1] * y.shape[-1] > SMALL_PRODUCT:
         return torch.matmul(x, y)
     if x.dim() == y.dim() == 2 and y.shape[1] <= FEW_COLUMNS:
-        return torch.stack([torch.mv(x, column) for column in y.unbind(1)]).T
+        return torch.stack(_column_products(x, y)).T
     return (x.unsqueeze(-1) * y.unsqueeze(-3)).sum(-2)
+
+
+def _by_columns(h: int, k: int, w: int) -> bool:
+    """Whether _matmul computes an (h, k) @ (k, w) product one matrix-vector product per result column."""
+    return h * k * w <= SMALL_PRODUCT and w <= FEW_COLUMNS
+
+
+def _column_products(x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
+    """The columns of x @ y (2-D), each its own contiguous (h,) tensor."""
+    return [torch.mv(x, column) for column in y.unbind(1)]
 
 
 @lowering("MMULT")
@@ -259,8 +269,14 @@ def lower_mmult(lw, args):
     if k != k2:
         return lw.number(NAN)
     if ba == 1 and bb == 1:
-        r = combine(_matmul, [_flat(a, (h, k)), _flat(b, (k, w))], (h, w))
-        return _as3(r, (1, h, w))
+        fa, fb = _flat(a, (h, k)), _flat(b, (k, w))
+        r = _as3(combine(_matmul, [fa, fb], (h, w)), (1, h, w))
+        if r.dep and _by_columns(h, k, w):
+            # the same products kept as separate columns, for a spill whose columns blocks of formulas read (see
+            # lval.Spill): the MMULT net then runs the ops of the same net in SUMPRODUCTs, no stack and no select
+            # per reference (its step was 1.45x the SUMPRODUCT net's with them)
+            r.columns = combine(_column_products, [fa, fb], (h, w)).fn
+        return r
     return combine(_matmul, [a, b], (max(ba, bb), h, w))
 
 
