@@ -3,7 +3,8 @@ titanic.xlsx sheet `mmult`) against the same net written with SUMPRODUCTs (sheet
 with the same method, start and iterations, side by side in one run (interleaved). Goal (issue 13): ratio 1.0.
 The two sheets start from different weights, so their L-BFGS runs take different line searches; the step itself
 (one forward and backward pass of each compiled model, from the same variables, interleaved, the median) is
-compared too, which is the like-for-like ratio.
+compared too, which is the like-for-like ratio. (Both compile to the same ops: one matrix-vector product per unit,
+whose columns the per-row formulas read as they are; tests/compile/test_spill_reads.py pins that.)
 
     python benchmarks/bench_mmult.py [--iterations 100] [--repeat 3]
 """

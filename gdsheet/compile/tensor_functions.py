@@ -261,6 +261,21 @@ def _column_products(x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
     return [torch.mv(x, column) for column in y.unbind(1)]
 
 
+def _product_columns(fa: LVal, b: LVal, k: int, w: int):
+    """The getter of the columns of fa @ b (fa flat (h, k), b of shape (1, k, w)), one matrix-vector product each.
+    A constant b's columns are made contiguous once, now; a dependent b's are views of one unbind (its backward is
+    one stack: cheaper than a strided slice per column, whose backward scatters each into a zero-filled vector)."""
+    ga = fa.getter()
+    if not b.dep:
+        cols = [c.contiguous() for c in b.const3().reshape(k, w).unbind(1)]
+        return lambda env: [torch.mv(ga(env), c) for c in cols]
+    if w == 1 and len(b.raw_shape) == 1:
+        gb = b.getter()  # the column itself
+        return lambda env: [torch.mv(ga(env), gb(env))]
+    gb = b.get_as((k, w))
+    return lambda env: _column_products(ga(env), gb(env))
+
+
 @lowering("MMULT")
 def lower_mmult(lw, args):
     # a blank, text or boolean in either array makes MMULT #VALUE! (NaN here), as the engine says
@@ -275,7 +290,7 @@ def lower_mmult(lw, args):
             # the same products kept as separate columns, for a spill whose columns blocks of formulas read (see
             # lval.Spill): the MMULT net then runs the ops of the same net in SUMPRODUCTs, no stack and no select
             # per reference (its step was 1.45x the SUMPRODUCT net's with them)
-            r.columns = combine(_column_products, [fa, fb], (h, w)).fn
+            r.columns = _product_columns(fa, b, k, w)
         return r
     return combine(_matmul, [a, b], (max(ba, bb), h, w))
 
