@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplic
                                QTableView)
 
 from gdsheet.gui.cell_looks import TEXT_MARGIN, Looks
+from gdsheet.gui.grid_header import SheetHeader
 from gdsheet.gui.grid_model import SheetModel
 from gdsheet.gui.grid_paint import paint_extras, visible_range
 from gdsheet.gui.numfmt import GENERAL_WIDTH
@@ -34,12 +35,12 @@ class SheetTable(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)  # Excel cuts text at the next filled cell, no '…'
+        self.setHorizontalHeader(SheetHeader(Qt.Orientation.Horizontal, self))
+        self.setVerticalHeader(SheetHeader(Qt.Orientation.Vertical, self))
         vh, hh = self.verticalHeader(), self.horizontalHeader()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         vh.setMinimumSectionSize(2)
         hh.setMinimumSectionSize(2)
-        hh.setHighlightSections(True)
-        vh.setHighlightSections(True)
         self._sized_cols: set[int] = set()  # sections this view gave a sheet's own size, reset for the next sheet
         self._sized_rows: set[int] = set()
         self._hidden_cols: set[int] = set()
@@ -104,6 +105,11 @@ class SheetTable(QTableView):
         super().paintEvent(event)
         if isinstance(self.model(), SheetModel):
             paint_extras(self, SELECTION, BASE, event.rect())
+
+    def selectionChanged(self, selected, deselected) -> None:
+        super().selectionChanged(selected, deselected)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.viewport().update()  # their highlight follows the selection (SheetHeader)
 
 
 class GridView(SheetTable):
