@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from gdsheet.errors import GdsheetError
@@ -24,6 +24,8 @@ from gdsheet.solver.validate import check_size
 from gdsheet.solver.lp_reports import (feasibility_report, limits_report, lp_sensitivity_report,
                                        nonlinear_sensitivity_report)
 from gdsheet.solver.reports import SolveSummary, answer_report, sensitivity_report
+
+PAINT_BEFORE_COMPILE_MS = 40  # a solve starts compiling this long after Solve: the window has painted by then
 
 HEADLINES = {"converged": "Solver converged: the objective stopped improving.",
              "iteration limit": "Solver stopped at the iteration limit.",
@@ -250,7 +252,10 @@ class SolveController(QObject):
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self._failed)
         self.running_changed.emit(True)
-        self.runner.start()
+        # the window first paints what changed (the plot in front, the buttons): compiling holds the interpreter
+        # for a while, and a paint meanwhile waits for it at every cell
+        runner = self.runner  # (it lives on its own thread, whose event loop has not begun: the timer is ours)
+        QTimer.singleShot(PAINT_BEFORE_COMPILE_MS, self, lambda: runner.start() if self.runner is runner else None)
         return True
 
     def _prepared(self, solve) -> None:
