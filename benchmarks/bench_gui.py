@@ -10,8 +10,11 @@ scale instead: the worst event-loop delay (a QTimer heartbeat every 10 ms) while
 screen shows), while the grid scrolls to the last row, while a cell is edited, and while the Solver runs on it with
 the loss plot, and the process's peak memory (target: every delay < 100 ms, memory < 1.5 GB).
 
+With `--why` it also says where the GUI thread was during each delay over 100 ms (its Python stack, sampled by a
+thread every 5 ms; the line it waits at when another thread holds the interpreter).
+
 Usage: python benchmarks/bench_gui.py [--sheet nnet] [--iterations 2000] [--repeat 3] [--landscape-rows 712,100000]
-       python benchmarks/bench_gui.py --book /tmp/titanic_1000000.xlsx [--iterations 50]
+       python benchmarks/bench_gui.py --book /tmp/titanic_1000000.xlsx [--iterations 50] [--why]
 """
 from __future__ import annotations
 
