@@ -291,6 +291,8 @@ class BulkComparer:
                 followers.setdefault(si, []).append(i)
         for bi, cells in plain_in_block.items():
             block = index.blocks[bi]
+            if block.source is None:  # the formulas no longer say what the file has: each is written afresh
+                continue
             fmt, offsets = block.source
             fmt = fmt[1:]  # '=' first
             if len(offsets) == 1:

@@ -351,6 +351,51 @@ class CellStore(MutableMapping):
                     out.extend((r, cc) for r, cc in self._other if cc == c and r1 <= r <= r2)
         return out
 
+    def moved(self, axis: str, at: int, count: int) -> "CellStore":
+        """A new store holding these values with rows (axis 'row') or columns ('col') moved: `count` > 0 inserted
+        before index `at`, or -count deleted from `at` (their values dropped). A column's rows move as one array
+        (cut or widened at `at`), a column moves by its key; only the values held apart move one by one. The new
+        store shares no array with this one, which an undo may still hold."""
+        end = at - count if count < 0 else at  # the first index past the deleted band
+
+        def place(i: int) -> int | None:
+            if i < at:
+                return i
+            return i + count if count > 0 or i >= end else None
+
+        out = CellStore()
+        for c, col in self._cols.items():
+            start, nums, held = col.start, col.nums, col.count
+            if axis == "col":
+                c = place(c)
+                if c is None:
+                    continue
+                nums = nums.copy()
+            elif start + len(nums) <= at:
+                nums = nums.copy()  # wholly above the change
+            elif start >= end:
+                start, nums = start + count, nums.copy()  # wholly below: the same array, its first row moved
+            elif count > 0:
+                i = at - start
+                nums = np.concatenate((nums[:i], np.full(count, np.nan), nums[i:]))
+            else:
+                i, j = max(at, start) - start, min(end, start + len(nums)) - start
+                gone = nums[i:j]
+                held -= int(np.count_nonzero(gone == gone))
+                start, nums = min(start, at), np.concatenate((nums[:i], nums[j:]))
+            out._cols[c] = _Column(start, nums, held)
+        index = 0 if axis == "row" else 1
+        for key, value in self._other.items():
+            i = key[index]
+            if i >= at:
+                i = place(i)
+                if i is None:
+                    continue
+                key = (i, key[1]) if index == 0 else (key[0], i)
+            out._other[key] = value
+            out._other_in_col[key[1]] = out._other_in_col.get(key[1], 0) + 1
+        return out
+
     def copy(self) -> "CellStore":
         out = CellStore()
         out._cols = {c: _Column(col.start, col.nums.copy(), col.count) for c, col in self._cols.items()}

@@ -23,13 +23,14 @@ _ABSENT = object()
 @dataclass(slots=True)
 class FormulaBlock:
     """Rows r1..r2 of column `col`, each holding the formula whose file text is `text_at(source, row)` (shown as
-    `text_at(shown, row)`, without the file's _xlfn. prefixes) and whose tree is `ast`."""
+    `text_at(shown, row)`, without the file's _xlfn. prefixes) and whose tree is `ast`. `source` is None once the
+    text no longer says what the file had (rows inserted above it moved its references), as a Formula's."""
 
     col: int
     r1: int
     r2: int
     ast: Node
-    source: tuple  # row template of the text as the file stores it, '=' first
+    source: tuple | None  # row template of the text as the file stores it, '=' first
     shown: tuple  # row template of the text as the user sees it
 
     @property
@@ -38,7 +39,9 @@ class FormulaBlock:
 
     def formula(self, row: int) -> Formula:
         shown = text_at(self.shown, row)
-        return Formula(shown, self.ast, source=shown if self.shown is self.source else text_at(self.source, row))
+        if self.shown is self.source:
+            return Formula(shown, self.ast, source=shown)
+        return Formula(shown, self.ast, source=None if self.source is None else text_at(self.source, row))
 
 
 class FormulaStore(MutableMapping):

@@ -14,11 +14,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from gdsheet.sheet.cellstore import CellStore
-from gdsheet.sheet.formulastore import FormulaStore
+from gdsheet.sheet.formulastore import FormulaBlock, FormulaStore
 from gdsheet.errors import FormulaSyntaxError, GdsheetError
 from gdsheet.formula import ast as A
-from gdsheet.formula import parse, unparse
+from gdsheet.formula import parse, row_template, text_at, unparse
 from gdsheet.refs import Area
 from gdsheet.sheet.model import Formula
 
@@ -164,9 +163,10 @@ def insert(wb, sheet: str, axis: str, at: int, count: int) -> None:
     shift = Shift(sheet, axis, at, count)
     if count <= 0 or not 1 <= at <= shift.limit:
         raise GdsheetError(f"cannot insert {count} {axis}s at {at}")
-    held = wb.sheet(sheet).cells.keys() | wb.sheet(sheet).formulas.keys()
     index = 0 if axis == "row" else 1
-    if any(k[index] >= at and k[index] + count > shift.limit for k in held):
+    target = wb.sheet(sheet)
+    last = max(target.cells.bounds()[index], target.formulas.bounds()[index])  # the last row (column) held
+    if last >= at and last + count > shift.limit:
         # Excel's own refusal: nothing may be pushed off the end of the sheet
         raise GdsheetError("To prevent possible loss of data, gdsheet can't shift nonblank cells off of the "
                            "worksheet.")
@@ -186,13 +186,7 @@ def shift_workbook(wb, shift: Shift) -> None:
     target = wb.sheet(shift.sheet)
     shift = dataclasses.replace(shift, sheet=target.name)
     for sheet in wb.sheets:
-        moved_formulas = {}
-        for (r, c), f in sheet.formulas.items():
-            new = shift_cell(shift, r, c) if sheet is target else (r, c)
-            if new is None:
-                continue  # deleted with its row or column
-            moved_formulas[new] = _moved_formula(f, shift, sheet.name, (r, c), new)
-        sheet.formulas = FormulaStore(moved_formulas)
+        sheet.formulas = _moved_formulas(sheet.formulas, shift, sheet.name, sheet is target)
     _move_keys(target, shift)
     for dn in wb.names.values():
         dn.formula = _shift_name(dn.formula, shift, dn.scope or target.name)
@@ -205,6 +199,128 @@ def shift_workbook(wb, shift: Shift) -> None:
                 table.area = area
     wb.engine.invalidate()
     wb.recalculate()
+
+
+def _moved_formulas(store: FormulaStore, shift: Shift, host: str, moves: bool) -> FormulaStore:
+    """A sheet's formulas after `shift` (`moves`: the sheet is the shifted one, so its cells move too): a single
+    cell's formula as `_moved_formula` moves it, a block as a few blocks (`_moved_block`)."""
+    out = FormulaStore()
+    for block in store.blocks():
+        pieces, singles = _moved_block(block, shift, host, moves)
+        for piece in pieces:
+            out.add_block(piece)
+        for key, f in singles.items():
+            out[key] = f
+    for (r, c), f in store.singles().items():
+        new = shift_cell(shift, r, c) if moves else (r, c)
+        if new is not None:  # else deleted with its row or column
+            out[new] = _moved_formula(f, shift, host, (r, c), new)
+    return out
+
+
+def _moved_block(b: FormulaBlock, shift: Shift, host: str, moves: bool) -> tuple[list[FormulaBlock], dict]:
+    """A block after `shift`: the blocks its rows make and, for rows that could not be kept as a block, the
+    single formulas (`_moved_formula`'s, cell by cell).
+
+    Its rows are cut where the shift treats them differently: around inserted or deleted rows of its own, and
+    where one of its relative references (row + offset) reaches the inserted or deleted rows. Within a piece every
+    row's shifted tree is then the same, so the tree is shifted once, for the piece's first row; its last row is
+    shifted too, as a check, and a piece whose two ends disagree is moved cell by cell. That is the case only for
+    rows whose range ends in deleted rows: the end stops at the deleted band, in another place relative to each
+    row (so at most as many rows as were deleted, per such reference)."""
+    col, rows = b.col, [(b.r1, b.r2)]
+    if moves and shift.axis == "col":
+        col = shift.place(b.col)
+        if col is None:
+            return [], {}
+    elif moves and shift.count < 0:  # the block's own rows in the deleted band go with it
+        end = shift.at - shift.count
+        rows = [(a, z) for a, z in ((b.r1, min(b.r2, shift.at - 1)), (max(b.r1, end), b.r2)) if a <= z]
+    cuts = _row_cuts(b.ast, shift, host, moves)
+    pieces, singles = [], {}
+    for a, z in rows:
+        inner = sorted(x for x in cuts if a < x <= z)
+        for lo, hi in zip([a, *inner], [*(x - 1 for x in inner), z]):
+            piece = _moved_piece(b, lo, hi, col, shift, host, moves)
+            if piece is not None:
+                pieces.append(piece)
+                continue
+            for r in range(lo, hi + 1):
+                new = (shift.place(r), col) if moves and shift.axis == "row" else (r, col)
+                singles[new] = _moved_formula(b.formula(r), shift, host, (r, b.col), new)
+    return pieces, singles
+
+
+def _moved_piece(b: FormulaBlock, lo: int, hi: int, col: int, shift: Shift, host: str,
+                 moves: bool) -> FormulaBlock | None:
+    """Rows lo..hi of block `b` moved as one block, or None when they cannot be shown to move alike."""
+    by = shift.count if moves and shift.axis == "row" and lo >= shift.at else 0  # how far the rows move
+    tree = shift_tree(b.ast, shift, host, (lo, b.col), (lo + by, col))
+    if hi > lo and shift_tree(b.ast, shift, host, (hi, b.col), (hi + by, col)) != tree:
+        return None
+    first, last = unparse(tree, lo + by, col), unparse(tree, hi + by, col)
+    shown = row_template(first, lo + by)
+    if shown is None or text_at(shown, hi + by) != last:
+        return None
+    # as _moved_formula: a text still the same (in each row: then both templates are the same but for the rows'
+    # move) keeps the file's spelling; any other is unparse's and has none
+    same = first == text_at(b.shown, lo) and last == text_at(b.shown, hi)
+    source = (shown if b.source is b.shown else _rebased(b.source, by)) if same else None
+    return FormulaBlock(col, lo + by, hi + by, tree, source, shown)
+
+
+def _rebased(template: tuple | None, by: int) -> tuple | None:
+    """A row template for the same texts in rows moved `by`."""
+    if template is None or not by:
+        return template
+    fmt, offsets = template
+    return fmt, tuple(o - by for o in offsets)
+
+
+def _row_cuts(tree: A.Node, shift: Shift, host: str, moves: bool) -> set[int]:
+    """The rows of a column holding `tree` where a piece of a block must start (see `_moved_block`). A column
+    shift treats every row alike."""
+    if shift.axis != "row":
+        return set()
+    at, end = shift.at, shift.at - shift.count if shift.count < 0 else shift.at
+    cuts = {at} if moves else set()  # (a deletion has taken the block's own deleted rows out already)
+    for ref in _references(tree):
+        if not shift.on(ref.sheet if ref.sheet is not None else host) or (ref.sheet and ":" in ref.sheet):
+            continue
+        if isinstance(ref, A.CellRef):
+            ends = [(ref.row, ref.row_abs)]
+        elif ref.r1 is None or ref.r2 is None:
+            continue  # whole columns: unbounded rows, unchanged
+        else:
+            # (a relative end passing an absolute one turns the range round, A$10:A9 being A9:A$10, which changes
+            # how the shift moves the absolute end only when that end is in deleted rows: the relative end is
+            # then in them too, in rows cut apart below)
+            ends = [(ref.r1, ref.r1_abs), (ref.r2, ref.r2_abs)]
+        for offset, absolute in ends:
+            if not absolute:
+                cuts.update((at - offset, end - offset))
+    return cuts
+
+
+def _references(node: A.Node):
+    """The cell and range references of a tree."""
+    if isinstance(node, (A.CellRef, A.AreaRef)):
+        yield node
+        return
+    if not dataclasses.is_dataclass(node):
+        return
+    for f in dataclasses.fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, A.Node):
+            yield from _references(v)
+        elif isinstance(v, tuple):
+            for x in v:
+                if isinstance(x, A.Node):
+                    yield from _references(x)
+                elif isinstance(x, tuple):
+                    for y in x:
+                        if isinstance(y, A.Node):
+                            yield from _references(y)
 
 
 def _moved_formula(f: Formula, shift: Shift, host: str, old: tuple[int, int], new: tuple[int, int]) -> Formula:
@@ -231,19 +347,25 @@ def _shift_name(formula: str, shift: Shift, scope_sheet: str) -> str:
     return formula if moved == tree else unparse(moved)[1:]
 
 
+def _moved_dict(d: dict, shift: Shift) -> dict:
+    """A dict by (row, col) with its keys moved (a style or number format per cell may be millions): one pass, a
+    new key only for a cell that moves."""
+    at, n = shift.at, shift.count
+    end = at - n if n < 0 else at
+    if shift.axis == "row":
+        if n > 0:
+            return {(k if k[0] < at else (k[0] + n, k[1])): v for k, v in d.items()}
+        return {(k if k[0] < at else (k[0] + n, k[1])): v for k, v in d.items() if not at <= k[0] < end}
+    if n > 0:
+        return {(k if k[1] < at else (k[0], k[1] + n)): v for k, v in d.items()}
+    return {(k if k[1] < at else (k[0], k[1] + n)): v for k, v in d.items() if not at <= k[1] < end}
+
+
 def _move_keys(sheet, shift: Shift) -> None:
     """The cells, formats and layout of the shifted sheet itself."""
-    def moved_dict(d: dict) -> dict:
-        out = {}
-        for (r, c), v in d.items():
-            new = shift_cell(shift, r, c)
-            if new is not None:
-                out[new] = v
-        return out
-
-    sheet.cells = CellStore(moved_dict(sheet.cells))
-    sheet.number_formats = moved_dict(sheet.number_formats)
-    sheet.style_ids = moved_dict(sheet.style_ids)
+    sheet.cells = sheet.cells.moved(shift.axis, shift.at, shift.count)
+    sheet.number_formats = _moved_dict(sheet.number_formats, shift)
+    sheet.style_ids = _moved_dict(sheet.style_ids, shift)
     sheet.spills, sheet.spilled_from = {}, {}  # the recalculation lays them out again
     lines, hidden = ("row_heights", "hidden_rows") if shift.axis == "row" else ("col_widths", "hidden_cols")
     setattr(sheet, lines, {shift.place(i): v for i, v in getattr(sheet, lines).items()
