@@ -223,3 +223,36 @@ def test_insert_refused_when_a_cell_would_leave_the_sheet():
         S.insert(wb, "S", "row", S.MAX_ROW, 1)
     S.insert(wb, "S", "col", 1, 3)  # nothing pushed off on the other axis
     assert wb.get("S", S.MAX_ROW, 5) == 1.0
+
+
+def test_blocks_read_from_a_file_save_as_moved(tmp_path):
+    """A filled-down column read from a file (a block keeping the file's `_xlfn.` text) with rows inserted and
+    deleted through it: the saved file holds each cell's moved formula, written with Excel's prefixes, and reads
+    back as the same formulas and values."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from gdsheet.io import load_workbook, save_workbook
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "S"
+    for r in range(1, 41):
+        ws.cell(r, 1, r)
+        ws.cell(r, 2, f"=_xlfn.CONCAT(A{r},\"x\")")
+        ws.cell(r, 3, f"=A{r}*2+$A$3")
+    book.save(tmp_path / "in.xlsx")
+    wb = load_workbook(tmp_path / "in.xlsx")
+    assert len(wb.sheet("S").formulas.blocks()) == 2
+    S.insert(wb, "S", "row", 20, 2)
+    S.delete(wb, "S", "row", 2, 2)  # the row $A$3 names goes: #REF!
+    assert wb.formula("S", 30, 2).text == '=CONCAT(A30,"x")' and wb.get("S", 30, 2) == "30x"
+    assert wb.formula("S", 30, 3).text == "=A30*2+#REF!"
+    save_workbook(wb, tmp_path / "out.xlsx")
+    saved = openpyxl.load_workbook(tmp_path / "out.xlsx")["S"]
+    assert saved.cell(30, 2).value == '=_xlfn.CONCAT(A30,"x")' and saved.cell(1, 2).value == '=_xlfn.CONCAT(A1,"x")'
+    back = load_workbook(tmp_path / "out.xlsx")
+    for r in range(1, 41):
+        for c in (2, 3):
+            assert (back.formula("S", r, c) is None) == (wb.formula("S", r, c) is None)
+            if wb.formula("S", r, c) is not None:
+                assert back.formula("S", r, c).text == wb.formula("S", r, c).text
+                assert repr(back.get("S", r, c)) == repr(wb.get("S", r, c))
