@@ -2,8 +2,8 @@
 bench_edit builds it: 13 columns of numbers, two columns of filled-down formulas), in this tree and, with --base, in
 another checkout of gdsheet (an older one), side by side in one run. Each tree runs in a child process of its own
 that builds the workbook and then, in turn: inserts a row in the middle and deletes it again, inserts a column
-between the features and the formulas (L) and deletes it, inserts one in the features (E: the SUMPRODUCT's ranges
-grow, and now hold an empty column) and deletes it. Reported: wall and CPU seconds of each (the
+between the features and the formulas (L) and deletes it, inserts one in the features (E: they grow to A:K
+against ten weights, so every SUMPRODUCT is #VALUE!, as in Excel, and is calculated cell by cell) and deletes it. Reported: wall and CPU seconds of each (the
 shift's own recalculation included, and shown apart), and the child's peak memory.
 
 With --styles each of the 11 data columns also gets a style per cell (`style_ids`, N * 11 entries, as a file
