@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGrid
 from gdsheet.gui.document import capture
 from gdsheet.gui.editing import typed_state
 from gdsheet.refs import cell_name
-from gdsheet.sheet.find import FindOptions, Pattern, cell_text, find_all, replace_in
+from gdsheet.sheet.find import FindOptions, Pattern, cell_text, find_all, find_listed, find_next, replace_in
+
+_LISTED = 10_000  # Find All lists this many cells at most
 
 
 class FindDialog(QDialog):
@@ -90,41 +92,42 @@ class FindDialog(QDialog):
                            self.look_in.currentText().lower(), self.search.currentIndex() == 0,
                            self.within.currentIndex() == 1)
 
-    def _found(self) -> list[tuple[str, int, int]]:
-        opts = self.options()
-        if not opts.text:
-            self.message.setText("Type what to find.")
-            return []
-        found = find_all(self.window.doc.wb, opts, self.window.model.sheet_name)
-        self.message.setText(f"{len(found)} cell(s) found." if found else
-                             f"gdsheet cannot find what you are searching for ({opts.text!r}).")
-        return found
+    def _no_text(self) -> bool:
+        if self.find_text.text():
+            return False
+        self.message.setText("Type what to find.")
+        return True
+
+    def _not_found(self) -> None:
+        self.message.setText(f"gdsheet cannot find what you are searching for ({self.find_text.text()!r}).")
 
     def find_next(self) -> tuple[str, int, int] | None:
-        """The next match after the current cell in the search order, wrapping around, made current."""
-        found = self._found()
-        if not found:
+        """The next match after the current cell in the search order, wrapping around, made current. The walk
+        stops at it: the cells after it are never looked at."""
+        if self._no_text():
             return None
-        sheet = self.window.model.sheet_name
         row, col = self.window.view.current_cell()
-        opts = self.options()
-        names = [s.name for s in self.window.doc.wb.sheets]
-
-        def order(cell):
-            s, r, c = cell
-            sheet_pos = (names.index(s) - names.index(sheet)) % len(names)
-            return (sheet_pos, (r, c) if opts.by_rows else (c, r))
-        here = order((sheet, row, col))
-        after = [cell for cell in found if order(cell) > here]
-        target = after[0] if after else found[0]
+        target = find_next(self.window.doc.wb, self.options(), self.window.model.sheet_name, row, col)
+        if target is None:
+            self._not_found()
+            return None
+        self.message.setText("")
         self._go_to(target)
         return target
 
     def show_all(self) -> list[tuple[str, int, int]]:
-        found = self._found()
+        """List the matches (the first 10,000: a list the user can read; the message says how many in all)."""
+        if self._no_text():
+            return []
+        total, found = find_listed(self.window.doc.wb, self.options(), self.window.model.sheet_name, _LISTED)
+        if not total:
+            self._not_found()
+        else:
+            shown = "" if total <= len(found) else f" (the first {len(found):,} listed)"
+            self.message.setText(f"{total:,} cell(s) found{shown}.")
         wb = self.window.doc.wb
         self.results.clear()
-        for s, r, c in found[:10_000]:  # a list the user can read; the count above says how many in all
+        for s, r, c in found:
             sheet = wb.sheet(s)
             value = cell_text(wb, sheet, r, c, "values") or ""
             formula = sheet.formulas.get((r, c))
@@ -144,7 +147,12 @@ class FindDialog(QDialog):
         self.find_next()
 
     def replace_all(self) -> int:
-        found = self._found()
+        if self._no_text():
+            return 0
+        found = find_all(self.window.doc.wb, self.options(), self.window.model.sheet_name)
+        if not found:
+            self._not_found()
+            return 0
         edits = [e for cell in found if (e := self._replacement(*cell)) is not None]
         if edits and self.window.push_edits("Replace All", edits):
             self.message.setText(f"All done. gdsheet made {len(edits)} replacement(s).")

@@ -335,6 +335,22 @@ class CellStore(MutableMapping):
         """The cells held apart from the column arrays: text, booleans, errors, ints and far-off numbers."""
         return list(self._other)
 
+    def other_items(self) -> list[tuple[CellKey, object]]:
+        """The cells held apart from the column arrays, with their values."""
+        return list(self._other.items())
+
+    def number_arrays(self) -> list[tuple[int, int, np.ndarray]]:
+        """(column, first row, numbers) for each column array holding a number, by column: read-only views of the
+        store, NaN where a row holds no number there (its value, if any, is among `other_items`)."""
+        out = []
+        for c in sorted(self._cols):
+            column = self._cols[c]
+            if column.count:
+                view = column.nums.view()
+                view.flags.writeable = False
+                out.append((c, column.start, view))
+        return out
+
     def keys_in(self, r1: int, c1: int, r2: int, c2: int) -> list[CellKey]:
         """The cells of a rectangle that hold a value, column by column: found from the arrays, not by visiting
         every cell the rectangle names (a whole column is a million)."""
