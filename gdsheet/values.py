@@ -102,12 +102,31 @@ def format_number(v: float) -> str:
     a = abs(v)
     if 1e-9 <= a < 1e15:
         s = f"{v:.15g}"
-        if "e" in s:  # .15g chose exponent form for small numbers; Excel writes them out
-            s = f"{v:.{14 - int(math.floor(math.log10(a)))}f}".rstrip("0").rstrip(".")
-        return s
+        if "e" not in s:
+            return s
+        if s[s.index("e") + 1] == "-":  # .15g chose exponent form for small numbers; Excel writes them out
+            return f"{v:.{14 - int(math.floor(math.log10(a)))}f}".rstrip("0").rstrip(".")
+        # else 15 digits rounded it up to 1E+15 (999999999999999.5): written as Excel does, below
     mant, exp = f"{v:.14E}".split("E")
     mant = mant.rstrip("0").rstrip(".")
     return f"{mant}E{'+' if int(exp) >= 0 else '-'}{abs(int(exp)):02d}"
+
+
+def format_numbers(values: np.ndarray) -> list[str]:
+    """format_number of each of an array of floats, the same texts made in bulk: whole numbers through int, the
+    rest that '%.15g' writes without an exponent straight from it, only what is left one by one."""
+    values = np.asarray(values, dtype=np.float64)
+    out: list[str | None] = [None] * len(values)
+    a = np.abs(values)
+    whole = (values == np.trunc(values)) & (a < 1e15)
+    for i, n in zip(np.flatnonzero(whole).tolist(), values[whole].astype(np.int64).tolist()):
+        out[i] = str(n)
+    plain = ~whole & (a >= 1e-4) & (a < 1e15)  # '%.15g' writes these without an exponent (unless they round up)
+    for i, s in zip(np.flatnonzero(plain).tolist(), map("%.15g".__mod__, values[plain].tolist())):
+        out[i] = s if "e" not in s else format_number(float(values[i]))
+    for i in np.flatnonzero(~whole & ~plain).tolist():
+        out[i] = format_number(float(values[i]))
+    return out
 
 
 # ---- coercions (scalars only; errors are returned, not raised) -----------------------------------------------

@@ -8,13 +8,15 @@ text per segment.
 from __future__ import annotations
 
 import itertools
+import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from gdsheet.errors import ExcelError
 from gdsheet.formula import text_at
-from gdsheet.values import format_number
+from gdsheet.values import format_number, format_numbers
 
 ANY = None  # a '?' in a segment
 _NUMBER_CHARS = frozenset("0123456789.-E+")  # all format_number writes
@@ -162,6 +164,44 @@ _FIRST_BAND, _MAX_BAND = 256, 65_536  # rows a piece spans: small at first (Find
 _MEMO_LIMIT = 65_536  # texts remembered as matching or not (a column of a few words repeated a million times)
 
 
+_DECIMAL = re.compile(r"(-?)(\d*)\.(\d*)")
+
+
+def _number_candidates(pattern: Pattern, values: np.ndarray) -> np.ndarray | None:
+    """A mask of the numbers whose text could match, found arithmetically, when the pattern is one piece of
+    number text (no wildcards): for a whole cell, the numbers equal to it (to 15 digits); else, for a piece with a
+    decimal point like 0.637 or -12.5, the numbers whose integer part ends in its digits and whose fraction begins
+    with its digits. A superset (texts are rounded to 15 significant digits, so the bounds are widened by that):
+    what it keeps is still tested on its text. None when no such test applies."""
+    if len(pattern.segments) != 1 or pattern.leading_star or pattern.trailing_star or ANY in pattern.segments[0]:
+        return None
+    literal = "".join(pattern.segments[0])
+    a = np.abs(values)
+    slack = a * 1e-14 + 1e-300
+    if pattern.whole:
+        try:
+            target = float(literal)
+        except ValueError:
+            return None
+        if not math.isfinite(target):  # 1.79769313486232E+308 reads back as inf
+            return None
+        return np.abs(values - target) <= slack
+    m = _DECIMAL.fullmatch(literal)
+    if m is None:
+        return None
+    sign, whole, fraction = m.groups()
+    modulus = 10.0 ** len(whole)
+    low = float(f"{whole or 0}.{fraction or 0}")
+    width = 10.0 ** -len(fraction)
+    r = np.mod(a, modulus)  # the integer part's last digits and the fraction
+    near = ((r >= low - slack) & (r <= low + width + slack)) | (r - modulus >= low - slack) | \
+        (r + modulus <= low + width + slack)
+    near |= (a < 1e-9) | (a >= 1e15)  # written with an exponent: 1.5E+20 holds "1.5" too
+    if sign:
+        near &= values < 0
+    return near
+
+
 def _order_keys(rows: np.ndarray, cols: np.ndarray, by_rows: bool) -> np.ndarray:
     """One int64 per cell that sorts as the search order does."""
     rows, cols = rows.astype(np.int64), cols.astype(np.int64)
@@ -221,6 +261,15 @@ class _SheetScan:
         self.columns = sorted(columns)
         self._block_match: dict[int, bool] = {}
         self._row_blind = pattern.row_blind()
+        plain = len(pattern.segments) == 1 and not pattern.whole and ANY not in pattern.segments[0]
+        self._number_literal = "".join(pattern.segments[0]).upper() if plain else None
+
+    def _number_test(self, text: str) -> bool:
+        """Whether a number's text matches: a plain piece of text is looked for as it is (a number's only letter is
+        'E', so the piece is upper-cased rather than every text lower-cased), anything else by the pattern."""
+        if self._number_literal is not None:
+            return self._number_literal in text
+        return self.pattern.search(text) is not None
 
     def matches(self, text: str) -> bool:
         hit = self._memo.get(text)
@@ -266,10 +315,15 @@ class _SheetScan:
                 held &= ~self._covered(c, np.arange(a, b + 1))
             if not held.any():
                 continue
+            rows = np.arange(a, b + 1)[held]
             values = piece[held]
+            maybe = _number_candidates(self.pattern, values)
+            if maybe is not None:
+                rows, values = rows[maybe], values[maybe]
             distinct, inverse = np.unique(values, return_inverse=True)
-            hit = np.array([self.matches(format_number(x)) for x in distinct.tolist()], dtype=bool)[inverse]
-            rows = np.arange(a, b + 1)[held][hit]
+            test = self._number_test
+            hit = np.fromiter(map(test, format_numbers(distinct)), dtype=bool, count=len(distinct))[inverse]
+            rows = rows[hit]
             found.append(_order_keys(rows, np.full(len(rows), c), by_rows))
         k1, k2 = _key(r1, c1, by_rows), _key(r2, c2, by_rows)
         i, j = self.other.span(k1, k2)

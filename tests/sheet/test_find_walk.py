@@ -1,5 +1,7 @@
 """Find's walk over the stores (column arrays, kept-apart values, formula blocks and single formulas) against the
 simple algorithm it replaced (every cell's text, in order), and the work it saves at scale."""
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,7 @@ from gdsheet.sheet.find import FindOptions, Pattern, find_all, find_listed, find
 from gdsheet.sheet.formulastore import FormulaBlock
 from gdsheet.sheet.model import Formula
 from gdsheet.sheet.workbook import Workbook
-from gdsheet.values import format_number
+from gdsheet.values import format_number, format_numbers
 
 # ---- the reference: the algorithm before the walk, kept as it was ---------------------------------------------
 
@@ -68,7 +70,8 @@ def reference_next(wb, options, sheet, row, col):
 
 ROWS, COLS = 120, 5  # blocks long enough to cross from 9 to 10 and from 99 to 100: row numbers that change length
 TEMPLATES = ["=A{r}+B{r}*2", "=SUM(A{r}:A{r2})", "=UPPER(C{r})&\"x1\"", "=$D$1-E{r}", "=PI()", "=a{r}.5E+3"]
-NUMBERS = [0.0, 1.0, -2.5, 0.5, 10.0, 1e20, 1.5e-12, 123456.789, 2.0, 3.25, 1e16, -1.0]
+NUMBERS = [0.0, 1.0, -2.5, 0.5, 10.0, 1e20, 1.5e-12, 123456.789, 2.0, 3.25, 1e16, -1.0, 12.5, -0.25, 1.5e-5, 0.1 + 0.2,
+           1e15 - 0.5, 10.05, 9.95]
 values = st.one_of(
     st.sampled_from(NUMBERS),
     st.sampled_from(["apple", "Pear", "1.5", "a*b", "what?", "", "E+1", "~x", "SUM(A1)", "=PI()"]),
@@ -86,7 +89,8 @@ def sheets(draw):
     column_numbers = draw(st.lists(st.tuples(st.integers(1, COLS), st.integers(1, ROWS), st.integers(0, ROWS),
                                              st.sampled_from(NUMBERS)), max_size=3))
     cells = draw(st.lists(st.tuples(st.integers(1, ROWS), st.integers(1, COLS), values), max_size=25))
-    far = draw(st.lists(st.tuples(st.integers(3000, 5000), st.integers(1, COLS), st.floats(-1e3, 1e3)),
+    far = draw(st.lists(st.tuples(st.integers(3000, 5000), st.integers(1, COLS),
+                                  st.one_of(st.floats(-1e3, 1e3), st.floats(-1e20, 1e20), st.sampled_from(NUMBERS))),
                         max_size=2))  # far below its column's array: kept apart
     blocks = draw(st.lists(st.tuples(st.integers(1, COLS), st.integers(1, ROWS), st.integers(0, 40),
                                      st.sampled_from(TEMPLATES), st.sampled_from([None, *NUMBERS[:4]])),
@@ -122,7 +126,10 @@ def fill(sheet, spec):
 
 patterns = st.one_of(st.sampled_from(["apple", "a", "1", "0.5", "SUM", "sum(", "A1", "?", "*", "a*e", "~*", "~?",
                                       "E+", "1E", "-", "=", "x1", "TRUE", "#N/A", "2?", "*5", "U*R", "$D$1",
-                                      ".", "=PI()", "3", "9", "10", "0", "A?", "B1?", "*2", "2", "5", "1?+"]),
+                                      ".", "=PI()", "3", "9", "10", "0", "A?", "B1?", "*2", "2", "5", "1?+",
+                                      "-2.5", "2.5", ".5", "0.", "5.", "-.", "0.3", "3.25", "1.5E+20", "1.5e-05",
+                                      "0.0000", "1.0", "-0.25", "0.25", "100000000000001", "999999999999999.5",
+                                      ".05", "0.05", "12.", "2.5E", "1E+16"]),
                      st.text(alphabet="aAeEpP10235.-+*?~=$(#", min_size=1, max_size=4))
 
 
@@ -155,6 +162,46 @@ def test_numbers_in_exponent_form_are_found_by_their_letter(text, match_case, fo
     sh = wb.add_sheet("S")
     sh.cells.put_numbers(1, np.arange(1, 4), np.array([1e20, 3e16, -0.5]))
     assert find_all(wb, FindOptions(text, match_case, look_in="values"), "S") == [("S", r, c) for r, c in found]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(NUMBERS),
+                          st.integers(-10**16, 10**16).map(float)), max_size=50))
+def test_format_numbers_writes_what_format_number_writes(xs):
+    assert format_numbers(np.array(xs, dtype=float)) == [format_number(x) for x in xs]
+
+
+numbers = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from(NUMBERS),
+                    st.floats(-1e6, 1e6), st.integers(-10**6, 10**6).map(lambda n: n / 1000),
+                    st.integers(1, 10**15).map(lambda n: n - 0.5), st.integers(0, 10**15).map(lambda n: n / 1e15))
+
+
+@settings(max_examples=500, deadline=None)
+@given(numbers, st.data())
+def test_number_candidates_keep_every_number_whose_text_matches(x, data):
+    """The arithmetic sieve only ever drops numbers whose text cannot match: a piece of a number's own text (with
+    its point, or the whole text) keeps it."""
+    text = format_number(x)
+    dot = text.find(".")
+    if dot >= 0 and data.draw(st.booleans()):  # a piece around the point: what the sieve works on
+        i, j = data.draw(st.integers(0, dot)), data.draw(st.integers(dot + 1, len(text)))
+    else:
+        i = data.draw(st.integers(0, len(text) - 1))
+        j = data.draw(st.integers(i + 1, len(text)))
+    whole = data.draw(st.booleans())
+    piece = text if whole else text[i:j]
+    pattern = Pattern(piece.lower(), whole=whole)
+    others = [y for y in (-x, x * 10, x + 0.5) if math.isfinite(y)]
+    keep = find._number_candidates(pattern, np.array([x, *others]))
+    if keep is not None:
+        assert keep[0]
+        for y, kept in zip(others, keep[1:].tolist()):
+            assert kept or pattern.search(format_number(y)) is None
+
+
+def test_a_number_that_rounds_up_to_1e15_is_written_in_exponent_form():
+    assert format_number(1e15 - 0.5) == "1E+15" and format_number(-(1e15 - 0.5)) == "-1E+15"
+    assert format_number(1.5e-5) == "0.000015" and format_number(99999999999999.99) == "100000000000000"
 
 
 def test_row_blind_patterns():
@@ -192,15 +239,17 @@ def big():
 
 @pytest.fixture
 def counted(monkeypatch):
-    calls = {"format_number": 0, "text_at": 0}
+    """How many numbers Find writes out as text (one by one or in bulk) and how many block rows' texts it makes."""
+    calls = {"formatted": 0, "text_at": 0}
 
-    def counting(name, real):
-        def wrapper(*args):
-            calls[name] += 1
-            return real(*args)
+    def counting(name, real, key, many=False):
+        def wrapper(arg, *args):
+            calls[key] += len(arg) if many else 1
+            return real(arg, *args)
         monkeypatch.setattr(find, name, wrapper)
-    counting("format_number", find.format_number)
-    counting("text_at", find.text_at)
+    counting("format_number", find.format_number, "formatted")
+    counting("format_numbers", find.format_numbers, "formatted", many=True)
+    counting("text_at", find.text_at, "text_at")
     return calls
 
 
@@ -211,7 +260,7 @@ def test_a_word_skips_the_number_columns_and_tests_each_block_once(big, counted,
         assert find_all(big, options, "big") == [("big", FIRST - 1, 3)]
         assert find_next(big, options, "big", FIRST - 1, 3) == ("big", FIRST - 1, 3)  # wraps to itself
         assert find_all(big, FindOptions("nowhere", look_in=look_in, by_rows=by_rows), "big") == []
-    assert counted["format_number"] == 0  # no number of the 1,000,000 held was written out
+    assert counted["formatted"] == 0  # none of the 1,000,000 numbers held was written out
     assert counted["text_at"] <= 2 * 3 * 2  # each block's first row, once a search
 
 
@@ -220,7 +269,7 @@ def test_sumproduct_is_counted_in_runs_and_found_next_at_once(big, counted):
     assert find_listed(big, options, "big", 10) == (N, [("big", FIRST + i, 4) for i in range(10)])
     assert find_next(big, options, "big", 1000, 4) == ("big", 1001, 4)
     assert find_next(big, FindOptions("sumproduct", by_rows=False), "big", FIRST + N - 1, 4) == ("big", FIRST, 4)
-    assert counted["text_at"] <= 2 * 3 and counted["format_number"] == 0  # each block's first row, once a search
+    assert counted["text_at"] <= 2 * 3 and counted["formatted"] == 0  # each block's first row, once a search
 
 
 def test_find_next_stops_at_the_first_piece_holding_a_match(big, counted, monkeypatch):
@@ -231,7 +280,17 @@ def test_find_next_stops_at_the_first_piece_holding_a_match(big, counted, monkey
     x = big.sheet("big").cells[(FIRST + 5, 2)]
     found = find_next(big, FindOptions(format_number(x), whole_cell=True, look_in="values"), "big", 1, 1)
     assert found == ("big", FIRST + 5, 2)
-    assert len(pieces) == 1 and counted["format_number"] <= 5 * 256  # one band of rows, each value written once
+    assert len(pieces) == 1 and counted["formatted"] <= 2  # one band of rows; only numbers equal to x written
+    pieces.clear()
+    # a piece of a number, found deep down: the numbers whose digits around the point could match are written
+    y = big.sheet("big").cells[(N // 2, 2)]
+    assert find_next(big, FindOptions(format_number(y)[1:], look_in="values"), "big", 1, 1) == ("big", N // 2, 2)
+    assert counted["formatted"] <= 2 + 20
+    # digits only: every distinct number of the pieces walked is written once
+    counted["formatted"] = 0
+    z = format_number(big.sheet("big").cells[(FIRST, 3)])[2:7]
+    found = find_next(big, FindOptions(z, look_in="values"), "big", 1, 1)
+    assert found is not None and counted["formatted"] <= 5 * (found[1] + 2 * 256)
     pieces.clear()
     # a digit in the pattern: the block's rows are read one by one, but only the piece's
     assert find_next(big, FindOptions("D10-"), "big", 1, 1) == ("big", 10, 5)
