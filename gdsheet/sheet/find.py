@@ -261,6 +261,7 @@ class _SheetScan:
         self.columns = sorted(columns)
         self._block_match: dict[int, bool] = {}
         self._row_blind = pattern.row_blind()
+        self._literals, self._block_chars = pattern.literals(), {}
         plain = len(pattern.segments) == 1 and not pattern.whole and ANY not in pattern.segments[0]
         self._number_literal = "".join(pattern.segments[0]).upper() if plain else None
 
@@ -361,9 +362,20 @@ class _SheetScan:
                 rows = np.arange(a, z + 1)
             else:
                 shown = b.shown
+                if not self._may_hold(shown):
+                    continue
                 rows = np.array([r for r in range(a, z + 1) if self.matches(text_at(shown, r))], dtype=np.int64)
             out.append(_order_keys(rows, np.full(len(rows), c), self.by_rows))
         return out
+
+    def _may_hold(self, template: tuple) -> bool:
+        """Whether some row of a block could match: its rows' texts hold the template's own characters and digits
+        only, so a pattern asking for another character (the '.' of 0.5 in =A4*B4) matches none of them."""
+        hit = self._block_chars.get(id(template))
+        if hit is None:
+            fmt = template[0] if self.pattern.match_case else template[0].lower()
+            hit = self._block_chars[id(template)] = all(ch.isdigit() or ch in fmt for ch in self._literals)
+        return hit
 
     def _covered(self, c: int, rows: np.ndarray) -> np.ndarray:
         """Which of a column's rows hold a formula (whose text, not value, is what Find looks in)."""
