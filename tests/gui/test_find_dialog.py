@@ -67,3 +67,18 @@ def test_replace_moves_on_and_ctrl_h_opens_the_dialog(qtbot, window):
     window.acts["find"].trigger()
     assert not dialog.replace_button.isVisible()
     dialog.close()
+
+
+def test_find_all_counts_every_match_and_lists_the_first(qtbot, window, monkeypatch):
+    from gdsheet.gui import find_dialog
+    setup(window)
+    monkeypatch.setattr(find_dialog, "_LISTED", 1)
+    dialog = window.find()
+    dialog.find_text.setText("a*e")
+    assert [c[1:] for c in dialog.show_all()] == [(1, 1)] and dialog.results.topLevelItemCount() == 1
+    assert dialog.message.text() == "2 cell(s) found (the first 1 listed)."
+    dialog.find_text.setText("plum")
+    window.view.go_to(2, 2)
+    assert dialog.find_next() is None and current(window) == (2, 2)
+    assert "cannot find" in dialog.message.text()
+    dialog.close()
