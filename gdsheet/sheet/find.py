@@ -162,9 +162,7 @@ def value_text(value) -> str:
 
 _FIRST_BAND, _MAX_BAND = 256, 65_536  # rows a piece spans: small at first (Find Next), growing as the walk goes on
 _MEMO_LIMIT = 65_536  # texts remembered as matching or not (a column of a few words repeated a million times)
-
-
-_DECIMAL = re.compile(r"(-?)(\d*)\.(\d*)")
+_DECIMAL = re.compile(r"(-?)(\d*)\.(\d*)")  # a piece of number text around its point: -12.5, 0.637, .5
 
 
 def _number_candidates(pattern: Pattern, values: np.ndarray) -> np.ndarray | None:
