@@ -335,13 +335,13 @@ class CellStore(MutableMapping):
         """The cells held apart from the column arrays: text, booleans, errors, ints and far-off numbers."""
         return list(self._other)
 
-    def other_items(self) -> list[tuple[CellKey, object]]:
-        """The cells held apart from the column arrays, with their values."""
-        return list(self._other.items())
+    def other_values(self) -> list:
+        """The values of the cells held apart from the column arrays, in the order of `other_keys`."""
+        return list(self._other.values())
 
     def number_arrays(self) -> list[tuple[int, int, np.ndarray]]:
         """(column, first row, numbers) for each column array holding a number, by column: read-only views of the
-        store, NaN where a row holds no number there (its value, if any, is among `other_items`)."""
+        store, NaN where a row holds no number there (its value, if any, is among `other_values`)."""
         out = []
         for c in sorted(self._cols):
             column = self._cols[c]

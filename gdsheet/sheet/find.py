@@ -214,14 +214,15 @@ class _Index:
     """Cells held one by one (kept-apart values, single formulas) sorted in search order, to take a piece's out
     by bisection: order keys and, in the same order, what each holds."""
 
-    def __init__(self, items: list[tuple[tuple[int, int], object]], by_rows: bool):
-        n = len(items)
-        flat = np.fromiter(itertools.chain.from_iterable(k for k, _ in items), dtype=np.int64, count=2 * n)
+    def __init__(self, cells: list[tuple[int, int]], held: list, by_rows: bool):
+        flat = np.fromiter(itertools.chain.from_iterable(cells), dtype=np.int64, count=2 * len(cells))
         rows, cols = flat[0::2], flat[1::2]
         keys = _order_keys(rows, cols, by_rows)
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.rows, self.cols = keys[order], rows[order], cols[order]
-        self.held = [items[i][1] for i in order.tolist()]
+        if len(keys) > 1 and not (keys[1:] >= keys[:-1]).all():  # (a file's cells come in order by rows)
+            order = np.argsort(keys, kind="stable")
+            keys, rows, cols = keys[order], rows[order], cols[order]
+            held = [held[i] for i in order.tolist()]
+        self.keys, self.rows, self.cols, self.held = keys, rows, cols, held
 
     def span(self, k1: int, k2: int) -> tuple[int, int]:
         return int(np.searchsorted(self.keys, k1, "left")), int(np.searchsorted(self.keys, k2, "right"))
@@ -238,11 +239,14 @@ class _SheetScan:
         # no number's text can hold a letter (or any character but digits . - E +): skip the arrays whole
         self.arrays = {c: (start, nums) for c, start, nums in cells.number_arrays()} \
             if pattern.may_match_number() else {}
-        self.other = _Index(cells.other_items(), by_rows)
-        max_row, columns = cells.bounds()[0], set(cells.columns())
+        self.other = _Index(cells.other_keys(), cells.other_values(), by_rows)
+        # the last row: of the arrays' spans (perhaps a few empty rows below their last number) and the others
+        max_row = max((start + len(nums) - 1 for _, start, nums in cells.number_arrays()), default=0)
+        max_row = max(max_row, int(self.other.rows.max(initial=0)))
+        columns = set(cells.columns())
         self.blocks: dict[int, tuple[np.ndarray, np.ndarray, list]] = {}
         self.single_rows: dict[int, np.ndarray] = {}
-        self.singles = _Index([], by_rows)
+        self.singles = _Index([], [], by_rows)
         if self.in_formulas:
             by_col: dict[int, list] = {}
             for b in formulas.blocks():
@@ -250,7 +254,7 @@ class _SheetScan:
             for c, bs in by_col.items():
                 self.blocks[c] = (np.array([b.r1 for b in bs]), np.array([b.r2 for b in bs]), bs)
             singles = formulas.singles()
-            self.singles = _Index([(k, f.text) for k, f in singles.items()], by_rows)
+            self.singles = _Index(list(singles), [f.text for f in singles.values()], by_rows)
             for c in np.unique(self.singles.cols).tolist():
                 self.single_rows[c] = np.sort(self.singles.rows[self.singles.cols == c])
             columns |= set(self.blocks) | set(self.single_rows)
