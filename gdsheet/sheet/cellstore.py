@@ -390,7 +390,7 @@ class CellStore(MutableMapping):
             elif start + len(nums) <= at:
                 nums = nums.copy()  # wholly above the change
             elif start >= end:
-                start, nums = start + count, nums.copy()  # wholly below: the same array, its first row moved
+                start, nums = start + count, nums.copy()  # wholly below: the same rows, its first one moved
             elif count > 0:
                 i = at - start
                 nums = np.concatenate((nums[:i], np.full(count, np.nan), nums[i:]))

@@ -3,7 +3,7 @@ plain dict after every step, through every way the rest of gdsheet reads it."""
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gdsheet import errors as E
@@ -103,3 +103,34 @@ def test_dense_is_a_read_only_view_only_where_every_row_holds_a_number():
     assert store.dense(2, 10, 1009) is None and store.dense(2, 501, 1009) is not None
     store[(700, 2)] = "text"
     assert store.dense(2, 501, 1009) is None and store.dense(3, 10, 20) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(rows, st.integers(1, COLS), values.filter(lambda v: v is not None)), max_size=60),
+       st.sampled_from(["row", "col"]), st.integers(1, 45), st.integers(-4, 4).filter(bool))
+@example([(5, 1, 1.0), (6, 1, 2.0), (9, 1, 3.0)], "row", 3, -3)  # the column's first row among the deleted
+@example([(1, 1, 1.0), (3000, 1, 2.0), (5, 2, "x")], "row", 2, 2)  # a number far below, held apart
+def test_moved_is_every_key_moved(items, axis, at, count):
+    """Rows or columns inserted (count > 0) or deleted: the new store holds what moving every key of the dict
+    gives, numbers far apart (held per cell) included, and leaves the old store as it was."""
+    store = CellStore()
+    for r, c, v in items:
+        store[(r, c)] = v
+    before = dict(store.items())
+    end = at - count if count < 0 else at
+
+    def place(i):
+        return i if i < at else i + count if count > 0 or i >= end else None
+
+    expected = {}
+    for (r, c), v in before.items():
+        i = place(r if axis == "row" else c)
+        if i is not None:
+            expected[(i, c) if axis == "row" else (r, i)] = v
+    moved = store.moved(axis, at, count)
+    assert dict(moved.items()) == expected and len(moved) == len(expected)
+    assert moved.bounds() == (max((r for r, _ in expected), default=0), max((c for _, c in expected), default=0))
+    assert moved.columns() == sorted({c for _, c in expected})
+    assert dict(store.items()) == before  # the old one (an undo's) untouched
+    moved[(2, 1)] = 123.0  # and sharing no array with it
+    assert store.get((2, 1)) == before.get((2, 1))
