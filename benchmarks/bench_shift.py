@@ -6,10 +6,14 @@ between the features and the formulas (L) and deletes it, inserts one in the fea
 against ten weights, so every SUMPRODUCT is #VALUE!, as in Excel, and is calculated cell by cell) and deletes it. Reported: wall and CPU seconds of each (the
 shift's own recalculation included, and shown apart), and the child's peak memory.
 
+With --window the same is done from the window instead (this tree only, Qt offscreen): Ctrl++ on a whole row in
+the middle, undo, redo, Ctrl+- on it, Ctrl++ on column L; each timed until the window has handled its events.
+
 With --styles each of the 11 data columns also gets a style per cell (`style_ids`, N * 11 entries, as a file
 styled cell by cell has), which the shift moves too.
 
     python benchmarks/bench_shift.py [--rows 1000000] [--base /tmp/shift-base] [--styles] [--ops 6]
+    python benchmarks/bench_shift.py --window [--rows 1000000]
 """
 from __future__ import annotations
 
@@ -63,6 +67,46 @@ def child(rows: int, styles: bool, ops: int) -> None:
     print(json.dumps({"ops": out, "check": check, "peak_mib": peak}))
 
 
+def window(rows: int) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bench_edit import FIRST, build
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from gdsheet.gui.document import Document
+    from gdsheet.gui.window import MainWindow
+
+    app = QApplication([])
+    QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Discard  # no question when it closes
+    wb = build(rows)
+    wb.recalculate()
+    win = MainWindow()
+    win.solver.ask_results = False
+    win.show()
+    win.set_document(Document(wb))
+    app.processEvents()
+    middle = FIRST + rows // 2
+
+    def on_row(insert: bool):
+        win.view.select_area(middle, 1, middle, 16384)
+        return win.shift_cells(insert, "row")
+
+    def on_column_l():
+        win.view.select_area(1, 12, 1_048_576, 12)
+        return win.shift_cells(True, "col")
+
+    print(f"{rows:,} rows, {2 * rows + 1:,} formulas, from the window")
+    for name, action in (("insert a row (middle)", lambda: on_row(True)), ("undo", win.doc.undo.undo),
+                         ("redo", win.doc.undo.redo), ("delete that row", lambda: on_row(False)),
+                         ("insert a column (L)", on_column_l)):
+        t = time.perf_counter()
+        action()
+        app.processEvents()
+        print(f"{name:26}{time.perf_counter() - t:9.3f} s")
+    win.solver.shutdown()
+    win.doc.undo.setClean()
+
+
 def run_tree(tree: Path, rows: int, styles: bool, ops: int) -> dict:
     env = dict(os.environ, PYTHONPATH=str(tree))
     cmd = [sys.executable, __file__, "--child", "--rows", str(rows), "--ops", str(ops)] + (["--styles"] if styles
@@ -77,8 +121,12 @@ def main() -> None:
     ap.add_argument("--base", type=Path, help="another gdsheet checkout to run side by side")
     ap.add_argument("--styles", action="store_true")
     ap.add_argument("--ops", type=int, default=len(OPS), help="only the first OPS of them (the base can take minutes)")
+    ap.add_argument("--window", action="store_true", help="time it from the window (this tree only)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.window:
+        window(args.rows)
+        return
     if args.child:
         child(args.rows, args.styles, args.ops)
         return
