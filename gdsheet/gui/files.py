@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import atexit
 import gc
-import importlib
 import os
-import threading
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -34,19 +32,6 @@ def xlsx_path(path: str, suffix: str = ".xlsx") -> str:
 def has_macros(wb) -> bool:
     source = getattr(wb, "source", None)
     return bool(source is not None and source.has_macros)
-
-
-_reader_import: threading.Thread | None = None
-
-
-def prepare_reader() -> None:
-    """Import the file readers (gdsheet.io, openpyxl, lxml: ~0.2 s) on a thread of their own while the window
-    opens, so that the first Open does not hold the window still while they load."""
-    global _reader_import
-    if _reader_import is None:
-        _reader_import = threading.Thread(target=importlib.import_module, args=("gdsheet.io",), daemon=True,
-                                          name="gdsheet-import-readers")
-        _reader_import.start()
 
 
 class FileActions:

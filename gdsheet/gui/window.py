@@ -9,11 +9,11 @@ from PySide6.QtWidgets import (QApplication, QInputDialog, QLabel, QMainWindow, 
                                QVBoxLayout, QWidget)
 
 from gdsheet.errors import GdsheetError
-from gdsheet.gui import actions, editing, settings
+from gdsheet.gui import actions, editing, settings, warmup
 from gdsheet.gui.commands import AddSheet, RemoveSheet, RenameSheet, SetCells
 from gdsheet.gui.copy_marquee import CopyMarquee
 from gdsheet.gui.document import Document, empty_workbook
-from gdsheet.gui.files import FileActions, prepare_reader
+from gdsheet.gui.files import FileActions
 from gdsheet.gui.format_actions import FormatActions
 from gdsheet.gui.formula_bar import FormulaBar
 from gdsheet.gui.gradient_overlay import GradientOverlay
@@ -89,7 +89,7 @@ class MainWindow(FileActions, HelpActions, FormatActions, QMainWindow):
             self.restoreGeometry(geometry)
             self.restoreState(state)
         self.fit_to_screen(first_start=geometry is None)
-        prepare_reader()
+        warmup.start()
 
     def fit_to_screen(self, first_start: bool) -> None:
         """On first start, 1280x800 or 90% of the available screen, whichever is smaller, centred (at scale 1.5 on
