@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MEMORY_LIMIT = 64 << 20
+CAPTURE_PIECE = 4 << 20  # bytes read between two ticks of a capture
 _PREFIXED_CALL = re.compile(r'"(?:[^"]|"")*"|((?:_xlfn\.)?(?:_xlws\.)?)([A-Za-z][\w.]*)\(')
 
 
@@ -34,12 +35,20 @@ class SourcePackage:
     function_prefixes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def capture(cls, path: str | Path) -> SourcePackage:
+    def capture(cls, path: str | Path, tick=None) -> SourcePackage:
+        """The file as it is now; `tick()`, when given, is called between pieces of a big one (a window answers)."""
         st = os.stat(path)
         data = None
         if st.st_size <= MEMORY_LIMIT:
             with open(path, "rb") as fh:
-                data = fh.read()
+                if tick is None:
+                    data = fh.read()
+                else:
+                    pieces = []
+                    while piece := fh.read(CAPTURE_PIECE):
+                        pieces.append(piece)
+                        tick()
+                    data = b"".join(pieces)
         return cls(str(path), st.st_size, st.st_mtime_ns, data)
 
     def open(self) -> zipfile.ZipFile:

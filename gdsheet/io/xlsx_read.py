@@ -108,10 +108,12 @@ def read_xlsx(path: str | Path, progress=None) -> Workbook:
     `progress(done, total)` is called as the worksheets decompress (bytes of XML); it may raise LoadCancelled."""
     name = Path(path).name
     with open_archive(path) as archive:
-        wb = _Reader(archive, name, progress).read()
+        reader = _Reader(archive, name, progress)
+        wb = reader.read()
         macros = any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
     try:
-        source = SourcePackage.capture(path)
+        meter = reader.meter  # the copy kept for the save is read in pieces, the window answering between them
+        source = SourcePackage.capture(path, (lambda: progress(meter.done, meter.total)) if progress else None)
     except OSError as e:
         raise WorkbookReadError(f"could not read {name}: {e.strerror or e}") from e
     source.has_macros = macros

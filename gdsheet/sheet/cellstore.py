@@ -36,8 +36,14 @@ class _Column:
         """The last row holding a number (0 when none)."""
         if not self.count:
             return 0
-        held = np.flatnonzero(~np.isnan(self.nums))
-        return self.start + int(held[-1]) if len(held) else 0
+        end = len(self.nums)
+        while end > 0:  # from the end, a piece at a time: a column is mostly full, its last number near the end
+            begin = max(0, end - 4096)
+            held = np.flatnonzero(~np.isnan(self.nums[begin:end]))
+            if len(held):
+                return self.start + begin + int(held[-1])
+            end = begin
+        return 0
 
 
 class CellStore(MutableMapping):
