@@ -16,26 +16,11 @@ import time
 
 from bench_edit import FIRST, build
 
-from gdsheet.errors import ExcelError
-from gdsheet.sheet.find import FindOptions, Pattern, find_listed, find_next
+from gdsheet.sheet.find import FindOptions, Pattern, cell_text, find_listed, find_next
 from gdsheet.values import format_number
 
 HEADER = ["Pclass", "Age", "SibSp", "Parch", "Fare", "Male", "Embarked_C", "Embarked_Q", "Embarked_S", "Bias",
           "Survived", "Guess"]
-
-
-def old_text(sheet, row, col, look_in):
-    f = sheet.formulas.get((row, col))
-    if look_in == "formulas" and f is not None:
-        return f.text
-    value = sheet.cells.get((row, col))
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, ExcelError):
-        return value.code
-    return format_number(value) if isinstance(value, float) else str(value)
 
 
 def old_find_next(wb, options, sheet_name, row, col):
@@ -47,7 +32,7 @@ def old_find_next(wb, options, sheet_name, row, col):
     keys = sorted(keys) if options.by_rows else sorted(keys, key=lambda k: (k[1], k[0]))
     found = []
     for r, c in keys:
-        text = old_text(sheet, r, c, options.look_in)
+        text = cell_text(wb, sheet, r, c, options.look_in)  # unchanged by the walk
         if text is not None and text != "" and pattern.search(text) is not None:
             found.append((sheet_name, r, c))
     here = (row, col) if options.by_rows else (col, row)

@@ -81,20 +81,22 @@ def _average(*groups):
     return summing.exact_sum(groups) / n if n else E.DIV0.because("there are no numbers to average")
 
 
-def _max(*groups):
+def _extreme(groups, pick, pick_array) -> float:
+    """The largest or smallest number (`pick` of a list, `pick_array` of an array read in bulk); 0 when there is
+    none, as Excel's MAX and MIN say."""
     if summing.is_bulk(groups):
         xs = summing.as_array(groups)
-        return float(xs.max()) + 0.0 if len(xs) else 0.0
+        return float(pick_array(xs)) + 0.0 if len(xs) else 0.0
     xs = _all(groups)
-    return float(max(xs)) if xs else 0.0  # MAX of no numbers is 0
+    return float(pick(xs)) if xs else 0.0
+
+
+def _max(*groups):
+    return _extreme(groups, max, np.max)
 
 
 def _min(*groups):
-    if summing.is_bulk(groups):
-        xs = summing.as_array(groups)
-        return float(xs.min()) + 0.0 if len(xs) else 0.0
-    xs = _all(groups)
-    return float(min(xs)) if xs else 0.0  # MIN of no numbers is 0
+    return _extreme(groups, min, np.min)
 
 
 for _name, _kind, _fn, _what in (

@@ -12,6 +12,7 @@ class SheetHeader(QHeaderView):
         super().__init__(orientation, parent)
         self.setHighlightSections(False)  # highlighted here instead, see paintSection
         self._spans: list[tuple[int, int]] = []  # the sections the selection covers, (first, last), while painting
+        self._hovered = -1  # the section under the mouse: hover feedback, which initStyleOptionForIndex gave
 
     def selected_spans(self) -> list[tuple[int, int]]:
         """(first, last) sections of each rectangle of the selection."""
@@ -58,9 +59,6 @@ class SheetHeader(QHeaderView):
         if visual == 0:
             return QStyleOptionHeader.SectionPosition.Beginning
         return QStyleOptionHeader.SectionPosition.End if visual == last else QStyleOptionHeader.SectionPosition.Middle
-
-    # hover feedback, which initStyleOptionForIndex gave
-    _hovered = -1
 
     def mouseMoveEvent(self, event) -> None:
         hovered = self.logicalIndexAt(event.position().toPoint())

@@ -502,17 +502,12 @@ class Engine:
         self._tainted = set()
         self._dirty = set(dirty)
         order = self._order(dirty, full)
-        if progress is None:
-            for cid in order:
-                if cid in self._dirty:
-                    self._compute(cid)
-        else:
-            blocks = self.graph.blocks
-            total = sum(b.n for b in blocks.values()) + len(order) - len(blocks)
-            done = 0
-            for cid in order:
-                if cid in self._dirty:
-                    self._compute(cid)
+        blocks = self.graph.blocks
+        done, total = 0, (sum(b.n for b in blocks.values()) + len(order) - len(blocks) if progress else 0)
+        for cid in order:
+            if cid in self._dirty:
+                self._compute(cid)
+            if progress is not None:
                 block = blocks.get(cid)
                 done += 1 if block is None else block.n
                 progress(done, total)

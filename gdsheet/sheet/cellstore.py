@@ -32,6 +32,12 @@ class _Column:
     def stop(self) -> int:
         return self.start + len(self.nums)
 
+    def widen(self, lo: int, hi: int) -> None:
+        """Make the array cover rows lo..hi-1 (a range that contains the rows it covers now), copying it once."""
+        nums = np.full(hi - lo, np.nan)
+        nums[self.start - lo:self.stop - lo] = self.nums
+        self.start, self.nums = lo, nums
+
     def last_row(self) -> int:
         """The last row holding a number (0 when none)."""
         if not self.count:
@@ -149,9 +155,7 @@ class CellStore(MutableMapping):
         # grow with room to spare below (rows mostly arrive in order), never above row 1
         if hi > col.stop:
             hi = max(hi, col.start + 2 * len(col.nums))
-        nums = np.full(hi - lo, np.nan)
-        nums[col.start - lo:col.start - lo + len(col.nums)] = col.nums
-        col.start, col.nums = lo, nums
+        col.widen(lo, hi)
         return col
 
     # ---- the whole store ------------------------------------------------------------------------------------------
@@ -278,9 +282,7 @@ class CellStore(MutableMapping):
             return
         lo, hi = min(column.start, r1), max(column.stop, r2 + 1)
         if (lo, hi) != (column.start, column.stop):
-            nums = np.full(hi - lo, np.nan)
-            nums[column.start - lo:column.stop - lo] = column.nums
-            column.start, column.nums = lo, nums
+            column.widen(lo, hi)
 
     def put_numbers(self, col: int, rows: np.ndarray, values: np.ndarray) -> None:
         """Write numbers to the given rows (ascending) of a column in one go: the reader's way in."""

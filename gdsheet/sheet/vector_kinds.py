@@ -302,9 +302,7 @@ def cells_read(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None)
         if node is None:
             raise ValueError("a name in the formula has no array form")
     out = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
+    for n in operands(node):
         t = type(n)
         if t is A.CellRef or t is A.AreaRef:
             ends = [(n.row, n.row_abs, n.col, n.col_abs)] * 2 if t is A.CellRef else \
@@ -318,13 +316,23 @@ def cells_read(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None)
             left, right = max(min(cols), 1), min(max(cols), MAX_COL)
             if lo <= hi and left <= right:
                 out.append(Area(n.sheet or sheet, lo, left, hi, right))
-        elif t is A.Unary:
+    return out
+
+
+def operands(node: A.Node):
+    """The nodes of a tree as the array path reads it: operators and calls are walked into, anything else (a
+    reference, a constant, a name) is a leaf."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        t = type(n)
+        if t is A.Unary:
             stack.append(n.operand)
         elif t is A.Binary:
             stack += [n.left, n.right]
         elif t is A.Call:
             stack += n.args
-    return out
 
 
 def reads_own_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, names=None) -> bool:

@@ -46,7 +46,7 @@ from gdsheet.sheet import row_reductions as R
 from gdsheet.sheet import vector_rounding as VR
 from gdsheet.sheet.vector_kinds import (AGGREGATES, ARRAY_GUARDS, BOOL, ERROR, INTEGER_PARTS, NUM, OTHER,
                                         ROUND_DIGITS, SCALAR, array_form, cells_read, digits, expand_names, if_kinds,
-                                        kind_of, reads_own_rows, row_independent, text_comparison, vectorisable)
+                                        kind_of, operands, reads_own_rows, row_independent, text_comparison, vectorisable)
 from gdsheet.sheet.vector_ops import (F, T, Rows, all_of, any_of, binary, integer_part, is_bool, math_log, num,
                                       power, truth, unary)
 from gdsheet.sheet.vector_source import WorkbookSource
@@ -86,20 +86,12 @@ def evaluate_rows(node: A.Node, sheet: str, col: int, r1: int, r2: int, source,
 
 def _row_width(node: A.Node) -> int:
     """About how many arrays a row's evaluation holds: the cells of relative ranges, and one per other node."""
-    width, stack = 0, [node]
-    while stack:
-        n = stack.pop()
-        t = type(n)
-        if t is A.AreaRef and not n.r1_abs and None not in (n.r1, n.r2, n.c1, n.c2):
+    width = 0
+    for n in operands(node):
+        if type(n) is A.AreaRef and not n.r1_abs and None not in (n.r1, n.r2, n.c1, n.c2):
             width += (n.r2 - n.r1 + 1) * (n.c2 - n.c1 + 1)
         else:
             width += 1
-        if t is A.Unary:
-            stack.append(n.operand)
-        elif t is A.Binary:
-            stack += [n.left, n.right]
-        elif t is A.Call:
-            stack += n.args
     return width
 
 
